@@ -1,0 +1,67 @@
+using MessagePack;
+using MessagePack.Resolvers;
+using Microsoft.AspNetCore.SignalR;
+using Realtime.EdgeGateway.Hubs;
+using Realtime.EdgeGateway.Identity;
+using Realtime.EdgeGateway.Serialization;
+using Realtime.EdgeGateway.Streaming;
+using Realtime.Grains.Hosting;
+using Realtime.Grains.Streaming;
+
+namespace Realtime.EdgeGateway.Hosting;
+
+/// <summary>Turns a web application into a realtime edge node.</summary>
+public static class EdgeHostingExtensions
+{
+    /// <summary>Orleans client, JWT identity, SignalR hubs and the edge's event stream.</summary>
+    public static WebApplicationBuilder AddRealtimeEdge(this WebApplicationBuilder builder)
+    {
+        var cluster = builder.Configuration.GetValidated<RealtimeClusterOptions>(RealtimeClusterOptions.SectionName);
+        var edge = builder.Configuration.GetValidated<EdgeOptions>(EdgeOptions.SectionName);
+
+        builder.UseOrleansClient(client => client.UseRealtimeCluster(cluster));
+
+        var services = builder.Services;
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(string.IsNullOrEmpty(edge.EdgeId) ? EdgeIdentity.CreateUnique() : new EdgeIdentity(edge.EdgeId));
+        services.AddRealtimeAuthentication(builder.Configuration, HubPaths.All);
+        services.AddSingleton<DevelopmentTokenIssuer>();
+        services.AddProblemDetails();
+        services.ConfigureHttpJsonOptions(o => WireJson.Configure(o.SerializerOptions));
+
+        services.AddSignalR()
+            .AddJsonProtocol(o => WireJson.Configure(o.PayloadSerializerOptions))
+            .AddMessagePackProtocol(o => o.SerializerOptions = MessagePackSerializerOptions.Standard.WithResolver(
+                CompositeResolver.Create(DynamicEnumAsStringResolver.Instance, ContractlessStandardResolver.Instance)));
+
+        services.AddHubEventSender<RealtimeHub>(RealtimeHubs.Realtime);
+        services.AddSingleton<EdgeEventDispatcher>();
+        services.AddHostedService<EdgeStreamSubscription>();
+        services.AddHealthChecks();
+        return builder;
+    }
+
+    /// <summary>Authentication, the hubs, health, and in Development the token endpoint.</summary>
+    public static WebApplication MapRealtimeEdge(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseAuthentication();
+        app.UseAuthorization();
+
+        app.MapHub<RealtimeHub>(HubPaths.Realtime).RequireAuthorization(RealtimePolicies.WorkspaceMember);
+        app.MapHealthChecks("/health");
+
+        if (app.Environment.IsDevelopment())
+        {
+            app.MapDevelopmentTokenEndpoint();
+        }
+
+        return app;
+    }
+
+    private static IServiceCollection AddHubEventSender<THub>(this IServiceCollection services, RealtimeHubs hub)
+        where THub : Hub =>
+        services.AddSingleton<IHubEventSender>(sp =>
+            new HubEventSender<THub>(sp.GetRequiredService<IHubContext<THub>>(), hub));
+}

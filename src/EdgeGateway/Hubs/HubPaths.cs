@@ -1,0 +1,14 @@
+namespace Realtime.EdgeGateway.Hubs;
+
+/// <summary>Hub paths: one per seed namespace (PROTOCOL.md).</summary>
+public static class HubPaths
+{
+    public const string Realtime = "/realtime";
+    public const string Notifications = "/notifications";
+    public const string Presence = "/presence";
+    public const string Dashboard = "/dashboard";
+    public const string Inbox = "/inbox";
+    public const string Metrics = "/metrics";
+
+    public static readonly IReadOnlyList<string> All = [Realtime, Notifications, Presence, Dashboard, Inbox, Metrics];
+}

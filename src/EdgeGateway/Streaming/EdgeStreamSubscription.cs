@@ -1,0 +1,72 @@
+using Orleans.Streams;
+using Realtime.Grains.Streaming;
+
+namespace Realtime.EdgeGateway.Streaming;
+
+/// <summary>
+/// Subscribes this edge to its own stream before it accepts connections, and unsubscribes on
+/// a clean stop so that the subscription does not outlive the process in PubSubStore.
+/// </summary>
+public sealed partial class EdgeStreamSubscription(
+    IClusterClient client,
+    EdgeIdentity edge,
+    EdgeEventDispatcher dispatcher,
+    ILogger<EdgeStreamSubscription> logger) : IHostedService
+{
+    private StreamSubscriptionHandle<EdgeEvent>? _handle;
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        var stream = client.GetStreamProvider(StreamNames.Provider).GetStream<EdgeEvent>(StreamNames.ForEdge(edge.EdgeId));
+        _handle = await stream.SubscribeAsync(OnNextAsync, OnErrorAsync);
+        LogSubscribed(edge.EdgeId);
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        if (_handle is null)
+        {
+            return;
+        }
+
+        try
+        {
+            await _handle.UnsubscribeAsync().WaitAsync(cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            LogUnsubscribeFailed(ex, edge.EdgeId);
+        }
+    }
+
+    private async Task OnNextAsync(EdgeEvent evt, StreamSequenceToken? token)
+    {
+        try
+        {
+            await dispatcher.DispatchAsync(evt);
+        }
+        catch (Exception ex)
+        {
+            // One failed delivery must not stop the stream for every other event.
+            LogDispatchFailed(ex, evt.EventName, evt.Audience.WorkspaceId);
+        }
+    }
+
+    private Task OnErrorAsync(Exception ex)
+    {
+        LogStreamError(ex, edge.EdgeId);
+        return Task.CompletedTask;
+    }
+
+    [LoggerMessage(1, LogLevel.Information, "Edge {EdgeId} subscribed to its event stream")]
+    private partial void LogSubscribed(string edgeId);
+
+    [LoggerMessage(2, LogLevel.Warning, "Edge {EdgeId} could not unsubscribe from its event stream")]
+    private partial void LogUnsubscribeFailed(Exception ex, string edgeId);
+
+    [LoggerMessage(3, LogLevel.Error, "Delivering {EventName} to workspace {WorkspaceId} failed")]
+    private partial void LogDispatchFailed(Exception ex, string eventName, string workspaceId);
+
+    [LoggerMessage(4, LogLevel.Error, "Event stream of edge {EdgeId} failed")]
+    private partial void LogStreamError(Exception ex, string edgeId);
+}

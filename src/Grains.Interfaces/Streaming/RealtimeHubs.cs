@@ -1,0 +1,14 @@
+namespace Realtime.Grains.Streaming;
+
+/// <summary>The hubs (seed namespaces) an event is delivered on.</summary>
+[Flags]
+public enum RealtimeHubs
+{
+    None = 0,
+    Realtime = 1,
+    Notifications = 2,
+    Presence = 4,
+    Dashboard = 8,
+    Inbox = 16,
+    Metrics = 32,
+}

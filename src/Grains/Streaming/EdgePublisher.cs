@@ -1,0 +1,33 @@
+using Orleans.Streams;
+
+namespace Realtime.Grains.Streaming;
+
+/// <summary>Publishes events on per-edge streams, caching one stream handle per edge.</summary>
+public sealed class EdgePublisher(IStreamProvider streamProvider, TimeProvider timeProvider)
+{
+    private readonly Dictionary<string, IAsyncStream<EdgeEvent>> _streams = new(StringComparer.Ordinal);
+
+    /// <summary>Sends one event to each edge: one stream message per edge, whatever its socket count.</summary>
+    public Task PublishAsync(IEnumerable<string> edgeIds, RealtimeHubs hubs, EventAudience audience, string eventName, object payload)
+    {
+        var evt = new EdgeEvent(hubs, audience, eventName, payload, timeProvider.GetUtcNow());
+        var sends = new List<Task>();
+        foreach (var edgeId in edgeIds)
+        {
+            sends.Add(StreamFor(edgeId).OnNextAsync(evt));
+        }
+
+        return Task.WhenAll(sends);
+    }
+
+    private IAsyncStream<EdgeEvent> StreamFor(string edgeId)
+    {
+        if (!_streams.TryGetValue(edgeId, out var stream))
+        {
+            stream = streamProvider.GetStream<EdgeEvent>(StreamNames.ForEdge(edgeId));
+            _streams[edgeId] = stream;
+        }
+
+        return stream;
+    }
+}

@@ -1,0 +1,86 @@
+using System.Net;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using Orleans.Configuration;
+using Realtime.Grains.Hosting;
+using Realtime.Grains.Streaming;
+using StackExchange.Redis;
+
+namespace Realtime.Silo.Hosting;
+
+/// <summary>The pieces of a realtime silo, each chosen by configuration.</summary>
+public static class SiloBuilderExtensions
+{
+    /// <summary>Cluster identity and membership: localhost clustering or the Redis membership table.</summary>
+    public static ISiloBuilder UseRealtimeClustering(this ISiloBuilder silo, RealtimeClusterOptions cluster, RealtimeSiloOptions options)
+    {
+        silo.Configure<ClusterOptions>(o =>
+        {
+            o.ClusterId = cluster.ClusterId;
+            o.ServiceId = cluster.ServiceId;
+        });
+
+        switch (cluster.Clustering)
+        {
+            case ClusteringProvider.Redis:
+                silo.UseRedisClustering(o => o.ConfigurationOptions = ConfigurationOptions.Parse(cluster.RedisConnectionString!));
+                silo.ConfigureEndpoints(IPAddress.Parse(options.AdvertisedAddress), options.SiloPort, cluster.GatewayPort, listenOnAnyHostAddress: true);
+                break;
+            default:
+                silo.UseLocalhostClustering(options.SiloPort, cluster.GatewayPort);
+                break;
+        }
+
+        return silo;
+    }
+
+    /// <summary>
+    /// Grain storage (including PubSubStore), reminders and the grain-to-edge stream provider.
+    /// Everything a realtime silo needs except clustering, so test clusters reuse it as is.
+    /// </summary>
+    public static ISiloBuilder AddRealtimeGrainServices(this ISiloBuilder silo, RealtimeSiloOptions options, string? redisConnectionString)
+    {
+        RequireRedisWhenChosen(options, redisConnectionString);
+
+        if (options.Persistence == StorageProvider.Redis)
+        {
+            var redis = ConfigurationOptions.Parse(redisConnectionString!);
+            silo.AddRedisGrainStorage(StorageNames.Realtime, o => o.ConfigurationOptions = redis);
+            silo.AddRedisGrainStorage(StreamNames.PubSubStore, o => o.ConfigurationOptions = redis);
+        }
+        else
+        {
+            silo.AddMemoryGrainStorage(StorageNames.Realtime);
+            silo.AddMemoryGrainStorage(StreamNames.PubSubStore);
+        }
+
+        if (options.Reminders == StorageProvider.Redis)
+        {
+            silo.UseRedisReminderService(o => o.ConfigurationOptions = ConfigurationOptions.Parse(redisConnectionString!));
+        }
+        else
+        {
+            silo.UseInMemoryReminderService();
+        }
+
+        silo.Configure<ReminderOptions>(o => o.MinimumReminderPeriod = options.MinimumReminderPeriod);
+
+        silo.AddMemoryStreams(StreamNames.Provider, streams =>
+            streams.ConfigurePullingAgent(agent => agent.Configure(o => o.GetQueueMsgsTimerPeriod = options.StreamPollingPeriod)));
+
+        silo.Services.TryAddSingleton(TimeProvider.System);
+        return silo;
+    }
+
+    private static void RequireRedisWhenChosen(RealtimeSiloOptions options, string? redisConnectionString)
+    {
+        var needsRedis = options.Persistence == StorageProvider.Redis || options.Reminders == StorageProvider.Redis;
+        if (needsRedis && string.IsNullOrWhiteSpace(redisConnectionString))
+        {
+            throw new OptionsValidationException(
+                RealtimeClusterOptions.SectionName,
+                typeof(RealtimeClusterOptions),
+                [$"{RealtimeClusterOptions.SectionName}:{nameof(RealtimeClusterOptions.RedisConnectionString)}: is required when Silo:Persistence or Silo:Reminders is Redis."]);
+        }
+    }
+}

@@ -1,0 +1,21 @@
+using Realtime.Grains.Hosting;
+
+namespace Realtime.Silo.Hosting;
+
+/// <summary>Turns an application host into a realtime silo.</summary>
+public static class SiloHostingExtensions
+{
+    /// <summary>Binds and validates the Cluster and Silo sections, then hosts an Orleans silo built from them.</summary>
+    public static IHostApplicationBuilder AddRealtimeSilo(this IHostApplicationBuilder builder)
+    {
+        var cluster = builder.Configuration.GetValidated<RealtimeClusterOptions>(RealtimeClusterOptions.SectionName);
+        var options = builder.Configuration.GetValidated<RealtimeSiloOptions>(RealtimeSiloOptions.SectionName);
+
+        builder.UseOrleans(silo => silo
+            .UseRealtimeClustering(cluster, options)
+            .AddRealtimeGrainServices(options, cluster.RedisConnectionString));
+
+        builder.Services.AddHealthChecks();
+        return builder;
+    }
+}

@@ -1,0 +1,8 @@
+using Realtime.Silo.Hosting;
+
+var builder = WebApplication.CreateBuilder(args);
+builder.AddRealtimeSilo();
+
+var app = builder.Build();
+app.MapHealthChecks("/health");
+app.Run();
