@@ -18,11 +18,11 @@ stop() {
 }
 trap stop EXIT INT TERM
 
-dotnet src/Silo/bin/Release/net10.0/Realtime.Silo.dll --contentRoot src/Silo > .run/silo.log 2>&1 &
+dotnet src/Silo/bin/Release/net10.0/Realtime.Silo.dll --contentRoot "$PWD/src/Silo" > .run/silo.log 2>&1 &
 pids+=($!)
 echo "silo starting (log: .run/silo.log)"
 
-dotnet src/EdgeGateway/bin/Release/net10.0/Realtime.EdgeGateway.dll --contentRoot src/EdgeGateway > .run/edge.log 2>&1 &
+dotnet src/EdgeGateway/bin/Release/net10.0/Realtime.EdgeGateway.dll --contentRoot "$PWD/src/EdgeGateway" > .run/edge.log 2>&1 &
 pids+=($!)
 echo "edge starting (log: .run/edge.log)"
 
