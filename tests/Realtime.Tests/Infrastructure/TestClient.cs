@@ -1,0 +1,58 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.SignalR.Client;
+
+namespace Realtime.Tests.Infrastructure;
+
+/// <summary>An event as a client received it: its name and its JSON payload.</summary>
+public sealed record ReceivedEvent(string Name, JsonElement Payload)
+{
+    public override string ToString() => $"{Name} {Payload.GetRawText()}";
+}
+
+/// <summary>A real SignalR .NET client over a real WebSocket that records every event it is sent.</summary>
+public sealed class TestClient : IAsyncDisposable
+{
+    private static readonly string[] ServerEvents =
+    [
+        "connected", "pong", "presence:update", "presence:list",
+    ];
+
+    private TestClient(HubConnection connection) => Connection = connection;
+
+    public HubConnection Connection { get; }
+
+    public EventLog<ReceivedEvent> Events { get; } = new();
+
+    public static HubConnection Build(Uri edge, string hubPath, string workspaceId, string? token) =>
+        new HubConnectionBuilder()
+            .WithUrl(new Uri(edge, $"{hubPath}?workspaceId={Uri.EscapeDataString(workspaceId)}"), o =>
+            {
+                o.Transports = Microsoft.AspNetCore.Http.Connections.HttpTransportType.WebSockets;
+                if (token is not null)
+                {
+                    o.AccessTokenProvider = () => Task.FromResult<string?>(token);
+                }
+            })
+            .Build();
+
+    public static async Task<TestClient> ConnectAsync(Uri edge, string token, string workspaceId, string hubPath = "/realtime")
+    {
+        var client = new TestClient(Build(edge, hubPath, workspaceId, token));
+        foreach (var name in ServerEvents)
+        {
+            client.Connection.On<JsonElement>(name, payload => client.Events.Add(new ReceivedEvent(name, payload)));
+        }
+
+        await client.Connection.StartAsync();
+        return client;
+    }
+
+    /// <summary>Waits for a presence:update saying <paramref name="userId"/> has <paramref name="status"/>.</summary>
+    public Task<ReceivedEvent> WaitForPresenceAsync(string userId, string status) =>
+        Events.WaitForAsync(
+            e => e.Name == "presence:update" && e.Payload.GetProperty("users").EnumerateArray().Any(u =>
+                u.GetProperty("userId").GetString() == userId && u.GetProperty("status").GetString() == status),
+            $"{userId} {status}");
+
+    public async ValueTask DisposeAsync() => await Connection.DisposeAsync();
+}
