@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# Runs every test of the solution against real parts: it installs redis-server when it is
+# missing (apt-get, as root), starts one on a free loopback port for the run, runs
+# `dotnet test`, and ends with the line "N passed, N failed". Exit code 0 only if all pass.
+set -euo pipefail
+cd "$(dirname "$0")"
+
+log() { printf '[test.sh] %s\n' "$*"; }
+
+install_redis() {
+  if command -v redis-server >/dev/null 2>&1; then return; fi
+  if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null 2>&1; then
+    echo "redis-server is needed: install it (apt-get install -y redis-server) and run again." >&2
+    exit 2
+  fi
+  log "installing redis-server"
+  for attempt in 1 2 3 4 5; do
+    if apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null; then return; fi
+    log "apt-get failed (attempt $attempt), retrying"
+    sleep 5
+  done
+  echo "could not install redis-server" >&2
+  exit 2
+}
+
+free_port() {
+  local port
+  for port in $(seq 16379 16479); do
+    if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then echo "$port"; return; fi
+  done
+  echo "no free port for redis" >&2
+  exit 2
+}
+
+install_redis
+mkdir -p artifacts
+redis_port=$(free_port)
+redis_dir=$(mktemp -d)
+redis-server --port "$redis_port" --bind 127.0.0.1 --save "" --appendonly no \
+  --dir "$redis_dir" --daemonize yes --pidfile "$redis_dir/redis.pid" --logfile "$redis_dir/redis.log"
+cleanup() {
+  if [ -f "$redis_dir/redis.pid" ]; then kill "$(cat "$redis_dir/redis.pid")" 2>/dev/null || true; fi
+}
+trap cleanup EXIT
+for _ in $(seq 1 100); do
+  if redis-cli -p "$redis_port" ping >/dev/null 2>&1; then break; fi
+  sleep 0.1
+done
+export REALTIME_TEST_REDIS="127.0.0.1:$redis_port"
+log "redis-server on $REALTIME_TEST_REDIS"
+
+results=artifacts/test-results
+rm -rf "$results"
+status=0
+dotnet test Realtime.Orleans.sln -c Release \
+  --logger "trx;LogFileName=results.trx" --logger "console;verbosity=normal" \
+  --results-directory "$results" || status=$?
+
+passed=0
+failed=0
+for trx in "$results"/*.trx; do
+  [ -f "$trx" ] || continue
+  counters=$(grep -o '<Counters [^>]*>' "$trx" | head -n 1)
+  p=$(sed -n 's/.* passed="\([0-9]*\)".*/\1/p' <<<"$counters")
+  f=$(sed -n 's/.* failed="\([0-9]*\)".*/\1/p' <<<"$counters")
+  passed=$((passed + ${p:-0}))
+  failed=$((failed + ${f:-0}))
+done
+
+if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then
+  # The run broke before or outside the tests (build error, crashed host): count it as a failure.
+  failed=1
+fi
+echo "$passed passed, $failed failed"
+exit "$status"
