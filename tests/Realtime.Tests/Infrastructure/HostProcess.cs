@@ -1,0 +1,145 @@
+using System.Diagnostics;
+using System.Text;
+
+namespace Realtime.Tests.Infrastructure;
+
+/// <summary>
+/// A silo or edge started as its own process from its build output (dotnet Realtime.X.dll),
+/// exactly as an operator runs it, configured through environment variables.
+/// </summary>
+public sealed class HostProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly StringBuilder _output = new();
+
+    private HostProcess(Process process) => _process = process;
+
+    public bool HasExited => _process.HasExited;
+
+    public int ExitCode => _process.ExitCode;
+
+    public string Output
+    {
+        get
+        {
+            lock (_output)
+            {
+                return _output.ToString();
+            }
+        }
+    }
+
+    /// <summary>Starts project <paramref name="project"/> (e.g. "Silo") with the given environment.</summary>
+    public static HostProcess Start(string project, string assembly, IReadOnlyDictionary<string, string> environment)
+    {
+        var directory = BuildOutputOf(project);
+        var startInfo = new ProcessStartInfo("dotnet")
+        {
+            ArgumentList = { Path.Combine(directory, assembly), "--contentRoot", Path.Combine(SolutionRoot(), "src", project) },
+            WorkingDirectory = directory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var (key, value) in environment)
+        {
+            startInfo.Environment[key] = value;
+        }
+
+        var process = Process.Start(startInfo) ?? throw new InvalidOperationException($"{project} did not start.");
+        var host = new HostProcess(process);
+        process.OutputDataReceived += (_, e) => host.Append(e.Data);
+        process.ErrorDataReceived += (_, e) => host.Append(e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return host;
+    }
+
+    /// <summary>Waits until GET <paramref name="health"/> answers 200, failing early if the process exits.</summary>
+    public async Task WaitUntilHealthyAsync(Uri health, TimeSpan timeout)
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            if (_process.HasExited)
+            {
+                throw new InvalidOperationException($"Process exited with {_process.ExitCode}:\n{Output}");
+            }
+
+            try
+            {
+                using var response = await http.GetAsync(health);
+                if (response.IsSuccessStatusCode)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+                // Not listening yet.
+            }
+            catch (TaskCanceledException)
+            {
+                // Not answering yet.
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"{health} not healthy in time:\n{Output}");
+            }
+
+            await Task.Delay(100);
+        }
+    }
+
+    public async Task<int> WaitForExitAsync(TimeSpan timeout)
+    {
+        using var cts = new CancellationTokenSource(timeout);
+        await _process.WaitForExitAsync(cts.Token);
+        return _process.ExitCode;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+
+        _process.Dispose();
+    }
+
+    public static string SolutionRoot()
+    {
+        var directory = new DirectoryInfo(AppContext.BaseDirectory);
+        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Realtime.Orleans.sln")))
+        {
+            directory = directory.Parent;
+        }
+
+        return directory?.FullName ?? throw new InvalidOperationException("Realtime.Orleans.sln not found above the test output.");
+    }
+
+    private static string BuildOutputOf(string project)
+    {
+        // The tests and the projects they reference are built with the same configuration.
+        var configuration = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar)).Parent!.Name;
+        var directory = Path.Combine(SolutionRoot(), "src", project, "bin", configuration, "net10.0");
+        return Directory.Exists(directory) ? directory : throw new DirectoryNotFoundException($"Build output of {project} not found at {directory}.");
+    }
+
+    private void Append(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        lock (_output)
+        {
+            _output.AppendLine(line);
+        }
+    }
+}
