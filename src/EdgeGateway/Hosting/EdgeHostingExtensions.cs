@@ -1,5 +1,4 @@
 using MessagePack;
-using MessagePack.Resolvers;
 using Microsoft.AspNetCore.SignalR;
 using Realtime.EdgeGateway.Hubs;
 using Realtime.EdgeGateway.Identity;
@@ -31,8 +30,9 @@ public static class EdgeHostingExtensions
 
         services.AddSignalR()
             .AddJsonProtocol(o => WireJson.Configure(o.PayloadSerializerOptions))
-            .AddMessagePackProtocol(o => o.SerializerOptions = MessagePackSerializerOptions.Standard.WithResolver(
-                CompositeResolver.Create(DynamicEnumAsStringResolver.Instance, ContractlessStandardResolver.Instance)));
+            .AddMessagePackProtocol(o => o.SerializerOptions = MessagePackSerializerOptions.Standard
+                .WithResolver(WireShapeMessagePackResolver.Instance)
+                .WithSecurity(MessagePackSecurity.UntrustedData));
 
         services.AddHubEventSender<RealtimeHub>(RealtimeHubs.Realtime);
         services.AddSingleton<EdgeEventDispatcher>();

@@ -1,0 +1,72 @@
+using MessagePack;
+using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.Extensions.DependencyInjection;
+using Realtime.Tests.Infrastructure;
+
+namespace Realtime.Tests.EndToEnd;
+
+/// <summary>MessagePack is offered beside JSON, with the same payload shape: camelCase keys, status strings, ISO timestamps.</summary>
+[Collection(EmbeddedSystemCollection.Name)]
+public sealed class MessagePackProtocolTests(EmbeddedSystemFixture fixture)
+{
+    private readonly string _workspaceId = $"ws-{Guid.NewGuid():N}";
+
+    [Fact]
+    public async Task A_MessagePack_client_gets_presence_in_the_wire_contract_shape()
+    {
+        var system = fixture.System;
+        var updates = new EventLog<PresenceUpdateView>();
+        await using var alice = Connect(system, "alice");
+        alice.On<PresenceUpdateView>("presence:update", updates.Add);
+        await alice.StartAsync();
+        await using var bob = Connect(system, "bob");
+        await bob.StartAsync();
+
+        var update = await updates.WaitForAsync(u => u.Users.Any(p => p.UserId == "bob" && p.Status == "online"), "bob online over MessagePack");
+        Assert.Equal(_workspaceId, update.WorkspaceId);
+        Assert.EndsWith("Z", update.Users.Single(p => p.UserId == "bob").LastSeen, StringComparison.Ordinal);
+
+        await bob.InvokeAsync("page:navigate", new PageView { Page = "/reports" });
+        await updates.WaitForAsync(u => u.Users.Any(p => p.CurrentPage == "/reports"), "bob's page over MessagePack");
+    }
+
+    private HubConnection Connect(RealtimeSystem system, string userId) =>
+        new HubConnectionBuilder()
+            .WithUrl(new Uri(system.EdgeUrls[0], $"/realtime?workspaceId={_workspaceId}"), o =>
+                o.AccessTokenProvider = () => Task.FromResult<string?>(system.Tokens.Issue(userId, [_workspaceId], [], TimeSpan.FromMinutes(5))))
+            .AddMessagePackProtocol()
+            .Build();
+
+    [MessagePackObject]
+    public sealed class PresenceUpdateView
+    {
+        [Key("workspaceId")]
+        public string WorkspaceId { get; set; } = "";
+
+        [Key("users")]
+        public List<UserView> Users { get; set; } = [];
+    }
+
+    [MessagePackObject]
+    public sealed class UserView
+    {
+        [Key("userId")]
+        public string UserId { get; set; } = "";
+
+        [Key("status")]
+        public string Status { get; set; } = "";
+
+        [Key("currentPage")]
+        public string? CurrentPage { get; set; }
+
+        [Key("lastSeen")]
+        public string LastSeen { get; set; } = "";
+    }
+
+    [MessagePackObject]
+    public sealed class PageView
+    {
+        [Key("page")]
+        public string Page { get; set; } = "";
+    }
+}
