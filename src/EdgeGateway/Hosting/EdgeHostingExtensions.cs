@@ -25,6 +25,7 @@ public static class EdgeHostingExtensions
         services.AddSingleton(string.IsNullOrEmpty(edge.EdgeId) ? EdgeIdentity.CreateUnique() : new EdgeIdentity(edge.EdgeId));
         services.AddRealtimeAuthentication(builder.Configuration, HubPaths.All);
         services.AddSingleton<DevelopmentTokenIssuer>();
+        services.AddBrowserOrigins(edge);
         services.AddProblemDetails();
         services.ConfigureHttpJsonOptions(o => WireJson.Configure(o.SerializerOptions));
 
@@ -46,6 +47,7 @@ public static class EdgeHostingExtensions
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseCors(BrowserOriginExtensions.PolicyName);
         app.UseAuthentication();
         app.UseAuthorization();
 

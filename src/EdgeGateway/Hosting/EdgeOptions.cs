@@ -13,4 +13,13 @@ public sealed class EdgeOptions
     /// </summary>
     [RegularExpression("^[A-Za-z0-9._-]{1,100}$")]
     public string? EdgeId { get; set; }
+
+    /// <summary>
+    /// Browser origins allowed to connect (CORS and the WebSocket Origin check), e.g.
+    /// "https://app.example.com". "*" allows any origin: for development only.
+    /// Clients that send no Origin (apps, services) are not affected.
+    /// </summary>
+    public string[] AllowedOrigins { get; set; } = [];
+
+    public bool AllowsAnyOrigin => AllowedOrigins.Contains("*");
 }

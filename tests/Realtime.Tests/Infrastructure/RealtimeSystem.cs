@@ -19,6 +19,7 @@ public sealed class RealtimeSystem : IAsyncDisposable
     public const string Issuer = "realtime-tests";
     public const string Audience = "realtime";
     public const string SigningKey = "realtime-tests-signing-key-at-least-32-bytes-long";
+    public const string AllowedOrigin = "https://app.example.test";
 
     private readonly List<WebApplication> _silos = [];
     private readonly List<WebApplication> _edges = [];
@@ -85,6 +86,7 @@ public sealed class RealtimeSystem : IAsyncDisposable
                     ["Jwt:Issuer"] = Issuer,
                     ["Jwt:Audience"] = Audience,
                     ["Jwt:SigningKey"] = SigningKey,
+                    ["Edge:AllowedOrigins:0"] = AllowedOrigin,
                 });
                 edge.AddRealtimeEdge();
                 var app = edge.Build();
