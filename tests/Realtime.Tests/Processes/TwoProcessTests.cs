@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Net.Http.Json;
 using System.Text.Json;
-using Realtime.Tests.Infrastructure;
 
 namespace Realtime.Tests.Processes;
 

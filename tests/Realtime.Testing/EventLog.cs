@@ -1,4 +1,4 @@
-namespace Realtime.Tests.Infrastructure;
+namespace Realtime.Testing;
 
 /// <summary>A thread-safe list of received items that tests can wait on.</summary>
 public sealed class EventLog<T>

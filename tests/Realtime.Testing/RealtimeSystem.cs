@@ -7,7 +7,7 @@ using Realtime.EdgeGateway.Hosting;
 using Realtime.EdgeGateway.Identity;
 using Realtime.Silo.Hosting;
 
-namespace Realtime.Tests.Infrastructure;
+namespace Realtime.Testing;
 
 /// <summary>
 /// The real thing, in this process: silos built by the Silo project's AddRealtimeSilo and edges
@@ -37,14 +37,14 @@ public sealed class RealtimeSystem : IAsyncDisposable
     public static JwtOptions JwtSettings => new() { Issuer = Issuer, Audience = Audience, SigningKey = SigningKey };
 
     /// <summary>Embedded default: one silo with localhost clustering and in-memory providers, one edge.</summary>
-    public static Task<RealtimeSystem> StartEmbeddedAsync(string environment = "Development") =>
-        StartAsync(siloCount: 1, edgeCount: 1, redis: null, environment);
+    public static Task<RealtimeSystem> StartEmbeddedAsync(string environment = "Development", IReadOnlyDictionary<string, string?>? siloSettings = null) =>
+        StartAsync(siloCount: 1, edgeCount: 1, redis: null, environment, siloSettings);
 
     /// <summary>Production providers: silos clustered through Redis with Redis storage and reminders, several edges.</summary>
     public static Task<RealtimeSystem> StartOnRedisAsync(int siloCount, int edgeCount) =>
         StartAsync(siloCount, edgeCount, RedisServer.ConnectionString, "Production");
 
-    private static async Task<RealtimeSystem> StartAsync(int siloCount, int edgeCount, string? redis, string environment)
+    private static async Task<RealtimeSystem> StartAsync(int siloCount, int edgeCount, string? redis, string environment, IReadOnlyDictionary<string, string?>? siloSettings = null)
     {
         var system = new RealtimeSystem();
         try
@@ -70,6 +70,7 @@ public sealed class RealtimeSystem : IAsyncDisposable
                     ["Silo:Persistence"] = redis is null ? "Memory" : "Redis",
                     ["Silo:Reminders"] = redis is null ? "Memory" : "Redis",
                 });
+                silo.Configuration.AddInMemoryCollection(siloSettings ?? new Dictionary<string, string?>());
                 silo.AddRealtimeSilo();
                 var app = silo.Build();
                 app.MapHealthChecks("/health");

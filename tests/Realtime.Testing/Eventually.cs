@@ -1,4 +1,4 @@
-namespace Realtime.Tests.Infrastructure;
+namespace Realtime.Testing;
 
 /// <summary>Waits for a condition with a timeout, never for a fixed time.</summary>
 public static class Eventually

@@ -3,7 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using StackExchange.Redis;
 
-namespace Realtime.Tests.Infrastructure;
+namespace Realtime.Testing;
 
 /// <summary>
 /// A real Redis server for the tests: the one named by REALTIME_TEST_REDIS (host:port), or

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 
-namespace Realtime.Tests.Infrastructure;
+namespace Realtime.Testing;
 
 /// <summary>
 /// A silo or edge started as its own process from its build output (dotnet Realtime.X.dll),

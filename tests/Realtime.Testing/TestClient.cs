@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.SignalR.Client;
 
-namespace Realtime.Tests.Infrastructure;
+namespace Realtime.Testing;
 
 /// <summary>An event as a client received it: its name and its JSON payload.</summary>
 public sealed record ReceivedEvent(string Name, JsonElement Payload)
