@@ -1,7 +1,9 @@
 using MessagePack;
 using Microsoft.AspNetCore.SignalR;
+using Realtime.EdgeGateway.Api;
 using Realtime.EdgeGateway.Hubs;
 using Realtime.EdgeGateway.Identity;
+using Realtime.EdgeGateway.Presence;
 using Realtime.EdgeGateway.Serialization;
 using Realtime.EdgeGateway.Streaming;
 using Realtime.Grains.Hosting;
@@ -35,9 +37,17 @@ public static class EdgeHostingExtensions
                 .WithResolver(WireShapeMessagePackResolver.Instance)
                 .WithSecurity(MessagePackSecurity.UntrustedData));
 
+        services.AddSingleton(Microsoft.Extensions.Options.Options.Create(edge));
         services.AddHubEventSender<RealtimeHub>(RealtimeHubs.Realtime);
+        services.AddHubEventSender<PresenceHub>(RealtimeHubs.Presence);
         services.AddSingleton<EdgeEventDispatcher>();
+        services.AddSingleton<LocalConnections>();
+        services.AddSingleton<ConnectionReregistration>();
+
+        // Started in this order, before Kestrel accepts connections: events flow, then the lease is held.
         services.AddHostedService<EdgeStreamSubscription>();
+        services.AddHostedService<EdgeLeaseService>();
+        services.AddHostedService<ConnectionHeartbeatService>();
         services.AddHealthChecks();
         return builder;
     }
@@ -52,6 +62,8 @@ public static class EdgeHostingExtensions
         app.UseAuthorization();
 
         app.MapHub<RealtimeHub>(HubPaths.Realtime).RequireAuthorization(RealtimePolicies.WorkspaceMember);
+        app.MapHub<PresenceHub>(HubPaths.Presence).RequireAuthorization(RealtimePolicies.WorkspaceMember);
+        app.MapPresenceEndpoints();
         app.MapHealthChecks("/health");
 
         if (app.Environment.IsDevelopment())

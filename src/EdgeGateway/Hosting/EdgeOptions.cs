@@ -3,7 +3,7 @@ using System.ComponentModel.DataAnnotations;
 namespace Realtime.EdgeGateway.Hosting;
 
 /// <summary>Settings of one edge process. Section "Edge".</summary>
-public sealed class EdgeOptions
+public sealed class EdgeOptions : IValidatableObject
 {
     public const string SectionName = "Edge";
 
@@ -22,4 +22,24 @@ public sealed class EdgeOptions
     public string[] AllowedOrigins { get; set; } = [];
 
     public bool AllowsAnyOrigin => AllowedOrigins.Contains("*");
+
+    /// <summary>How long the cluster keeps this edge's connections without a lease renewal.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "00:30:00")]
+    public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How often the lease is renewed; a few renewals fit in one <see cref="LeaseDuration"/>.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "00:10:00")]
+    public TimeSpan LeaseRenewInterval { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How often this edge vouches for each of its connections to their presence grains.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "01:00:00")]
+    public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(60);
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (LeaseRenewInterval * 2 > LeaseDuration)
+        {
+            yield return new ValidationResult("must be at most half of Edge:LeaseDuration, so one lost renewal does not end the lease.", [nameof(LeaseRenewInterval)]);
+        }
+    }
 }

@@ -6,5 +6,32 @@ public sealed record ConnectedEvent(string ConnectionId, string UserId, string W
 /// <summary>`pong`, the reply to `ping`.</summary>
 public sealed record PongEvent(DateTimeOffset Timestamp);
 
-/// <summary>`page:navigate` from the client.</summary>
-public sealed record PageNavigateRequest(string? Page);
+/// <summary>
+/// Base of client payloads. A payload may name its workspace; if it names another one than the
+/// connection's, the call is refused (a connection acts only in the workspace it joined).
+/// </summary>
+public abstract record ClientRequest
+{
+    public string? WorkspaceId { get; init; }
+}
+
+/// <summary>`page:navigate`.</summary>
+public sealed record PageNavigateRequest(string? Page) : ClientRequest;
+
+/// <summary>`presence:get` and `presence:online`: an optional page of the member list.</summary>
+public sealed record PresencePageRequest(string? Cursor, int? Limit) : ClientRequest;
+
+/// <summary>`presence:status`.</summary>
+public sealed record PresenceStatusRequest(string? Status) : ClientRequest;
+
+/// <summary>`presence:typing`.</summary>
+public sealed record TypingRequest(string? ConversationId, bool? IsTyping) : ClientRequest;
+
+/// <summary>`presence:activity`.</summary>
+public sealed record ActivityRequest(string? Type, string? ResourceId, string? ResourceType) : ClientRequest;
+
+/// <summary>`presence:watch`: the users whose every change this connection wants, in a large workspace too.</summary>
+public sealed record WatchRequest(IReadOnlyList<string>? UserIds) : ClientRequest;
+
+/// <summary>`presence:watch:ack`.</summary>
+public sealed record WatchAck(IReadOnlyList<string> UserIds);

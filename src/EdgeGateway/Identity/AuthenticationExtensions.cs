@@ -52,7 +52,10 @@ public static class AuthenticationExtensions
         services.AddAuthorizationBuilder()
             .AddPolicy(RealtimePolicies.WorkspaceMember, policy => policy
                 .RequireAuthenticatedUser()
-                .AddRequirements(new WorkspaceMemberRequirement()));
+                .AddRequirements(new WorkspaceMemberRequirement(allowServiceRoles: false)))
+            .AddPolicy(RealtimePolicies.WorkspaceReader, policy => policy
+                .RequireAuthenticatedUser()
+                .AddRequirements(new WorkspaceMemberRequirement(allowServiceRoles: true)));
 
         return services;
     }

@@ -2,20 +2,23 @@ using Realtime.Grains.Streaming;
 
 namespace Realtime.EdgeGateway.Streaming;
 
-/// <summary>Delivers one event from the cluster to the local sockets of its audience, on each hub it names.</summary>
+/// <summary>Delivers events from the cluster to the local sockets of each audience, on each hub the event names.</summary>
 public sealed class EdgeEventDispatcher(IEnumerable<IHubEventSender> senders)
 {
     private readonly IHubEventSender[] _senders = [.. senders];
 
     public Task DispatchAsync(EdgeEvent evt, CancellationToken cancellationToken = default)
     {
-        var group = EdgeGroups.For(evt.Audience);
-        var sends = new List<Task>(_senders.Length);
-        foreach (var sender in _senders)
+        var sends = new List<Task>(_senders.Length * evt.Deliveries.Count);
+        foreach (var delivery in evt.Deliveries)
         {
-            if ((evt.Hubs & sender.Hub) != 0)
+            var group = EdgeGroups.For(delivery.Audience);
+            foreach (var sender in _senders)
             {
-                sends.Add(sender.SendToGroupAsync(group, evt.EventName, evt.Payload, cancellationToken));
+                if ((evt.Hubs & sender.Hub) != 0)
+                {
+                    sends.Add(sender.SendToGroupAsync(group, delivery.Audience.ExceptConnectionId, evt.EventName, delivery.Payload, cancellationToken));
+                }
             }
         }
 

@@ -3,8 +3,8 @@ using Realtime.Grains.Streaming;
 namespace Realtime.EdgeGateway.Streaming;
 
 /// <summary>
-/// SignalR group names on an edge. Ids never contain '/', so a workspace group and a
-/// user-in-workspace group can never be confused with one another or across workspaces.
+/// SignalR group names on an edge. Ids never contain '/', so groups of one workspace can never
+/// be confused with one another or with those of another workspace.
 /// </summary>
 public static class EdgeGroups
 {
@@ -12,6 +12,13 @@ public static class EdgeGroups
 
     public static string User(string workspaceId, string userId) => $"user/{workspaceId}/{userId}";
 
-    public static string For(EventAudience audience) =>
-        audience.UserId is null ? Workspace(audience.WorkspaceId) : User(audience.WorkspaceId, audience.UserId);
+    /// <summary>An interest group (<see cref="InterestGroups"/>) within a workspace.</summary>
+    public static string Interest(string workspaceId, string group) => $"interest/{workspaceId}/{group}";
+
+    public static string For(EventAudience audience) => audience switch
+    {
+        { Group: { } group } => Interest(audience.WorkspaceId, group),
+        { UserId: { } userId } => User(audience.WorkspaceId, userId),
+        _ => Workspace(audience.WorkspaceId),
+    };
 }

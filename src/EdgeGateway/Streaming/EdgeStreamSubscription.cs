@@ -48,7 +48,7 @@ public sealed partial class EdgeStreamSubscription(
         catch (Exception ex)
         {
             // One failed delivery must not stop the stream for every other event.
-            LogDispatchFailed(ex, evt.EventName, evt.Audience.WorkspaceId);
+            LogDispatchFailed(ex, evt.EventName, evt.Deliveries.Count);
         }
     }
 
@@ -64,8 +64,8 @@ public sealed partial class EdgeStreamSubscription(
     [LoggerMessage(2, LogLevel.Warning, "Edge {EdgeId} could not unsubscribe from its event stream")]
     private partial void LogUnsubscribeFailed(Exception ex, string edgeId);
 
-    [LoggerMessage(3, LogLevel.Error, "Delivering {EventName} to workspace {WorkspaceId} failed")]
-    private partial void LogDispatchFailed(Exception ex, string eventName, string workspaceId);
+    [LoggerMessage(3, LogLevel.Error, "Delivering {EventName} to {DeliveryCount} audiences failed")]
+    private partial void LogDispatchFailed(Exception ex, string eventName, int deliveryCount);
 
     [LoggerMessage(4, LogLevel.Error, "Event stream of edge {EdgeId} failed")]
     private partial void LogStreamError(Exception ex, string edgeId);

@@ -9,6 +9,11 @@ public sealed class HubEventSender<THub>(IHubContext<THub> hubContext, RealtimeH
 {
     public RealtimeHubs Hub { get; } = hub;
 
-    public Task SendToGroupAsync(string group, string eventName, object payload, CancellationToken cancellationToken) =>
-        hubContext.Clients.Group(group).SendAsync(eventName, payload, cancellationToken);
+    public Task SendToGroupAsync(string group, string? exceptConnectionId, string eventName, object payload, CancellationToken cancellationToken)
+    {
+        var clients = exceptConnectionId is null
+            ? hubContext.Clients.Group(group)
+            : hubContext.Clients.GroupExcept(group, exceptConnectionId);
+        return clients.SendAsync(eventName, payload, cancellationToken);
+    }
 }

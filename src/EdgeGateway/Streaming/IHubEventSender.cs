@@ -7,5 +7,5 @@ public interface IHubEventSender
 {
     RealtimeHubs Hub { get; }
 
-    Task SendToGroupAsync(string group, string eventName, object payload, CancellationToken cancellationToken);
+    Task SendToGroupAsync(string group, string? exceptConnectionId, string eventName, object payload, CancellationToken cancellationToken);
 }

@@ -1,3 +1,5 @@
+using Orleans.Concurrency;
+
 namespace Realtime.Grains.Presence;
 
 /// <summary>
@@ -7,17 +9,47 @@ namespace Realtime.Grains.Presence;
 [Alias("realtime.IUserPresenceGrain")]
 public interface IUserPresenceGrain : IGrainWithStringKey
 {
-    /// <summary>Registers a live connection; the user is online while any connection lives.</summary>
+    /// <summary>Registers a live connection; the user is online while any connection lives. Idempotent.</summary>
     [Alias("Connect")]
-    Task<UserPresence> Connect(EdgeConnection connection);
+    Task<ConnectResult> Connect(EdgeConnection connection);
 
     /// <summary>Removes a connection; the user goes offline when it was the last one. Unknown ids are ignored.</summary>
     [Alias("Disconnect")]
     Task<UserPresence> Disconnect(string connectionId);
 
-    /// <summary>Records the page the user is on.</summary>
+    /// <summary>Records the page the user is on; what they were doing on the previous page lapses.</summary>
     [Alias("Navigate")]
     Task<UserPresence> Navigate(string page);
+
+    /// <summary>
+    /// Sets the status the user chose: away or offline (appear offline) stay until the user sets
+    /// online again, which returns to the derived status (online, away after idle time).
+    /// </summary>
+    [Alias("SetStatus")]
+    Task<UserPresence> SetStatus(PresenceStatus status);
+
+    /// <summary>Records what the user is viewing, editing or commenting, and tells the others.</summary>
+    [Alias("SetActivity")]
+    Task<UserPresence> SetActivity(string type, string resourceId, string resourceType, string? sourceConnectionId);
+
+    /// <summary>Typing in a conversation; true lapses by itself unless renewed within the typing timeout.</summary>
+    [Alias("SetTyping")]
+    Task SetTyping(string conversationId, bool isTyping, string? sourceConnectionId);
+
+    /// <summary>
+    /// An edge vouches that these connections of the user are alive. Returns the ones the grain
+    /// does not know (swept or evicted while alive), which the edge registers again.
+    /// </summary>
+    [Alias("Heartbeat")]
+    Task<IReadOnlyList<string>> Heartbeat(string edgeId, IReadOnlyList<string> connectionIds);
+
+    /// <summary>The edge's lease lapsed: drop every connection it held.</summary>
+    [Alias("EvictEdge"), OneWay]
+    Task EvictEdge(string edgeId);
+
+    /// <summary>Removes connections whose heartbeats stopped; returns how many. The reminder sweep calls it too.</summary>
+    [Alias("CleanupStale")]
+    Task<int> CleanupStale();
 
     /// <summary>The user's presence, or null when the user was never seen in the workspace.</summary>
     [Alias("GetPresence")]

@@ -1,7 +1,11 @@
 namespace Realtime.Grains.Presence;
 
-/// <summary>Payload of presence:update and presence:list: the presence of some or all users of a workspace.</summary>
+/// <summary>
+/// Payload of presence:update, presence:list and presence:online:list: the presence of some
+/// users of a workspace. Lists are paged by user id; <see cref="NextCursor"/> is null on the last page.
+/// </summary>
 [GenerateSerializer, Immutable, Alias("realtime.WorkspacePresence")]
 public sealed record WorkspacePresence(
     [property: Id(0)] string WorkspaceId,
-    [property: Id(1)] IReadOnlyList<UserPresence> Users);
+    [property: Id(1)] IReadOnlyList<UserPresence> Users,
+    [property: Id(2)] string? NextCursor = null);

@@ -1,14 +1,23 @@
 namespace Realtime.Grains.Streaming;
 
 /// <summary>
-/// A server-to-client event on its way from a grain to one edge. The edge delivers it to
-/// the audience's SignalR group on each named hub, so it crosses the cluster once per edge
-/// however many sockets there want it. The payload is a [GenerateSerializer] wire record.
+/// Server-to-client events on their way from a grain to one edge: one event name, delivered
+/// on each named hub to each delivery's audience. It crosses the cluster once per edge however
+/// many sockets there want it. Payloads are [GenerateSerializer] wire records.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("realtime.EdgeEvent")]
 public sealed record EdgeEvent(
     [property: Id(0)] RealtimeHubs Hubs,
-    [property: Id(1)] EventAudience Audience,
-    [property: Id(2)] string EventName,
-    [property: Id(3)] object Payload,
-    [property: Id(4)] DateTimeOffset PublishedAt);
+    [property: Id(1)] string EventName,
+    [property: Id(2)] IReadOnlyList<EdgeDelivery> Deliveries,
+    [property: Id(3)] DateTimeOffset PublishedAt)
+{
+    public static EdgeEvent To(RealtimeHubs hubs, EventAudience audience, string eventName, object payload, DateTimeOffset publishedAt) =>
+        new(hubs, eventName, [new EdgeDelivery(audience, payload)], publishedAt);
+}
+
+/// <summary>One payload for one audience.</summary>
+[GenerateSerializer, Immutable, Alias("realtime.EdgeDelivery")]
+public sealed record EdgeDelivery(
+    [property: Id(0)] EventAudience Audience,
+    [property: Id(1)] object Payload);

@@ -10,4 +10,12 @@ public static class RealtimeEvents
     public const string PresenceGet = "presence:get";
     public const string PresenceList = "presence:list";
     public const string PresenceUpdate = "presence:update";
+    public const string PresenceSummary = "presence:summary";
+    public const string PresenceStatus = "presence:status";
+    public const string PresenceTyping = "presence:typing";
+    public const string PresenceActivity = "presence:activity";
+    public const string PresenceOnline = "presence:online";
+    public const string PresenceOnlineList = "presence:online:list";
+    public const string PresenceWatch = "presence:watch";
+    public const string PresenceWatchAck = "presence:watch:ack";
 }

@@ -1,32 +1,45 @@
+using Orleans.Concurrency;
 using Realtime.Grains.Presence;
 
 namespace Realtime.Grains.Workspaces;
 
 /// <summary>
-/// One workspace: the presence of its members and the edges that hold its connections.
-/// It fans workspace events out to exactly those edges, one stream message per edge.
+/// One workspace: its members' presence and the edges holding its connections. It fans
+/// presence out to exactly those edges, one stream message per edge; in a large workspace it
+/// coalesces changes and sends summaries plus the changes each client has an interest in.
 /// Key: the workspace id.
 /// </summary>
 [Alias("realtime.IWorkspaceGrain")]
 public interface IWorkspaceGrain : IGrainWithStringKey
 {
-    /// <summary>A connection of <paramref name="presence"/>'s user opened on an edge.</summary>
-    [Alias("ConnectionOpened")]
-    Task ConnectionOpened(string edgeId, UserPresence presence);
+    /// <summary>
+    /// A member's presence or connections changed (called by its presence grain). Returns the
+    /// workspace summary when clients of this workspace get summaries instead of every change.
+    /// </summary>
+    [Alias("MemberChanged")]
+    Task<PresenceSummary?> MemberChanged(MemberUpdate update);
 
-    /// <summary>A connection of <paramref name="presence"/>'s user closed on an edge.</summary>
-    [Alias("ConnectionClosed")]
-    Task ConnectionClosed(string edgeId, UserPresence presence);
+    /// <summary>Passes a typing change on to the workspace (or, when large, to the conversation and the user's watchers).</summary>
+    [Alias("TypingChanged")]
+    Task TypingChanged(TypingEvent typing, string? sourceConnectionId);
 
-    /// <summary>A member's presence changed without a connection opening or closing.</summary>
-    [Alias("PresenceChanged")]
-    Task PresenceChanged(UserPresence presence);
+    /// <summary>The edge's lease lapsed: its connections are dropped from every member holding one there.</summary>
+    [Alias("EvictEdge"), OneWay]
+    Task EvictEdge(string edgeId);
 
-    /// <summary>Every member seen in the workspace, online first.</summary>
+    /// <summary>One page of members in user id order (all, or online and away only).</summary>
     [Alias("GetPresence")]
-    Task<WorkspacePresence> GetPresence();
+    Task<WorkspacePresence> GetPresence(PresencePage page);
 
-    /// <summary>The edges that currently hold connections of this workspace, with their connection counts.</summary>
+    /// <summary>Online, away and total member counts.</summary>
+    [Alias("GetSummary")]
+    Task<PresenceSummary> GetSummary();
+
+    /// <summary>The edges that hold connections of this workspace, with their connection counts.</summary>
     [Alias("GetEdges")]
     Task<IReadOnlyDictionary<string, int>> GetEdges();
+
+    /// <summary>Calls this grain has taken since activation, by kind: to see it is no hot spot.</summary>
+    [Alias("GetCallCounts")]
+    Task<IReadOnlyDictionary<string, long>> GetCallCounts();
 }

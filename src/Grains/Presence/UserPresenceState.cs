@@ -20,6 +20,14 @@ public sealed class UserPresenceState
 
     [Id(4)]
     public PresenceActivity? Activity { get; set; }
+
+    /// <summary>Status the user chose (away, or offline to appear offline); null to derive it.</summary>
+    [Id(5)]
+    public PresenceStatus? ChosenStatus { get; set; }
+
+    /// <summary>Last time the user did something (connect, navigate, activity, typing, chose online).</summary>
+    [Id(6)]
+    public DateTimeOffset LastActivityAt { get; set; }
 }
 
 [GenerateSerializer, Immutable, Alias("realtime.ConnectionEntry")]

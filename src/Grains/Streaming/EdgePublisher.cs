@@ -3,14 +3,13 @@ using Orleans.Streams;
 namespace Realtime.Grains.Streaming;
 
 /// <summary>Publishes events on per-edge streams, caching one stream handle per edge.</summary>
-public sealed class EdgePublisher(IStreamProvider streamProvider, TimeProvider timeProvider)
+public sealed class EdgePublisher(IStreamProvider streamProvider)
 {
     private readonly Dictionary<string, IAsyncStream<EdgeEvent>> _streams = new(StringComparer.Ordinal);
 
-    /// <summary>Sends one event to each edge: one stream message per edge, whatever its socket count.</summary>
-    public Task PublishAsync(IEnumerable<string> edgeIds, RealtimeHubs hubs, EventAudience audience, string eventName, object payload)
+    /// <summary>Sends the event to each edge: one stream message per edge, whatever its socket count.</summary>
+    public Task PublishAsync(IEnumerable<string> edgeIds, EdgeEvent evt)
     {
-        var evt = new EdgeEvent(hubs, audience, eventName, payload, timeProvider.GetUtcNow());
         var sends = new List<Task>();
         foreach (var edgeId in edgeIds)
         {

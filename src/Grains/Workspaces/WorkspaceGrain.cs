@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Options;
+using Realtime.Grains.Edges;
 using Realtime.Grains.Hosting;
 using Realtime.Grains.Presence;
 using Realtime.Grains.Streaming;
@@ -6,71 +8,198 @@ namespace Realtime.Grains.Workspaces;
 
 /// <summary>
 /// Keeps the presence of a workspace's members and the edges holding its connections, and
-/// tells those edges (once each) when a member's visible presence changes.
+/// tells those edges (one stream message each) what changed:
+/// - up to <see cref="PresenceOptions.ImmediateBroadcastLimit"/> active members, each change at once;
+/// - above it, changes batched at most once per <see cref="PresenceOptions.CoalesceInterval"/>;
+/// - above <see cref="PresenceOptions.SummaryThreshold"/>, a presence:summary to everyone and each
+///   change only to the interest groups that want it, so joins never cost N x N messages.
+/// Member state is written at most once per <see cref="PresenceOptions.WorkspacePersistInterval"/>:
+/// presence grains own the truth and re-assert it on their sweep.
 /// </summary>
 public sealed class WorkspaceGrain(
     [PersistentState("workspace", StorageNames.Realtime)] IPersistentState<WorkspaceState> state,
+    IOptions<PresenceOptions> options,
     TimeProvider timeProvider) : Grain, IWorkspaceGrain
 {
-    private EdgePublisher? _publisher;
+    private const RealtimeHubs PresenceHubs = RealtimeHubs.Realtime | RealtimeHubs.Presence;
+
+    private readonly PresenceOptions _options = options.Value;
+    private readonly Dictionary<string, UserPresence> _pending = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _trackedEdges = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, long> _calls = new(StringComparer.Ordinal);
+    private MemberDirectory _members = null!;
+    private EdgePublisher _publisher = null!;
+    private IGrainTimer? _flushTimer;
+    private PresenceSummary? _lastSummarySent;
+    private bool _dirty;
 
     private string WorkspaceId => this.GetPrimaryKeyString();
 
+    private bool InSummaryMode => _members.Active > _options.SummaryThreshold;
+
+    private PresenceSummary CurrentSummary => new(WorkspaceId, _members.Online, _members.Away, _members.Total);
+
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        _publisher = new EdgePublisher(this.GetStreamProvider(StreamNames.Provider), timeProvider);
+        _members = MemberDirectory.Rebuild(state.State.Members);
+        _publisher = new EdgePublisher(this.GetStreamProvider(StreamNames.Provider));
+        this.RegisterGrainTimer(_ => PersistIfDirtyAsync(), _options.WorkspacePersistInterval, _options.WorkspacePersistInterval);
         return Task.CompletedTask;
     }
 
-    public Task ConnectionOpened(string edgeId, UserPresence presence)
-    {
-        state.State.EdgeConnections[edgeId] = state.State.EdgeConnections.GetValueOrDefault(edgeId) + 1;
-        return ApplyAsync(presence);
-    }
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken) => PersistIfDirtyAsync();
 
-    public Task ConnectionClosed(string edgeId, UserPresence presence)
+    public async Task<PresenceSummary?> MemberChanged(MemberUpdate update)
     {
-        var remaining = state.State.EdgeConnections.GetValueOrDefault(edgeId) - 1;
-        if (remaining > 0)
+        CountCall(nameof(MemberChanged));
+        var previous = _members.Set(new WorkspaceMember(update.Presence, update.ConnectionsPerEdge));
+        _dirty = true;
+        await TrackEdgesAsync(update.ConnectionsPerEdge.Keys);
+
+        if (update.Activity is { } activity)
         {
-            state.State.EdgeConnections[edgeId] = remaining;
-        }
-        else
-        {
-            state.State.EdgeConnections.Remove(edgeId);
+            await PublishActivityAsync(activity, update.SourceConnectionId);
         }
 
-        return ApplyAsync(presence);
+        if (update.Presence.IsVisiblyDifferentFrom(previous?.Presence))
+        {
+            await QueuePresenceAsync(update.Presence);
+        }
+
+        return InSummaryMode ? CurrentSummary : null;
     }
 
-    public Task PresenceChanged(UserPresence presence) => ApplyAsync(presence);
-
-    public Task<WorkspacePresence> GetPresence()
+    public Task TypingChanged(TypingEvent typing, string? sourceConnectionId)
     {
-        var users = state.State.Members.Values
-            .OrderBy(p => p.Status == PresenceStatus.Offline)
-            .ThenBy(p => p.UserId, StringComparer.Ordinal)
-            .ToList();
-        return Task.FromResult(new WorkspacePresence(WorkspaceId, users));
+        CountCall(nameof(TypingChanged));
+        var audiences = InSummaryMode
+            ? new[]
+            {
+                EventAudience.InGroup(WorkspaceId, InterestGroups.Conversation(typing.ConversationId), sourceConnectionId),
+                EventAudience.InGroup(WorkspaceId, InterestGroups.WatchersOf(typing.UserId), sourceConnectionId),
+            }
+            : [EventAudience.Workspace(WorkspaceId, sourceConnectionId)];
+        return PublishAsync(RealtimeHubs.Presence, RealtimeEvents.PresenceTyping, audiences.Select(a => new EdgeDelivery(a, typing)).ToList());
+    }
+
+    public Task EvictEdge(string edgeId)
+    {
+        CountCall(nameof(EvictEdge));
+        foreach (var userId in _members.UsersOnEdge(edgeId).ToList())
+        {
+            // One-way: the presence grain reports back through MemberChanged, which would deadlock an awaited call.
+            GrainFactory.GetGrain<IUserPresenceGrain>(RealtimeIds.UserInWorkspace(WorkspaceId, userId)).EvictEdge(edgeId).Ignore();
+        }
+
+        _trackedEdges.Remove(edgeId);
+        return Task.CompletedTask;
+    }
+
+    public Task<WorkspacePresence> GetPresence(PresencePage page)
+    {
+        CountCall(nameof(GetPresence));
+        var limit = Math.Clamp(page.Limit, 1, PresencePage.MaxLimit);
+        var (users, nextCursor) = _members.Page(page.Cursor, limit, page.OnlineOnly);
+        return Task.FromResult(new WorkspacePresence(WorkspaceId, users, nextCursor));
+    }
+
+    public Task<PresenceSummary> GetSummary()
+    {
+        CountCall(nameof(GetSummary));
+        return Task.FromResult(CurrentSummary);
     }
 
     public Task<IReadOnlyDictionary<string, int>> GetEdges() =>
-        Task.FromResult<IReadOnlyDictionary<string, int>>(new Dictionary<string, int>(state.State.EdgeConnections));
+        Task.FromResult<IReadOnlyDictionary<string, int>>(new Dictionary<string, int>(_members.ConnectionsPerEdge, StringComparer.Ordinal));
 
-    private async Task ApplyAsync(UserPresence presence)
+    public Task<IReadOnlyDictionary<string, long>> GetCallCounts() =>
+        Task.FromResult<IReadOnlyDictionary<string, long>>(new Dictionary<string, long>(_calls, StringComparer.Ordinal));
+
+    private async Task QueuePresenceAsync(UserPresence presence)
     {
-        state.State.Members.TryGetValue(presence.UserId, out var previous);
-        state.State.Members[presence.UserId] = presence;
-        await state.WriteStateAsync();
-
-        if (presence.IsVisiblyDifferentFrom(previous))
+        if (_members.Active <= _options.ImmediateBroadcastLimit && _pending.Count == 0)
         {
-            await _publisher!.PublishAsync(
-                state.State.EdgeConnections.Keys,
-                RealtimeHubs.Realtime | RealtimeHubs.Presence,
-                EventAudience.Workspace(WorkspaceId),
-                RealtimeEvents.PresenceUpdate,
-                new WorkspacePresence(WorkspaceId, [presence]));
+            await PublishAsync(PresenceHubs, RealtimeEvents.PresenceUpdate, [new EdgeDelivery(EventAudience.Workspace(WorkspaceId), new WorkspacePresence(WorkspaceId, [presence]))]);
+            return;
+        }
+
+        _pending[presence.UserId] = presence;
+        _flushTimer ??= this.RegisterGrainTimer(_ => FlushAsync(), _options.CoalesceInterval, Timeout.InfiniteTimeSpan);
+    }
+
+    private async Task FlushAsync()
+    {
+        _flushTimer?.Dispose();
+        _flushTimer = null;
+        var changed = _pending.Values.ToList();
+        _pending.Clear();
+        if (changed.Count == 0)
+        {
+            return;
+        }
+
+        if (!InSummaryMode)
+        {
+            await PublishAsync(PresenceHubs, RealtimeEvents.PresenceUpdate, [new EdgeDelivery(EventAudience.Workspace(WorkspaceId), new WorkspacePresence(WorkspaceId, changed))]);
+            return;
+        }
+
+        var summary = CurrentSummary;
+        if (summary != _lastSummarySent)
+        {
+            await PublishAsync(PresenceHubs, RealtimeEvents.PresenceSummary, [new EdgeDelivery(EventAudience.Workspace(WorkspaceId), summary)]);
+            _lastSummarySent = summary;
+        }
+
+        var deliveries = new List<EdgeDelivery>(changed.Count * 2);
+        foreach (var presence in changed)
+        {
+            var update = new WorkspacePresence(WorkspaceId, [presence]);
+            deliveries.Add(new EdgeDelivery(EventAudience.InGroup(WorkspaceId, InterestGroups.WatchersOf(presence.UserId)), update));
+            if (presence.Activity is { } activity)
+            {
+                deliveries.Add(new EdgeDelivery(EventAudience.InGroup(WorkspaceId, InterestGroups.Resource(activity.ResourceType, activity.ResourceId)), update));
+            }
+        }
+
+        await PublishAsync(RealtimeHubs.Presence, RealtimeEvents.PresenceUpdate, deliveries);
+    }
+
+    private Task PublishActivityAsync(ActivityEvent activity, string? sourceConnectionId)
+    {
+        var audiences = InSummaryMode
+            ? new[]
+            {
+                EventAudience.InGroup(WorkspaceId, InterestGroups.Resource(activity.ResourceType, activity.ResourceId), sourceConnectionId),
+                EventAudience.InGroup(WorkspaceId, InterestGroups.WatchersOf(activity.UserId), sourceConnectionId),
+            }
+            : [EventAudience.Workspace(WorkspaceId, sourceConnectionId)];
+        return PublishAsync(RealtimeHubs.Presence, RealtimeEvents.PresenceActivity, audiences.Select(a => new EdgeDelivery(a, activity)).ToList());
+    }
+
+    private Task PublishAsync(RealtimeHubs hubs, string eventName, IReadOnlyList<EdgeDelivery> deliveries) =>
+        _publisher.PublishAsync(_members.ConnectionsPerEdge.Keys, new EdgeEvent(hubs, eventName, deliveries, timeProvider.GetUtcNow()));
+
+    /// <summary>Makes each edge's lease aware of this workspace, so a dead edge's connections here get evicted.</summary>
+    private async Task TrackEdgesAsync(IEnumerable<string> edgeIds)
+    {
+        foreach (var edgeId in edgeIds)
+        {
+            if (_trackedEdges.Add(edgeId))
+            {
+                await GrainFactory.GetGrain<IEdgeGrain>(edgeId).TrackWorkspace(WorkspaceId);
+            }
         }
     }
+
+    private async Task PersistIfDirtyAsync()
+    {
+        if (_dirty)
+        {
+            _dirty = false;
+            await state.WriteStateAsync();
+        }
+    }
+
+    private void CountCall(string method) => _calls[method] = _calls.GetValueOrDefault(method) + 1;
 }

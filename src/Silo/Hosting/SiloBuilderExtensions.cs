@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 using Realtime.Grains.Hosting;
+using Realtime.Grains.Presence;
 using Realtime.Grains.Streaming;
 using StackExchange.Redis;
 
@@ -68,6 +69,10 @@ public static class SiloBuilderExtensions
         silo.AddMemoryStreams(StreamNames.Provider, streams =>
             streams.ConfigurePullingAgent(agent => agent.Configure(o => o.GetQueueMsgsTimerPeriod = options.StreamPollingPeriod)));
 
+        silo.Services.AddOptions<PresenceOptions>()
+            .Bind(silo.Configuration.GetSection(PresenceOptions.SectionName))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
         silo.Services.TryAddSingleton(TimeProvider.System);
         return silo;
     }

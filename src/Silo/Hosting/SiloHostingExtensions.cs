@@ -1,4 +1,5 @@
 using Realtime.Grains.Hosting;
+using Realtime.Grains.Presence;
 
 namespace Realtime.Silo.Hosting;
 
@@ -10,6 +11,9 @@ public static class SiloHostingExtensions
     {
         var cluster = builder.Configuration.GetValidated<RealtimeClusterOptions>(RealtimeClusterOptions.SectionName);
         var options = builder.Configuration.GetValidated<RealtimeSiloOptions>(RealtimeSiloOptions.SectionName);
+
+        // Bound again by AddRealtimeGrainServices for the grains; validated here so a bad value stops the process at once.
+        builder.Configuration.GetValidated<PresenceOptions>(PresenceOptions.SectionName);
 
         builder.UseOrleans(silo => silo
             .UseRealtimeClustering(cluster, options)

@@ -1,0 +1,61 @@
+using Microsoft.AspNetCore.SignalR;
+using Realtime.EdgeGateway.Identity;
+using Realtime.EdgeGateway.Presence;
+using Realtime.EdgeGateway.Streaming;
+using Realtime.Grains.Presence;
+using Realtime.Grains.Streaming;
+
+namespace Realtime.EdgeGateway.Hubs;
+
+/// <summary>
+/// A hub whose connections count for presence (/realtime and /presence): each is registered
+/// with the user's presence grain, tagged with this edge, and vouched for while it lives.
+/// </summary>
+public abstract class PresenceTrackingHub(
+    IGrainFactory grains,
+    EdgeIdentity edge,
+    LocalConnections localConnections,
+    TimeProvider timeProvider) : Hub
+{
+    protected IGrainFactory Grains => grains;
+
+    protected TimeProvider Time => timeProvider;
+
+    protected ConnectionIdentity Identity => Context.GetIdentity();
+
+    protected IUserPresenceGrain Me => grains.UserPresence(Identity);
+
+    public override async Task OnConnectedAsync()
+    {
+        var identity = Identity;
+        await Groups.AddToGroupAsync(Context.ConnectionId, EdgeGroups.Workspace(identity.WorkspaceId));
+        await Groups.AddToGroupAsync(Context.ConnectionId, EdgeGroups.User(identity.WorkspaceId, identity.UserId));
+        await Clients.Caller.SendAsync(
+            RealtimeEvents.Connected,
+            new ConnectedEvent(Context.ConnectionId, identity.UserId, identity.WorkspaceId, timeProvider.GetUtcNow()));
+
+        var result = await Me.Connect(new EdgeConnection(Context.ConnectionId, edge.EdgeId));
+        localConnections.Add(Context.ConnectionId, identity);
+        if (result.Summary is { } summary)
+        {
+            // A large workspace sends summaries only when counts change: a newcomer gets the current one now.
+            await Clients.Caller.SendAsync(RealtimeEvents.PresenceSummary, summary);
+        }
+    }
+
+    public override async Task OnDisconnectedAsync(Exception? exception)
+    {
+        localConnections.Remove(Context.ConnectionId);
+        await Me.Disconnect(Context.ConnectionId);
+    }
+
+    /// <summary>Answers a list request with the reply event and as the invocation result.</summary>
+    protected async Task<WorkspacePresence> ReplyWithPageAsync(PresencePageRequest? request, bool onlineOnly, string replyEvent)
+    {
+        var identity = Identity;
+        HubInput.EnsureSameWorkspace(request, identity);
+        var page = await grains.Workspace(identity.WorkspaceId).GetPresence(HubInput.PresencePage(request, onlineOnly));
+        await Clients.Caller.SendAsync(replyEvent, page);
+        return page;
+    }
+}

@@ -1,0 +1,70 @@
+using Microsoft.Extensions.Options;
+using Realtime.EdgeGateway.Hosting;
+using Realtime.EdgeGateway.Streaming;
+using Realtime.Grains.Edges;
+
+namespace Realtime.EdgeGateway.Presence;
+
+/// <summary>
+/// Keeps this edge's lease with the cluster. Should the edge die without a goodbye, the lease
+/// lapses and the cluster evicts its connections. On a clean stop it leaves at once.
+/// </summary>
+public sealed partial class EdgeLeaseService(
+    IGrainFactory grains,
+    EdgeIdentity edge,
+    IOptions<EdgeOptions> options,
+    ConnectionReregistration reregistration,
+    TimeProvider timeProvider,
+    ILogger<EdgeLeaseService> logger) : BackgroundService
+{
+    private IEdgeGrain Lease => grains.GetGrain<IEdgeGrain>(edge.EdgeId);
+
+    public override async Task StartAsync(CancellationToken cancellationToken)
+    {
+        // Hold a lease before the first connection is accepted.
+        await Lease.Renew(options.Value.LeaseDuration);
+        await base.StartAsync(cancellationToken);
+    }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken);
+        try
+        {
+            await Lease.Leave().WaitAsync(cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            LogLeaveFailed(ex, edge.EdgeId);
+        }
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(options.Value.LeaseRenewInterval, timeProvider);
+        while (await timer.WaitForNextTickAsync(stoppingToken))
+        {
+            try
+            {
+                if (await Lease.Renew(options.Value.LeaseDuration))
+                {
+                    LogLeaseLapsed(edge.EdgeId);
+                    await reregistration.RegisterAllAsync(stoppingToken);
+                }
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                LogRenewFailed(ex, edge.EdgeId);
+            }
+        }
+    }
+
+    [LoggerMessage(1, LogLevel.Warning, "Renewing the lease of edge {EdgeId} failed; retrying at the next interval")]
+    private partial void LogRenewFailed(Exception ex, string edgeId);
+
+    [LoggerMessage(2, LogLevel.Warning, "The lease of edge {EdgeId} had lapsed; registering its connections again")]
+    private partial void LogLeaseLapsed(string edgeId);
+
+    [LoggerMessage(3, LogLevel.Warning, "Edge {EdgeId} could not end its lease on stop; it will lapse")]
+    private partial void LogLeaveFailed(Exception ex, string edgeId);
+}

@@ -1,0 +1,28 @@
+using System.Collections.Concurrent;
+using Realtime.EdgeGateway.Identity;
+
+namespace Realtime.EdgeGateway.Presence;
+
+/// <summary>
+/// The presence-tracked connections this edge holds right now. The edge is their only witness:
+/// it vouches for them with heartbeats and registers them again if the cluster forgot them.
+/// </summary>
+public sealed class LocalConnections
+{
+    private readonly ConcurrentDictionary<string, ConnectionIdentity> _connections = new(StringComparer.Ordinal);
+
+    public int Count => _connections.Count;
+
+    public void Add(string connectionId, ConnectionIdentity identity) => _connections[connectionId] = identity;
+
+    public void Remove(string connectionId) => _connections.TryRemove(connectionId, out _);
+
+    public bool Contains(string connectionId) => _connections.ContainsKey(connectionId);
+
+    /// <summary>A snapshot grouped by user and workspace, the unit of a presence grain.</summary>
+    public IReadOnlyList<(ConnectionIdentity Identity, List<string> ConnectionIds)> ByUser() =>
+        _connections
+            .GroupBy(pair => pair.Value)
+            .Select(group => (group.Key, group.Select(pair => pair.Key).ToList()))
+            .ToList();
+}

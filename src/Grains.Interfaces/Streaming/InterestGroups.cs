@@ -1,0 +1,15 @@
+namespace Realtime.Grains.Streaming;
+
+/// <summary>
+/// Names of the interest groups of a workspace. In a large workspace, clients get a summary
+/// instead of every change, plus the changes of the users they share something with: the
+/// users they watch, the resource they view or edit, the conversations they type in.
+/// </summary>
+public static class InterestGroups
+{
+    public static string WatchersOf(string userId) => $"watch:{userId}";
+
+    public static string Resource(string resourceType, string resourceId) => $"resource:{resourceType}:{resourceId}";
+
+    public static string Conversation(string conversationId) => $"conversation:{conversationId}";
+}
