@@ -2,6 +2,7 @@ using MessagePack;
 using Microsoft.AspNetCore.SignalR;
 using Realtime.EdgeGateway.Hubs;
 using Realtime.EdgeGateway.Identity;
+using Realtime.EdgeGateway.Protocols;
 using Realtime.EdgeGateway.Serialization;
 using Realtime.EdgeGateway.Streaming;
 using Realtime.Grains.Hosting;
@@ -33,7 +34,8 @@ public static class EdgeHostingExtensions
             .AddJsonProtocol(o => WireJson.Configure(o.PayloadSerializerOptions))
             .AddMessagePackProtocol(o => o.SerializerOptions = MessagePackSerializerOptions.Standard
                 .WithResolver(WireShapeMessagePackResolver.Instance)
-                .WithSecurity(MessagePackSecurity.UntrustedData));
+                .WithSecurity(MessagePackSecurity.UntrustedData))
+            .AddOptionalHubPayloads(typeof(RealtimeHub));
 
         services.AddHubEventSender<RealtimeHub>(RealtimeHubs.Realtime);
         services.AddSingleton<EdgeEventDispatcher>();

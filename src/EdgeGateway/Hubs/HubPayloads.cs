@@ -8,3 +8,6 @@ public sealed record PongEvent(DateTimeOffset Timestamp);
 
 /// <summary>`page:navigate` from the client.</summary>
 public sealed record PageNavigateRequest(string? Page);
+
+/// <summary>`presence:get` from the client: an optional page, the payload itself may be absent.</summary>
+public sealed record PresencePageRequest(string? Cursor, int? Limit);

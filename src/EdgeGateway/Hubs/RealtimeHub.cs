@@ -59,8 +59,9 @@ public sealed partial class RealtimeHub(
         await PresenceGrain().Navigate(request.Page);
     }
 
+    // The page is optional on the wire; paging is not applied yet, the whole workspace is listed.
     [HubMethodName(RealtimeEvents.PresenceGet)]
-    public async Task<WorkspacePresence> GetPresence()
+    public async Task<WorkspacePresence> GetPresence(PresencePageRequest? request = null)
     {
         var presence = await grains.GetGrain<IWorkspaceGrain>(Context.GetIdentity().WorkspaceId).GetPresence();
         await Clients.Caller.SendAsync(RealtimeEvents.PresenceList, presence);
