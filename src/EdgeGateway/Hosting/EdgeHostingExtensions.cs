@@ -4,6 +4,7 @@ using Realtime.EdgeGateway.Api;
 using Realtime.EdgeGateway.Hubs;
 using Realtime.EdgeGateway.Identity;
 using Realtime.EdgeGateway.Presence;
+using Realtime.EdgeGateway.Protocols;
 using Realtime.EdgeGateway.Serialization;
 using Realtime.EdgeGateway.Streaming;
 using Realtime.Grains.Hosting;
@@ -35,7 +36,8 @@ public static class EdgeHostingExtensions
             .AddJsonProtocol(o => WireJson.Configure(o.PayloadSerializerOptions))
             .AddMessagePackProtocol(o => o.SerializerOptions = MessagePackSerializerOptions.Standard
                 .WithResolver(WireShapeMessagePackResolver.Instance)
-                .WithSecurity(MessagePackSecurity.UntrustedData));
+                .WithSecurity(MessagePackSecurity.UntrustedData))
+            .AddOptionalHubPayloads(typeof(RealtimeHub), typeof(PresenceHub));
 
         services.AddSingleton(Microsoft.Extensions.Options.Options.Create(edge));
         services.AddHubEventSender<RealtimeHub>(RealtimeHubs.Realtime);
