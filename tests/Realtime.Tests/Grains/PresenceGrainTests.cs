@@ -1,6 +1,7 @@
 using Orleans.Core.Internal;
 using Orleans.TestingHost;
 using Realtime.Grains;
+using Realtime.Grains.Edges;
 using Realtime.Grains.Presence;
 using Realtime.Grains.Streaming;
 using Realtime.Grains.Workspaces;
@@ -15,21 +16,23 @@ public abstract class PresenceGrainTests(TestCluster cluster)
 
     private IClusterClient Client => cluster.Client;
 
+    private IWorkspaceGrain Workspace => Client.GetGrain<IWorkspaceGrain>(_workspaceId);
+
     [Fact]
     public async Task First_connection_makes_the_user_online_and_tells_the_workspace_edges()
     {
         await using var edge = await EdgeStreamProbe.SubscribeAsync(Client);
 
-        var presence = await PresenceOf("alice").Connect(new EdgeConnection("c1", edge.EdgeId));
+        var result = await PresenceOf("alice").Connect(new EdgeConnection("c1", edge.EdgeId));
 
-        Assert.Equal(PresenceStatus.Online, presence.Status);
-        Assert.Equal(1, presence.ConnectionCount);
-        var update = await edge.Events.WaitForAsync(e => UpdateFor(e, "alice")?.Status == PresenceStatus.Online, "alice online on the edge");
-        Assert.Equal(RealtimeEvents.PresenceUpdate, update.EventName);
-        Assert.Equal(EventAudience.Workspace(_workspaceId), update.Audience);
-        Assert.True(update.Hubs.HasFlag(RealtimeHubs.Realtime));
+        Assert.Equal(PresenceStatus.Online, result.Presence.Status);
+        Assert.Equal(1, result.Presence.ConnectionCount);
+        Assert.Null(result.Summary);
+        var update = await edge.Events.WaitForAsync(e => e.UpdateFor("alice")?.Status == PresenceStatus.Online, "alice online on the edge");
+        Assert.Equal(EventAudience.Workspace(_workspaceId), Assert.Single(update.Deliveries).Audience);
+        Assert.True(update.Hubs.HasFlag(RealtimeHubs.Realtime) && update.Hubs.HasFlag(RealtimeHubs.Presence));
 
-        var workspace = await Workspace.GetPresence();
+        var workspace = await Workspace.GetPresence(AllMembers);
         Assert.Equal(PresenceStatus.Online, Assert.Single(workspace.Users).Status);
         Assert.Equal(new Dictionary<string, int> { [edge.EdgeId] = 1 }, await Workspace.GetEdges());
     }
@@ -52,9 +55,8 @@ public abstract class PresenceGrainTests(TestCluster cluster)
         var last = await alice.Disconnect("tab2");
 
         Assert.Equal(PresenceStatus.Offline, last.Status);
-        await watcherEdge.Events.WaitForAsync(e => UpdateFor(e, "alice")?.Status == PresenceStatus.Offline, "alice offline");
-        var aliceUpdatesOnFirstEdge = edge.Events.Snapshot().Select(e => UpdateFor(e, "alice")).OfType<UserPresence>().ToList();
-        Assert.Equal([PresenceStatus.Online], aliceUpdatesOnFirstEdge.Select(p => p.Status));
+        await watcherEdge.Events.WaitForAsync(e => e.UpdateFor("alice")?.Status == PresenceStatus.Offline, "alice offline");
+        Assert.Equal([PresenceStatus.Online], edge.Events.Snapshot().Select(e => e.UpdateFor("alice")).OfType<UserPresence>().Select(p => p.Status));
         Assert.Equal(new Dictionary<string, int> { [watcherEdge.EdgeId] = 1 }, await Workspace.GetEdges());
     }
 
@@ -73,7 +75,7 @@ public abstract class PresenceGrainTests(TestCluster cluster)
         Assert.Equal(PresenceStatus.Online, afterLateDisconnect.Status);
         Assert.Equal(PresenceStatus.Online, afterUnknownDisconnect.Status);
         Assert.Equal(1, afterUnknownDisconnect.ConnectionCount);
-        Assert.DoesNotContain(edge.Events.Snapshot(), e => UpdateFor(e, "alice")?.Status == PresenceStatus.Offline);
+        Assert.DoesNotContain(edge.Events.Snapshot(), e => e.UpdateFor("alice")?.Status == PresenceStatus.Offline);
     }
 
     [Fact]
@@ -87,31 +89,159 @@ public abstract class PresenceGrainTests(TestCluster cluster)
         await Client.GetGrain<IUserPresenceGrain>(RealtimeIds.UserInWorkspace(otherWorkspaceId, "zoe"))
             .Connect(new EdgeConnection("z1", edgeOfAnotherWorkspace.EdgeId));
 
-        await edgeOfThisWorkspace.Events.WaitForAsync(e => UpdateFor(e, "alice") is not null, "alice's update");
-        await edgeOfAnotherWorkspace.Events.WaitForAsync(e => e.Audience.WorkspaceId == otherWorkspaceId, "zoe's update");
-        Assert.All(edgeOfAnotherWorkspace.Events.Snapshot(), e => Assert.Equal(otherWorkspaceId, e.Audience.WorkspaceId));
-        Assert.All(edgeOfThisWorkspace.Events.Snapshot(), e => Assert.Equal(_workspaceId, e.Audience.WorkspaceId));
+        await edgeOfThisWorkspace.Events.WaitForAsync(e => e.UpdateFor("alice") is not null, "alice's update");
+        await edgeOfAnotherWorkspace.Events.WaitForAsync(e => e.UpdateFor("zoe") is not null, "zoe's update");
+        Assert.All(edgeOfAnotherWorkspace.Events.Snapshot().SelectMany(e => e.Deliveries), d => Assert.Equal(otherWorkspaceId, d.Audience.WorkspaceId));
+        Assert.All(edgeOfThisWorkspace.Events.Snapshot().SelectMany(e => e.Deliveries), d => Assert.Equal(_workspaceId, d.Audience.WorkspaceId));
     }
 
     [Fact]
-    public async Task Navigating_records_the_page_and_tells_the_workspace()
+    public async Task Navigating_records_the_page_ends_the_activity_and_tells_the_workspace()
+    {
+        await using var edge = await EdgeStreamProbe.SubscribeAsync(Client);
+        var alice = PresenceOf("alice");
+        await alice.Connect(new EdgeConnection("c1", edge.EdgeId));
+        await alice.SetActivity(PresenceActivity.Editing, "post-1", "post", "c1");
+
+        var presence = await alice.Navigate("/inbox");
+
+        Assert.Equal("/inbox", presence.CurrentPage);
+        Assert.Null(presence.Activity);
+        await edge.Events.WaitForAsync(e => e.UpdateFor("alice") is { CurrentPage: "/inbox", Activity: null }, "the page change");
+        Assert.Equal("/inbox", Assert.Single((await Workspace.GetPresence(AllMembers)).Users).CurrentPage);
+    }
+
+    [Fact]
+    public async Task A_chosen_status_wins_until_online_is_chosen_again()
     {
         await using var edge = await EdgeStreamProbe.SubscribeAsync(Client);
         var alice = PresenceOf("alice");
         await alice.Connect(new EdgeConnection("c1", edge.EdgeId));
 
-        var presence = await alice.Navigate("/inbox");
+        Assert.Equal(PresenceStatus.Away, (await alice.SetStatus(PresenceStatus.Away)).Status);
+        await edge.Events.WaitForAsync(e => e.UpdateFor("alice")?.Status == PresenceStatus.Away, "alice away");
 
-        Assert.Equal("/inbox", presence.CurrentPage);
-        await edge.Events.WaitForAsync(e => UpdateFor(e, "alice")?.CurrentPage == "/inbox", "the page change");
-        Assert.Equal("/inbox", Assert.Single((await Workspace.GetPresence()).Users).CurrentPage);
+        var invisible = await alice.SetStatus(PresenceStatus.Offline);
+        Assert.Equal(PresenceStatus.Offline, invisible.Status);
+        Assert.Equal(0, invisible.ConnectionCount);
+        await alice.Navigate("/secret");
+        Assert.Null((await alice.GetPresence())!.CurrentPage);
+
+        Assert.Equal(PresenceStatus.Online, (await alice.SetStatus(PresenceStatus.Online)).Status);
+        await edge.Events.WaitForAsync(e => e.UpdateFor("alice") is { Status: PresenceStatus.Online, CurrentPage: "/secret" }, "alice visible again");
+        Assert.DoesNotContain(edge.Events.Snapshot(), e => e.UpdateFor("alice")?.CurrentPage == "/secret" && e.UpdateFor("alice")?.Status == PresenceStatus.Offline);
+    }
+
+    [Fact]
+    public async Task Activity_goes_to_the_others_of_the_workspace_except_the_connection_that_sent_it()
+    {
+        await using var edge = await EdgeStreamProbe.SubscribeAsync(Client);
+        var alice = PresenceOf("alice");
+        await alice.Connect(new EdgeConnection("c1", edge.EdgeId));
+
+        var presence = await alice.SetActivity(PresenceActivity.Viewing, "post-9", "post", "c1");
+
+        Assert.Equal(new PresenceActivity("viewing", "post-9", "post", presence.Activity!.At), presence.Activity);
+        var evt = await edge.Events.WaitForAsync(e => e.Payloads<ActivityEvent>(RealtimeEvents.PresenceActivity).Any(), "the activity");
+        var delivery = Assert.Single(evt.Deliveries);
+        Assert.Equal(EventAudience.Workspace(_workspaceId, exceptConnectionId: "c1"), delivery.Audience);
+        Assert.Equal(new ActivityEvent("alice", "viewing", "post-9", "post", presence.Activity.At), delivery.Payload);
+    }
+
+    [Fact]
+    public async Task Typing_is_sent_once_per_change_and_stops_with_false()
+    {
+        await using var edge = await EdgeStreamProbe.SubscribeAsync(Client);
+        var alice = PresenceOf("alice");
+        await alice.Connect(new EdgeConnection("c1", edge.EdgeId));
+
+        await alice.SetTyping("conv-1", true, "c1");
+        await alice.SetTyping("conv-1", true, "c1");
+        await alice.SetTyping("conv-1", false, "c1");
+
+        await edge.Events.WaitForAsync(e => e.Payloads<TypingEvent>(RealtimeEvents.PresenceTyping).Any(t => !t.IsTyping), "typing false");
+        var typing = edge.Events.Snapshot().SelectMany(e => e.Payloads<TypingEvent>(RealtimeEvents.PresenceTyping)).ToList();
+        Assert.Equal([new TypingEvent("alice", "conv-1", true), new TypingEvent("alice", "conv-1", false)], typing);
+    }
+
+    [Fact]
+    public async Task Heartbeats_return_the_connections_the_grain_does_not_know()
+    {
+        var alice = PresenceOf("alice");
+        await alice.Connect(new EdgeConnection("known", "edge-x"));
+
+        var unknown = await alice.Heartbeat("edge-x", ["known", "forgotten"]);
+
+        Assert.Equal(["forgotten"], unknown);
+    }
+
+    [Fact]
+    public async Task An_edge_that_leaves_takes_its_connections_with_it()
+    {
+        await using var watcher = await EdgeStreamProbe.SubscribeAsync(Client);
+        var leavingEdge = $"edge-{Guid.NewGuid():N}";
+        await Client.GetGrain<IEdgeGrain>(leavingEdge).Renew(TimeSpan.FromMinutes(1));
+        await PresenceOf("bob").Connect(new EdgeConnection("b1", watcher.EdgeId));
+        await PresenceOf("alice").Connect(new EdgeConnection("a1", leavingEdge));
+        await PresenceOf("alice").Connect(new EdgeConnection("a2", watcher.EdgeId));
+        await PresenceOf("carol").Connect(new EdgeConnection("c1", leavingEdge));
+
+        await Client.GetGrain<IEdgeGrain>(leavingEdge).Leave();
+
+        await watcher.Events.WaitForAsync(e => e.UpdateFor("carol")?.Status == PresenceStatus.Offline, "carol evicted");
+        var alice = await Eventually.UntilAsync(() => PresenceOf("alice").GetPresence(), p => p!.ConnectionCount == 1, "alice down to one connection");
+        Assert.Equal(PresenceStatus.Online, alice!.Status);
+        Assert.False(await Client.GetGrain<IEdgeGrain>(leavingEdge).IsAlive());
+        Assert.DoesNotContain(leavingEdge, (await Eventually.UntilAsync(Workspace.GetEdges, e => !e.ContainsKey(leavingEdge), "edge gone")).Keys);
+    }
+
+    [Fact]
+    public async Task Presence_lists_page_in_user_id_order()
+    {
+        var edge = $"edge-{Guid.NewGuid():N}";
+        foreach (var user in new[] { "u3", "u1", "u5", "u2", "u4" })
+        {
+            await PresenceOf(user).Connect(new EdgeConnection($"{user}-c", edge));
+        }
+
+        await PresenceOf("u4").Disconnect("u4-c");
+
+        var first = await Workspace.GetPresence(new PresencePage(null, 2, OnlineOnly: false));
+        var second = await Workspace.GetPresence(new PresencePage(first.NextCursor, 2, OnlineOnly: false));
+        var third = await Workspace.GetPresence(new PresencePage(second.NextCursor, 2, OnlineOnly: false));
+        Assert.Equal(["u1", "u2"], first.Users.Select(u => u.UserId));
+        Assert.Equal(["u3", "u4"], second.Users.Select(u => u.UserId));
+        Assert.Equal(["u5"], third.Users.Select(u => u.UserId));
+        Assert.Null(third.NextCursor);
+
+        var online = await Workspace.GetPresence(new PresencePage("u2", 10, OnlineOnly: true));
+        Assert.Equal(["u3", "u5"], online.Users.Select(u => u.UserId));
+        Assert.Equal(new PresenceSummary(_workspaceId, 4, 0, 5), await Workspace.GetSummary());
+    }
+
+    [Fact]
+    public async Task The_presence_service_answers_as_the_seed_describes()
+    {
+        var service = new PresenceService(Client);
+
+        await service.SetUserOnline(_workspaceId, "alice", "c1", "edge-s");
+        await service.UpdateUserPage(_workspaceId, "alice", "/analytics");
+
+        Assert.True(await service.IsUserOnline(_workspaceId, "alice"));
+        Assert.False(await service.IsUserOnline(_workspaceId, "nobody"));
+        Assert.Equal("/analytics", (await service.GetUserPresence(_workspaceId, "alice"))!.CurrentPage);
+        Assert.Equal(["alice"], (await service.GetWorkspacePresence(_workspaceId)).Users.Select(u => u.UserId));
+        Assert.Equal(0, await service.CleanupStalePresence(_workspaceId));
+        await service.SetUserOffline(_workspaceId, "alice", "c1");
+        Assert.False(await service.IsUserOnline(_workspaceId, "alice"));
+        await Assert.ThrowsAsync<ArgumentException>(() => service.GetUserPresence("bad/workspace", "alice"));
     }
 
     [Fact]
     public async Task A_user_never_seen_has_no_presence()
     {
         Assert.Null(await PresenceOf("nobody").GetPresence());
-        Assert.Empty((await Workspace.GetPresence()).Users);
+        Assert.Empty((await Workspace.GetPresence(AllMembers)).Users);
     }
 
     [Fact]
@@ -134,7 +264,7 @@ public abstract class PresenceGrainTests(TestCluster cluster)
         // The reactivated grains still know the edge: the offline reaches it.
         await PresenceOf("bob").Connect(new EdgeConnection("b1", edge.EdgeId));
         await alice.Disconnect("c1");
-        await edge.Events.WaitForAsync(e => UpdateFor(e, "alice")?.Status == PresenceStatus.Offline, "alice offline after reactivation");
+        await edge.Events.WaitForAsync(e => e.UpdateFor("alice")?.Status == PresenceStatus.Offline, "alice offline after reactivation");
     }
 
     [Fact]
@@ -147,15 +277,10 @@ public abstract class PresenceGrainTests(TestCluster cluster)
         await probe.Stop();
     }
 
-    private IWorkspaceGrain Workspace => Client.GetGrain<IWorkspaceGrain>(_workspaceId);
+    private static PresencePage AllMembers => new(null, PresencePage.MaxLimit, OnlineOnly: false);
 
     private IUserPresenceGrain PresenceOf(string userId) =>
         Client.GetGrain<IUserPresenceGrain>(RealtimeIds.UserInWorkspace(_workspaceId, userId));
-
-    private static UserPresence? UpdateFor(EdgeEvent evt, string userId) =>
-        evt is { EventName: RealtimeEvents.PresenceUpdate, Payload: WorkspacePresence update }
-            ? update.Users.FirstOrDefault(u => u.UserId == userId)
-            : null;
 }
 
 [Collection(InMemoryClusterCollection.Name)]

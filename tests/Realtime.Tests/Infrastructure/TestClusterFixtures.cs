@@ -1,5 +1,8 @@
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Time.Testing;
+using Orleans.Reminders;
 using Orleans.TestingHost;
 using Realtime.Grains.Streaming;
 using Realtime.Silo.Hosting;
@@ -9,16 +12,25 @@ namespace Realtime.Tests.Infrastructure;
 
 /// <summary>
 /// A 2-silo Orleans TestCluster with the realtime grain services. The in-memory variant uses
-/// the embedded-default providers; the Redis variant uses a real Redis server for clustering,
-/// grain storage (PubSubStore too) and reminders, over real TCP between silos.
+/// the embedded-default providers; the Redis variant a real Redis server for clustering, grain
+/// storage (PubSubStore too) and reminders, over real TCP between silos. Variants may set
+/// options ("Presence:SummaryThreshold" ...) and run grains on a FakeTimeProvider.
 /// </summary>
 public abstract class RealtimeTestClusterFixture : IAsyncLifetime
 {
     private const string RedisKey = "RealtimeTests:Redis";
+    private const string FakeTimeKey = "RealtimeTests:FakeTime";
+
+    /// <summary>The clock of grains in fake-time clusters; one such cluster runs at a time (tests run sequentially).</summary>
+    public static FakeTimeProvider FakeTime { get; } = new(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
 
     public TestCluster Cluster { get; private set; } = null!;
 
-    protected abstract string? RedisConnectionString { get; }
+    protected virtual string? RedisConnectionString => null;
+
+    protected virtual bool UseFakeTime => false;
+
+    protected virtual IReadOnlyDictionary<string, string> Settings { get; } = new Dictionary<string, string>();
 
     public async Task InitializeAsync()
     {
@@ -29,6 +41,16 @@ public abstract class RealtimeTestClusterFixture : IAsyncLifetime
             builder.Properties[RedisKey] = redis;
             builder.Options.UseTestClusterMembership = false;
             builder.Options.ConnectionTransport = ConnectionTransportType.TcpSocket;
+        }
+
+        if (UseFakeTime)
+        {
+            builder.Properties[FakeTimeKey] = "true";
+        }
+
+        foreach (var (key, value) in Settings)
+        {
+            builder.Properties[key] = value;
         }
 
         builder.AddSiloBuilderConfigurator<SiloConfigurator>();
@@ -48,6 +70,14 @@ public abstract class RealtimeTestClusterFixture : IAsyncLifetime
             if (redis is not null)
             {
                 siloBuilder.UseRedisClustering(o => o.ConfigurationOptions = ConfigurationOptions.Parse(redis));
+            }
+
+            if (siloBuilder.Configuration[FakeTimeKey] == "true")
+            {
+                // Grains, grain timers and reminders on the test clock; membership and messaging on real time.
+                siloBuilder.Services.AddSingleton<TimeProvider>(FakeTime);
+                siloBuilder.Services.UseTimeProviderForBackgroundAreas(TimeProvider.System);
+                siloBuilder.Services.AddKeyedSingleton<TimeProvider>(ReminderTimeProviderNames.Reminders, FakeTime);
             }
 
             siloBuilder.AddRealtimeGrainServices(
@@ -76,14 +106,46 @@ public abstract class RealtimeTestClusterFixture : IAsyncLifetime
     }
 }
 
-public sealed class InMemoryClusterFixture : RealtimeTestClusterFixture
-{
-    protected override string? RedisConnectionString => null;
-}
+public sealed class InMemoryClusterFixture : RealtimeTestClusterFixture;
 
 public sealed class RedisClusterFixture : RealtimeTestClusterFixture
 {
     protected override string? RedisConnectionString => RedisServer.ConnectionString;
+}
+
+/// <summary>Grains on a FakeTimeProvider: idle time, typing lapses, the sweep reminder and edge leases are driven by the test.</summary>
+public sealed class FakeTimeClusterFixture : RealtimeTestClusterFixture
+{
+    public static readonly TimeSpan IdleTimeout = TimeSpan.FromMinutes(5);
+    public static readonly TimeSpan TypingTimeout = TimeSpan.FromSeconds(5);
+    public static readonly TimeSpan StaleConnectionTimeout = TimeSpan.FromMinutes(3);
+    public static readonly TimeSpan SweepInterval = TimeSpan.FromMinutes(5);
+
+    protected override bool UseFakeTime => true;
+
+    protected override IReadOnlyDictionary<string, string> Settings { get; } = new Dictionary<string, string>
+    {
+        ["Presence:IdleTimeout"] = "00:05:00",
+        ["Presence:TypingTimeout"] = "00:00:05",
+        ["Presence:StaleConnectionTimeout"] = "00:03:00",
+        ["Presence:SweepInterval"] = "00:05:00",
+        ["Presence:EdgeLeaseCheckInterval"] = "00:00:02",
+        ["Presence:EdgeLeaseReminderPeriod"] = "00:01:00",
+    };
+}
+
+/// <summary>Low thresholds, so that coalescing and summaries show with a handful of users.</summary>
+public sealed class SmallThresholdClusterFixture : RealtimeTestClusterFixture
+{
+    public const int ImmediateBroadcastLimit = 3;
+    public const int SummaryThreshold = 6;
+
+    protected override IReadOnlyDictionary<string, string> Settings { get; } = new Dictionary<string, string>
+    {
+        ["Presence:ImmediateBroadcastLimit"] = "3",
+        ["Presence:SummaryThreshold"] = "6",
+        ["Presence:CoalesceInterval"] = "00:00:00.200",
+    };
 }
 
 [CollectionDefinition(Name)]
@@ -96,4 +158,16 @@ public sealed class InMemoryClusterCollection : ICollectionFixture<InMemoryClust
 public sealed class RedisClusterCollection : ICollectionFixture<RedisClusterFixture>
 {
     public const string Name = "Redis test cluster";
+}
+
+[CollectionDefinition(Name)]
+public sealed class FakeTimeClusterCollection : ICollectionFixture<FakeTimeClusterFixture>
+{
+    public const string Name = "Fake-time test cluster";
+}
+
+[CollectionDefinition(Name)]
+public sealed class SmallThresholdClusterCollection : ICollectionFixture<SmallThresholdClusterFixture>
+{
+    public const string Name = "Small-threshold test cluster";
 }
