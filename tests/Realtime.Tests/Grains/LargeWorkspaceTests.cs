@@ -1,0 +1,81 @@
+using Realtime.Grains;
+using Realtime.Grains.Presence;
+using Realtime.Grains.Streaming;
+using Realtime.Tests.Infrastructure;
+
+namespace Realtime.Tests.Grains;
+
+/// <summary>
+/// How presence fans out as a workspace grows, with low thresholds (immediate up to 3 active
+/// members, summaries above 6): one update each while small, batches while medium, and above the
+/// threshold a summary for everyone plus each change only to the interest groups that want it.
+/// </summary>
+[Collection(SmallThresholdClusterCollection.Name)]
+public sealed class LargeWorkspaceTests(SmallThresholdClusterFixture fixture)
+{
+    private readonly string _workspaceId = $"ws-{Guid.NewGuid():N}";
+
+    private IClusterClient Client => fixture.Cluster.Client;
+
+    [Fact]
+    public async Task Joins_go_out_alone_while_small_then_batched()
+    {
+        await using var edge = await EdgeStreamProbe.SubscribeAsync(Client);
+        var users = Enumerable.Range(1, SmallThresholdClusterFixture.SummaryThreshold).Select(i => $"u{i}").ToList();
+
+        foreach (var user in users)
+        {
+            await PresenceOf(user).Connect(new EdgeConnection($"{user}-c", edge.EdgeId));
+        }
+
+        await edge.Events.WaitForAsync(e => e.UpdateFor(users[^1]) is not null, "the last join");
+        var updates = edge.Events.Snapshot().Where(e => e.EventName == RealtimeEvents.PresenceUpdate).ToList();
+        var sizes = updates.Select(e => ((WorkspacePresence)Assert.Single(e.Deliveries).Payload).Users.Count).ToList();
+
+        // The first joins (up to the immediate limit) each go out alone, the rest in fewer, larger batches.
+        Assert.Equal([1, 1, 1], sizes.Take(SmallThresholdClusterFixture.ImmediateBroadcastLimit));
+        Assert.True(updates.Count < users.Count, $"expected batching, got {updates.Count} updates for {users.Count} joins");
+        Assert.Equal(users.Count, sizes.Sum());
+        Assert.DoesNotContain(edge.Events.Snapshot(), e => e.EventName == RealtimeEvents.PresenceSummary);
+    }
+
+    [Fact]
+    public async Task Above_the_threshold_everyone_gets_summaries_and_changes_go_to_interest_groups()
+    {
+        await using var edge = await EdgeStreamProbe.SubscribeAsync(Client);
+        var users = Enumerable.Range(1, SmallThresholdClusterFixture.SummaryThreshold + 3).Select(i => $"u{i:D2}").ToList();
+        ConnectResult? last = null;
+        foreach (var user in users)
+        {
+            last = await PresenceOf(user).Connect(new EdgeConnection($"{user}-c", edge.EdgeId));
+        }
+
+        // The newest connection learns the summary at once, from its own Connect.
+        Assert.Equal(new PresenceSummary(_workspaceId, users.Count, 0, users.Count), last!.Summary);
+        var summary = await edge.Events.WaitForAsync(
+            e => e.Payloads<PresenceSummary>(RealtimeEvents.PresenceSummary).Any(s => s.Online == users.Count),
+            "a summary with every user online");
+        Assert.Equal(EventAudience.Workspace(_workspaceId), Assert.Single(summary.Deliveries).Audience);
+
+        await PresenceOf(users[0]).SetActivity(PresenceActivity.Editing, "post-7", "post", $"{users[0]}-c");
+        await PresenceOf(users[1]).Navigate("/reports");
+
+        var pageChange = await edge.Events.WaitForAsync(e => e.UpdateFor(users[1])?.CurrentPage == "/reports", "the page change");
+        var audience = Assert.Single(pageChange.Deliveries, d => ((WorkspacePresence)d.Payload).Users[0].UserId == users[1]).Audience;
+        Assert.Equal(EventAudience.InGroup(_workspaceId, InterestGroups.WatchersOf(users[1])), audience);
+
+        var activity = await edge.Events.WaitForAsync(e => e.Payloads<ActivityEvent>(RealtimeEvents.PresenceActivity).Any(), "the activity");
+        Assert.Equal(
+            [InterestGroups.Resource("post", "post-7"), InterestGroups.WatchersOf(users[0])],
+            activity.Deliveries.Select(d => d.Audience.Group));
+
+        // Above the threshold no change ever went to the whole workspace, only summaries did.
+        var afterThreshold = edge.Events.Snapshot().SkipWhile(e => e.EventName != RealtimeEvents.PresenceSummary);
+        Assert.All(
+            afterThreshold.Where(e => e.EventName != RealtimeEvents.PresenceSummary).SelectMany(e => e.Deliveries),
+            d => Assert.NotNull(d.Audience.Group));
+    }
+
+    private IUserPresenceGrain PresenceOf(string userId) =>
+        Client.GetGrain<IUserPresenceGrain>(RealtimeIds.UserInWorkspace(_workspaceId, userId));
+}
