@@ -14,7 +14,8 @@ public sealed class TestClient : IAsyncDisposable
 {
     private static readonly string[] ServerEvents =
     [
-        "connected", "pong", "presence:update", "presence:list",
+        "connected", "pong", "presence:update", "presence:list", "presence:summary", "presence:typing",
+        "presence:activity", "presence:online:list", "presence:watch:ack",
     ];
 
     private TestClient(HubConnection connection) => Connection = connection;
