@@ -34,13 +34,9 @@ public abstract class PresenceTrackingHub(
             RealtimeEvents.Connected,
             new ConnectedEvent(Context.ConnectionId, identity.UserId, identity.WorkspaceId, timeProvider.GetUtcNow()));
 
-        var result = await Me.Connect(new EdgeConnection(Context.ConnectionId, edge.EdgeId));
+        // The grain then sends this connection the workspace's current presence, through the edge stream.
+        await Me.Connect(new EdgeConnection(Context.ConnectionId, edge.EdgeId));
         localConnections.Add(Context.ConnectionId, identity);
-        if (result.Summary is { } summary)
-        {
-            // A large workspace sends summaries only when counts change: a newcomer gets the current one now.
-            await Clients.Caller.SendAsync(RealtimeEvents.PresenceSummary, summary);
-        }
     }
 
     public override async Task OnDisconnectedAsync(Exception? exception)

@@ -12,12 +12,11 @@ public sealed class EdgeEventDispatcher(IEnumerable<IHubEventSender> senders)
         var sends = new List<Task>(_senders.Length * evt.Deliveries.Count);
         foreach (var delivery in evt.Deliveries)
         {
-            var group = EdgeGroups.For(delivery.Audience);
             foreach (var sender in _senders)
             {
                 if ((evt.Hubs & sender.Hub) != 0)
                 {
-                    sends.Add(sender.SendToGroupAsync(group, delivery.Audience.ExceptConnectionId, evt.EventName, delivery.Payload, cancellationToken));
+                    sends.Add(sender.SendAsync(delivery.Audience, evt.EventName, delivery.Payload, cancellationToken));
                 }
             }
         }

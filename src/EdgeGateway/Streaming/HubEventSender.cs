@@ -9,11 +9,15 @@ public sealed class HubEventSender<THub>(IHubContext<THub> hubContext, RealtimeH
 {
     public RealtimeHubs Hub { get; } = hub;
 
-    public Task SendToGroupAsync(string group, string? exceptConnectionId, string eventName, object payload, CancellationToken cancellationToken)
+    public Task SendAsync(EventAudience audience, string eventName, object payload, CancellationToken cancellationToken)
     {
-        var clients = exceptConnectionId is null
-            ? hubContext.Clients.Group(group)
-            : hubContext.Clients.GroupExcept(group, exceptConnectionId);
-        return clients.SendAsync(eventName, payload, cancellationToken);
+        var clients = hubContext.Clients;
+        var target = audience switch
+        {
+            { ConnectionId: { } connectionId } => clients.Client(connectionId),
+            { ExceptConnectionId: { } except } => clients.GroupExcept(EdgeGroups.For(audience), except),
+            _ => clients.Group(EdgeGroups.For(audience)),
+        };
+        return target.SendAsync(eventName, payload, cancellationToken);
     }
 }

@@ -2,10 +2,10 @@ using Realtime.Grains.Streaming;
 
 namespace Realtime.EdgeGateway.Streaming;
 
-/// <summary>Sends cluster events to a group on one hub of this edge.</summary>
+/// <summary>Sends cluster events to an audience on one hub of this edge.</summary>
 public interface IHubEventSender
 {
     RealtimeHubs Hub { get; }
 
-    Task SendToGroupAsync(string group, string? exceptConnectionId, string eventName, object payload, CancellationToken cancellationToken);
+    Task SendAsync(EventAudience audience, string eventName, object payload, CancellationToken cancellationToken);
 }

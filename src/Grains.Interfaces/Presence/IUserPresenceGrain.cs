@@ -9,9 +9,13 @@ namespace Realtime.Grains.Presence;
 [Alias("realtime.IUserPresenceGrain")]
 public interface IUserPresenceGrain : IGrainWithStringKey
 {
-    /// <summary>Registers a live connection; the user is online while any connection lives. Idempotent.</summary>
+    /// <summary>
+    /// Registers a live connection; the user is online while any connection lives. The new
+    /// connection then receives the workspace's current presence (the list of active members, or
+    /// in a larger workspace the summary) through its edge's stream. Idempotent.
+    /// </summary>
     [Alias("Connect")]
-    Task<ConnectResult> Connect(EdgeConnection connection);
+    Task<UserPresence> Connect(EdgeConnection connection);
 
     /// <summary>Removes a connection; the user goes offline when it was the last one. Unknown ids are ignored.</summary>
     [Alias("Disconnect")]

@@ -10,8 +10,8 @@ public sealed class PresenceService(IGrainFactory grains)
 {
     /// <summary>Registers a connection of a user (the edge does this for its sockets). A connection
     /// must be vouched for by heartbeats, or the stale-presence sweep removes it.</summary>
-    public async Task<UserPresence> SetUserOnline(string workspaceId, string userId, string connectionId, string edgeId) =>
-        (await User(workspaceId, userId).Connect(new EdgeConnection(connectionId, edgeId))).Presence;
+    public Task<UserPresence> SetUserOnline(string workspaceId, string userId, string connectionId, string edgeId) =>
+        User(workspaceId, userId).Connect(new EdgeConnection(connectionId, edgeId));
 
     /// <summary>Removes a connection; the user goes offline when it was the last.</summary>
     public Task<UserPresence> SetUserOffline(string workspaceId, string userId, string connectionId) =>

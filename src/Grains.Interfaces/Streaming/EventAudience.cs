@@ -1,21 +1,25 @@
 namespace Realtime.Grains.Streaming;
 
 /// <summary>
-/// Who on an edge receives an event: a whole workspace, one user in it, or a named interest
-/// group in it (users watching a user, a resource, a conversation); optionally minus the
-/// connection that caused the event.
+/// Who on an edge receives an event: a whole workspace, one user in it, a named interest group
+/// in it (users watching a user, a resource, a conversation), or one connection; optionally
+/// minus the connection that caused the event.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("realtime.EventAudience")]
 public sealed record EventAudience(
     [property: Id(0)] string WorkspaceId,
     [property: Id(1)] string? UserId = null,
     [property: Id(2)] string? Group = null,
-    [property: Id(3)] string? ExceptConnectionId = null)
+    [property: Id(3)] string? ExceptConnectionId = null,
+    [property: Id(4)] string? ConnectionId = null)
 {
     public static EventAudience Workspace(string workspaceId, string? exceptConnectionId = null) =>
         new(workspaceId, ExceptConnectionId: exceptConnectionId);
 
     public static EventAudience User(string workspaceId, string userId) => new(workspaceId, UserId: userId);
+
+    /// <summary>One connection of the workspace.</summary>
+    public static EventAudience Connection(string workspaceId, string connectionId) => new(workspaceId, ConnectionId: connectionId);
 
     /// <summary>An interest group of the workspace, named by <see cref="InterestGroups"/>.</summary>
     public static EventAudience InGroup(string workspaceId, string group, string? exceptConnectionId = null) =>

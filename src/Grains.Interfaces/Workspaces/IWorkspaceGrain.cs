@@ -12,12 +12,9 @@ namespace Realtime.Grains.Workspaces;
 [Alias("realtime.IWorkspaceGrain")]
 public interface IWorkspaceGrain : IGrainWithStringKey
 {
-    /// <summary>
-    /// A member's presence or connections changed (called by its presence grain). Returns the
-    /// workspace summary when clients of this workspace get summaries instead of every change.
-    /// </summary>
+    /// <summary>A member's presence or connections changed (called by its presence grain).</summary>
     [Alias("MemberChanged")]
-    Task<PresenceSummary?> MemberChanged(MemberUpdate update);
+    Task MemberChanged(MemberUpdate update);
 
     /// <summary>Passes a typing change on to the workspace (or, when large, to the conversation and the user's watchers).</summary>
     [Alias("TypingChanged")]

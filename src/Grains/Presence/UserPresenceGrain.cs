@@ -52,13 +52,13 @@ public sealed partial class UserPresenceGrain(
         }
     }
 
-    public async Task<ConnectResult> Connect(EdgeConnection connection)
+    public async Task<UserPresence> Connect(EdgeConnection connection)
     {
         var now = timeProvider.GetUtcNow();
         _heartbeats[connection.ConnectionId] = now;
         if (State.Connections.ContainsKey(connection.ConnectionId))
         {
-            return new ConnectResult(Snapshot(), null);
+            return Snapshot();
         }
 
         var first = State.Connections.Count == 0;
@@ -73,8 +73,8 @@ public sealed partial class UserPresenceGrain(
         }
 
         ScheduleIdleCheck();
-        var summary = await ReportAsync();
-        return new ConnectResult(Snapshot(), summary);
+        await ReportAsync(joined: connection);
+        return Snapshot();
     }
 
     public Task<UserPresence> Disconnect(string connectionId) =>
@@ -260,20 +260,19 @@ public sealed partial class UserPresenceGrain(
         return Snapshot();
     }
 
-    /// <summary>Tells the workspace when something it shows or routes by has changed.</summary>
-    private async Task<PresenceSummary?> ReportAsync(ActivityEvent? activity = null, string? sourceConnectionId = null, bool force = false)
+    /// <summary>Tells the workspace when something it shows or routes by has changed, or a connection joined.</summary>
+    private async Task ReportAsync(ActivityEvent? activity = null, string? sourceConnectionId = null, bool force = false, EdgeConnection? joined = null)
     {
-        var update = new MemberUpdate(Snapshot(), ConnectionsPerEdge(), activity, sourceConnectionId);
-        if (!force && activity is null && _lastReported is not null
+        var update = new MemberUpdate(Snapshot(), ConnectionsPerEdge(), activity, sourceConnectionId, joined);
+        if (!force && activity is null && joined is null && _lastReported is not null
             && !update.Presence.IsVisiblyDifferentFrom(_lastReported.Presence)
             && SameEdges(update.ConnectionsPerEdge, _lastReported.ConnectionsPerEdge))
         {
-            return null;
+            return;
         }
 
-        var summary = await Workspace.MemberChanged(update);
+        await Workspace.MemberChanged(update);
         _lastReported = update;
-        return summary;
     }
 
     private UserPresence Snapshot()

@@ -49,7 +49,7 @@ public sealed class WorkspaceGrain(
 
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken) => PersistIfDirtyAsync();
 
-    public async Task<PresenceSummary?> MemberChanged(MemberUpdate update)
+    public async Task MemberChanged(MemberUpdate update)
     {
         CountCall(nameof(MemberChanged));
         var previous = _members.Set(new WorkspaceMember(update.Presence, update.ConnectionsPerEdge));
@@ -66,7 +66,10 @@ public sealed class WorkspaceGrain(
             await QueuePresenceAsync(update.Presence);
         }
 
-        return InSummaryMode ? CurrentSummary : null;
+        if (update.Joined is { } joined)
+        {
+            await SendCurrentPresenceAsync(joined);
+        }
     }
 
     public Task TypingChanged(TypingEvent typing, string? sourceConnectionId)
@@ -163,6 +166,20 @@ public sealed class WorkspaceGrain(
         }
 
         await PublishAsync(RealtimeHubs.Presence, RealtimeEvents.PresenceUpdate, deliveries);
+    }
+
+    /// <summary>
+    /// A connection that just joined gets what it missed before it was registered: the active
+    /// members while the workspace is small, else the summary (lists are paged on demand). It goes
+    /// on the same edge stream as the updates that follow, so it can never overtake them.
+    /// </summary>
+    private Task SendCurrentPresenceAsync(EdgeConnection joined)
+    {
+        var audience = EventAudience.Connection(WorkspaceId, joined.ConnectionId);
+        var evt = _members.Active <= _options.ImmediateBroadcastLimit
+            ? new EdgeEvent(PresenceHubs, RealtimeEvents.PresenceUpdate, [new EdgeDelivery(audience, new WorkspacePresence(WorkspaceId, _members.Page(null, _options.ImmediateBroadcastLimit, onlineOnly: true).Users))], timeProvider.GetUtcNow())
+            : new EdgeEvent(PresenceHubs, RealtimeEvents.PresenceSummary, [new EdgeDelivery(audience, CurrentSummary)], timeProvider.GetUtcNow());
+        return _publisher.PublishAsync([joined.EdgeId], evt);
     }
 
     private Task PublishActivityAsync(ActivityEvent activity, string? sourceConnectionId)

@@ -32,6 +32,17 @@ public abstract class RealtimeHubTests(RealtimeSystem system)
     }
 
     [Fact]
+    public async Task A_newcomer_sees_who_is_already_online_without_asking()
+    {
+        await using var bob = await ConnectAsync("bob", edge: 1);
+        await bob.WaitForPresenceAsync("bob", "online");
+
+        await using var alice = await ConnectAsync("alice", edge: 0);
+
+        await alice.WaitForPresenceAsync("bob", "online");
+    }
+
+    [Fact]
     public async Task Connected_is_sent_first_with_the_callers_identity()
     {
         await using var alice = await ConnectAsync("alice");

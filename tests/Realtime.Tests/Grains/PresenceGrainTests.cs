@@ -23,18 +23,37 @@ public abstract class PresenceGrainTests(TestCluster cluster)
     {
         await using var edge = await EdgeStreamProbe.SubscribeAsync(Client);
 
-        var result = await PresenceOf("alice").Connect(new EdgeConnection("c1", edge.EdgeId));
+        var presence = await PresenceOf("alice").Connect(new EdgeConnection("c1", edge.EdgeId));
 
-        Assert.Equal(PresenceStatus.Online, result.Presence.Status);
-        Assert.Equal(1, result.Presence.ConnectionCount);
-        Assert.Null(result.Summary);
-        var update = await edge.Events.WaitForAsync(e => e.UpdateFor("alice")?.Status == PresenceStatus.Online, "alice online on the edge");
+        Assert.Equal(PresenceStatus.Online, presence.Status);
+        Assert.Equal(1, presence.ConnectionCount);
+        var update = await edge.Events.WaitForAsync(
+            e => e.UpdateFor("alice")?.Status == PresenceStatus.Online && e.Deliveries[0].Audience.ConnectionId is null, "alice online on the edge");
         Assert.Equal(EventAudience.Workspace(_workspaceId), Assert.Single(update.Deliveries).Audience);
         Assert.True(update.Hubs.HasFlag(RealtimeHubs.Realtime) && update.Hubs.HasFlag(RealtimeHubs.Presence));
 
         var workspace = await Workspace.GetPresence(AllMembers);
         Assert.Equal(PresenceStatus.Online, Assert.Single(workspace.Users).Status);
         Assert.Equal(new Dictionary<string, int> { [edge.EdgeId] = 1 }, await Workspace.GetEdges());
+    }
+
+    [Fact]
+    public async Task A_joining_connection_gets_the_members_already_online_in_order_with_later_updates()
+    {
+        await using var edge = await EdgeStreamProbe.SubscribeAsync(Client);
+        await PresenceOf("bob").Connect(new EdgeConnection("b1", "elsewhere"));
+        await PresenceOf("carol").Connect(new EdgeConnection("c1", "elsewhere"));
+        await PresenceOf("carol").Disconnect("c1");
+
+        await PresenceOf("alice").Connect(new EdgeConnection("a1", edge.EdgeId));
+        await PresenceOf("bob").Navigate("/later");
+
+        var sync = await edge.Events.WaitForAsync(e => e.Deliveries.Any(d => d.Audience.ConnectionId == "a1"), "alice's join sync");
+        var members = ((WorkspacePresence)Assert.Single(sync.Deliveries).Payload).Users;
+        Assert.Equal(["alice", "bob"], members.Select(u => u.UserId));
+        await edge.Events.WaitForAsync(e => e.UpdateFor("bob")?.CurrentPage == "/later", "bob's later change");
+        var events = edge.Events.Snapshot().ToList();
+        Assert.True(events.IndexOf(sync) < events.FindIndex(e => e.UpdateFor("bob")?.CurrentPage == "/later"));
     }
 
     [Fact]
@@ -56,7 +75,7 @@ public abstract class PresenceGrainTests(TestCluster cluster)
 
         Assert.Equal(PresenceStatus.Offline, last.Status);
         await watcherEdge.Events.WaitForAsync(e => e.UpdateFor("alice")?.Status == PresenceStatus.Offline, "alice offline");
-        Assert.Equal([PresenceStatus.Online], edge.Events.Snapshot().Select(e => e.UpdateFor("alice")).OfType<UserPresence>().Select(p => p.Status));
+        Assert.Equal([PresenceStatus.Online], edge.Events.Snapshot().Where(e => e.Deliveries[0].Audience.ConnectionId is null).Select(e => e.UpdateFor("alice")).OfType<UserPresence>().Select(p => p.Status));
         Assert.Equal(new Dictionary<string, int> { [watcherEdge.EdgeId] = 1 }, await Workspace.GetEdges());
     }
 
