@@ -1,4 +1,3 @@
-using MessagePack;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Extensions.DependencyInjection;
 using Realtime.Tests.Infrastructure;
@@ -15,9 +14,9 @@ public sealed class MessagePackProtocolTests(EmbeddedSystemFixture fixture)
     public async Task A_MessagePack_client_gets_presence_in_the_wire_contract_shape()
     {
         var system = fixture.System;
-        var updates = new EventLog<PresenceUpdateView>();
+        var updates = new EventLog<PresenceView>();
         await using var alice = Connect(system, "alice");
-        alice.On<PresenceUpdateView>("presence:update", updates.Add);
+        alice.On<PresenceView>("presence:update", updates.Add);
         await alice.StartAsync();
         await using var bob = Connect(system, "bob");
         await bob.StartAsync();
@@ -36,37 +35,4 @@ public sealed class MessagePackProtocolTests(EmbeddedSystemFixture fixture)
                 o.AccessTokenProvider = () => Task.FromResult<string?>(system.Tokens.Issue(userId, [_workspaceId], [], TimeSpan.FromMinutes(5))))
             .AddMessagePackProtocol()
             .Build();
-
-    [MessagePackObject]
-    public sealed class PresenceUpdateView
-    {
-        [Key("workspaceId")]
-        public string WorkspaceId { get; set; } = "";
-
-        [Key("users")]
-        public List<UserView> Users { get; set; } = [];
-    }
-
-    [MessagePackObject]
-    public sealed class UserView
-    {
-        [Key("userId")]
-        public string UserId { get; set; } = "";
-
-        [Key("status")]
-        public string Status { get; set; } = "";
-
-        [Key("currentPage")]
-        public string? CurrentPage { get; set; }
-
-        [Key("lastSeen")]
-        public string LastSeen { get; set; } = "";
-    }
-
-    [MessagePackObject]
-    public sealed class PageView
-    {
-        [Key("page")]
-        public string Page { get; set; } = "";
-    }
 }

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using MessagePack;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Extensions.DependencyInjection;
@@ -94,31 +93,4 @@ public sealed class OptionalPayloadTests(EmbeddedSystemFixture fixture)
                 o.AccessTokenProvider = () => Task.FromResult<string?>(Token(userId)))
             .AddMessagePackProtocol()
             .Build();
-
-    [MessagePackObject]
-    public sealed class PageRequestView
-    {
-        [Key("cursor")]
-        public string? Cursor { get; set; }
-
-        [Key("limit")]
-        public int? Limit { get; set; }
-    }
-
-    [MessagePackObject]
-    public sealed class PresenceView
-    {
-        [Key("workspaceId")]
-        public string WorkspaceId { get; set; } = "";
-
-        [Key("users")]
-        public List<UserView> Users { get; set; } = [];
-    }
-
-    [MessagePackObject]
-    public sealed class UserView
-    {
-        [Key("userId")]
-        public string UserId { get; set; } = "";
-    }
 }

@@ -1,0 +1,48 @@
+using MessagePack;
+
+namespace Realtime.Tests.Infrastructure;
+
+// What a MessagePack client sees of the wire contract: keys exactly as PROTOCOL.md spells them.
+
+[MessagePackObject]
+public sealed class PresenceView
+{
+    [Key("workspaceId")]
+    public string WorkspaceId { get; set; } = "";
+
+    [Key("users")]
+    public List<UserView> Users { get; set; } = [];
+}
+
+[MessagePackObject]
+public sealed class UserView
+{
+    [Key("userId")]
+    public string UserId { get; set; } = "";
+
+    [Key("status")]
+    public string Status { get; set; } = "";
+
+    [Key("currentPage")]
+    public string? CurrentPage { get; set; }
+
+    [Key("lastSeen")]
+    public string LastSeen { get; set; } = "";
+}
+
+[MessagePackObject]
+public sealed class PageView
+{
+    [Key("page")]
+    public string Page { get; set; } = "";
+}
+
+[MessagePackObject]
+public sealed class PageRequestView
+{
+    [Key("cursor")]
+    public string? Cursor { get; set; }
+
+    [Key("limit")]
+    public int? Limit { get; set; }
+}
