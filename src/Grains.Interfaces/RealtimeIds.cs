@@ -28,6 +28,10 @@ public static class RealtimeIds
         return true;
     }
 
+    /// <summary>Returns <paramref name="id"/>, or throws ArgumentException if it is not a valid id.</summary>
+    public static string EnsureValid(string id, [System.Runtime.CompilerServices.CallerArgumentExpression(nameof(id))] string? paramName = null) =>
+        IsValid(id) ? id : throw new ArgumentException($"'{id}' is not a valid id: 1-{MaxLength} letters, digits or - _ . @ :", paramName);
+
     /// <summary>Key of the presence grain of one user in one workspace.</summary>
     public static string UserInWorkspace(string workspaceId, string userId) => $"{workspaceId}/{userId}";
 

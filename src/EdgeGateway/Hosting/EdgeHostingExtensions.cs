@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.SignalR;
 using Realtime.EdgeGateway.Api;
 using Realtime.EdgeGateway.Hubs;
 using Realtime.EdgeGateway.Identity;
+using Realtime.EdgeGateway.Notifications;
 using Realtime.EdgeGateway.Presence;
 using Realtime.EdgeGateway.Protocols;
 using Realtime.EdgeGateway.Serialization;
@@ -37,11 +38,13 @@ public static class EdgeHostingExtensions
             .AddMessagePackProtocol(o => o.SerializerOptions = MessagePackSerializerOptions.Standard
                 .WithResolver(WireShapeMessagePackResolver.Instance)
                 .WithSecurity(MessagePackSecurity.UntrustedData))
-            .AddOptionalHubPayloads(typeof(RealtimeHub), typeof(PresenceHub));
+            .AddOptionalHubPayloads(typeof(RealtimeHub), typeof(PresenceHub), typeof(NotificationsHub));
 
         services.AddSingleton(Microsoft.Extensions.Options.Options.Create(edge));
         services.AddHubEventSender<RealtimeHub>(RealtimeHubs.Realtime);
         services.AddHubEventSender<PresenceHub>(RealtimeHubs.Presence);
+        services.AddSingleton<NotificationConnections>();
+        services.AddSingleton<IHubEventSender, NotificationHubSender>();
         services.AddSingleton<EdgeEventDispatcher>();
         services.AddSingleton<LocalConnections>();
         services.AddSingleton<ConnectionReregistration>();
@@ -65,7 +68,9 @@ public static class EdgeHostingExtensions
 
         app.MapHub<RealtimeHub>(HubPaths.Realtime).RequireAuthorization(RealtimePolicies.WorkspaceMember);
         app.MapHub<PresenceHub>(HubPaths.Presence).RequireAuthorization(RealtimePolicies.WorkspaceMember);
+        app.MapHub<NotificationsHub>(HubPaths.Notifications).RequireAuthorization(RealtimePolicies.WorkspaceMember);
         app.MapPresenceEndpoints();
+        app.MapNotificationEndpoints();
         app.MapHealthChecks("/health");
 
         if (app.Environment.IsDevelopment())

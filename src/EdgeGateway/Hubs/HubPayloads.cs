@@ -35,3 +35,15 @@ public sealed record WatchRequest(IReadOnlyList<string>? UserIds) : ClientReques
 
 /// <summary>`presence:watch:ack`.</summary>
 public sealed record WatchAck(IReadOnlyList<string> UserIds);
+
+/// <summary>`notification:read`.</summary>
+public sealed record NotificationReadRequest(string? NotificationId) : ClientRequest;
+
+/// <summary>`notification:subscribe`: receive only these types from now on.</summary>
+public sealed record NotificationSubscribeRequest(IReadOnlyList<string>? Types) : ClientRequest;
+
+/// <summary>`notification:subscribe:ack`.</summary>
+public sealed record NotificationSubscribeAck(IReadOnlyList<string> Types);
+
+/// <summary>`notification:sync`: replay what came after this id before the connection went live.</summary>
+public sealed record NotificationSyncRequest(string? LastNotificationId) : ClientRequest;

@@ -21,6 +21,8 @@ public abstract class PresenceTrackingHub(
 
     protected TimeProvider Time => timeProvider;
 
+    protected EdgeIdentity Edge => edge;
+
     protected ConnectionIdentity Identity => Context.GetIdentity();
 
     protected IUserPresenceGrain Me => grains.UserPresence(Identity);

@@ -55,7 +55,10 @@ public static class AuthenticationExtensions
                 .AddRequirements(new WorkspaceMemberRequirement(allowServiceRoles: false)))
             .AddPolicy(RealtimePolicies.WorkspaceReader, policy => policy
                 .RequireAuthenticatedUser()
-                .AddRequirements(new WorkspaceMemberRequirement(allowServiceRoles: true)));
+                .AddRequirements(new WorkspaceMemberRequirement(allowServiceRoles: true)))
+            .AddPolicy(RealtimePolicies.Service, policy => policy
+                .RequireAuthenticatedUser()
+                .RequireRole(RealtimeRoles.Service, RealtimeRoles.Admin));
 
         return services;
     }

@@ -8,4 +8,7 @@ public static class RealtimePolicies
 
     /// <summary>HTTP reads of a workspace: a member of it, or a service or admin.</summary>
     public const string WorkspaceReader = nameof(WorkspaceReader);
+
+    /// <summary>Backend services and administrators (role service or admin): sending notifications, cluster-wide stats.</summary>
+    public const string Service = nameof(Service);
 }

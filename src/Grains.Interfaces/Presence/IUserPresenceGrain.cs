@@ -55,6 +55,10 @@ public interface IUserPresenceGrain : IGrainWithStringKey
     [Alias("CleanupStale")]
     Task<int> CleanupStale();
 
+    /// <summary>The edges holding the user's live connections: where events for the user go.</summary>
+    [Alias("GetEdges"), ReadOnly]
+    Task<IReadOnlyList<string>> GetEdges();
+
     /// <summary>The user's presence, or null when the user was never seen in the workspace.</summary>
     [Alias("GetPresence")]
     Task<UserPresence?> GetPresence();

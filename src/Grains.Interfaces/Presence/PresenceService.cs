@@ -49,10 +49,7 @@ public sealed class PresenceService(IGrainFactory grains)
     }
 
     private IUserPresenceGrain User(string workspaceId, string userId) =>
-        grains.GetGrain<IUserPresenceGrain>(RealtimeIds.UserInWorkspace(Checked(workspaceId), Checked(userId)));
+        grains.GetGrain<IUserPresenceGrain>(RealtimeIds.UserInWorkspace(RealtimeIds.EnsureValid(workspaceId), RealtimeIds.EnsureValid(userId)));
 
-    private IWorkspaceGrain Workspace(string workspaceId) => grains.GetGrain<IWorkspaceGrain>(Checked(workspaceId));
-
-    private static string Checked(string id) =>
-        RealtimeIds.IsValid(id) ? id : throw new ArgumentException($"'{id}' is not a valid id: 1-{RealtimeIds.MaxLength} letters, digits or - _ . @ :", nameof(id));
+    private IWorkspaceGrain Workspace(string workspaceId) => grains.GetGrain<IWorkspaceGrain>(RealtimeIds.EnsureValid(workspaceId));
 }

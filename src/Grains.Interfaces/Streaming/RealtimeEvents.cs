@@ -18,4 +18,15 @@ public static class RealtimeEvents
     public const string PresenceOnlineList = "presence:online:list";
     public const string PresenceWatch = "presence:watch";
     public const string PresenceWatchAck = "presence:watch:ack";
+    public const string Notification = "notification";
+    public const string NotificationRead = "notification:read";
+    public const string NotificationReadAll = "notification:read:all";
+    public const string NotificationReadAck = "notification:read:ack";
+    public const string NotificationSubscribe = "notification:subscribe";
+    public const string NotificationSubscribeAck = "notification:subscribe:ack";
+    public const string NotificationSync = "notification:sync";
+    public const string NotificationUnread = "notification:unread";
+
+    /// <summary>Edge-internal: a connection's catch-up and live point (<c>NotificationCatchUp</c>); never sent to clients as such.</summary>
+    public const string NotificationCatchUp = "$notification:catch-up";
 }

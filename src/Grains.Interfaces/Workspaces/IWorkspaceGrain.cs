@@ -28,6 +28,10 @@ public interface IWorkspaceGrain : IGrainWithStringKey
     [Alias("GetPresence")]
     Task<WorkspacePresence> GetPresence(PresencePage page);
 
+    /// <summary>Members with at least one live connection (whatever status they show).</summary>
+    [Alias("GetConnectedUserIds")]
+    Task<IReadOnlyList<string>> GetConnectedUserIds();
+
     /// <summary>Online, away and total member counts.</summary>
     [Alias("GetSummary")]
     Task<PresenceSummary> GetSummary();

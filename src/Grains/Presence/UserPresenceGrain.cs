@@ -204,6 +204,9 @@ public sealed partial class UserPresenceGrain(
         return removed;
     }
 
+    public Task<IReadOnlyList<string>> GetEdges() =>
+        Task.FromResult<IReadOnlyList<string>>(State.Connections.Values.Select(c => c.EdgeId).Distinct(StringComparer.Ordinal).ToList());
+
     public Task<UserPresence?> GetPresence() => Task.FromResult(State.Seen ? Snapshot() : null);
 
     public async Task ReceiveReminder(string reminderName, TickStatus status)

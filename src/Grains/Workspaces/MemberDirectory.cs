@@ -54,6 +54,10 @@ public sealed class MemberDirectory(Dictionary<string, WorkspaceMember> members)
         return previous;
     }
 
+    /// <summary>Members holding at least one connection anywhere.</summary>
+    public IEnumerable<string> ConnectedUsers() =>
+        members.Values.Where(m => m.ConnectionsPerEdge.Count > 0).Select(m => m.Presence.UserId);
+
     /// <summary>Members holding connections on <paramref name="edgeId"/>.</summary>
     public IEnumerable<string> UsersOnEdge(string edgeId) =>
         members.Values.Where(m => m.ConnectionsPerEdge.ContainsKey(edgeId)).Select(m => m.Presence.UserId);

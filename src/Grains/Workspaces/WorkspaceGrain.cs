@@ -106,6 +106,12 @@ public sealed class WorkspaceGrain(
         return Task.FromResult(new WorkspacePresence(WorkspaceId, users, nextCursor));
     }
 
+    public Task<IReadOnlyList<string>> GetConnectedUserIds()
+    {
+        CountCall(nameof(GetConnectedUserIds));
+        return Task.FromResult<IReadOnlyList<string>>(_members.ConnectedUsers().ToList());
+    }
+
     public Task<PresenceSummary> GetSummary()
     {
         CountCall(nameof(GetSummary));

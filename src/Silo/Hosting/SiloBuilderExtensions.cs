@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 using Realtime.Grains.Hosting;
+using Realtime.Grains.Notifications;
 using Realtime.Grains.Presence;
 using Realtime.Grains.Streaming;
 using StackExchange.Redis;
@@ -71,6 +72,10 @@ public static class SiloBuilderExtensions
 
         silo.Services.AddOptions<PresenceOptions>()
             .Bind(silo.Configuration.GetSection(PresenceOptions.SectionName))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        silo.Services.AddOptions<NotificationOptions>()
+            .Bind(silo.Configuration.GetSection(NotificationOptions.SectionName))
             .ValidateDataAnnotations()
             .ValidateOnStart();
         silo.Services.TryAddSingleton(TimeProvider.System);

@@ -1,4 +1,5 @@
 using Realtime.Grains.Hosting;
+using Realtime.Grains.Notifications;
 using Realtime.Grains.Presence;
 
 namespace Realtime.Silo.Hosting;
@@ -14,6 +15,7 @@ public static class SiloHostingExtensions
 
         // Bound again by AddRealtimeGrainServices for the grains; validated here so a bad value stops the process at once.
         builder.Configuration.GetValidated<PresenceOptions>(PresenceOptions.SectionName);
+        builder.Configuration.GetValidated<NotificationOptions>(NotificationOptions.SectionName);
 
         builder.UseOrleans(silo => silo
             .UseRealtimeClustering(cluster, options)

@@ -1,0 +1,100 @@
+using Microsoft.AspNetCore.SignalR;
+using Realtime.EdgeGateway.Notifications;
+using Realtime.EdgeGateway.Presence;
+using Realtime.EdgeGateway.Streaming;
+using Realtime.Grains;
+using Realtime.Grains.Notifications;
+using Realtime.Grains.Streaming;
+
+namespace Realtime.EdgeGateway.Hubs;
+
+/// <summary>
+/// /notifications: live notifications of the connection's user and workspace, read state,
+/// type filters, and recovery. A client that reconnects passes the id of the last notification
+/// it saw (`lastNotificationId` query parameter, or `notification:sync` after connecting) and
+/// gets every one it missed, in order, once, then the live ones.
+/// </summary>
+public sealed class NotificationsHub(
+    IGrainFactory grains,
+    EdgeIdentity edge,
+    LocalConnections localConnections,
+    NotificationConnections notificationConnections,
+    TimeProvider timeProvider) : PresenceTrackingHub(grains, edge, localConnections, timeProvider)
+{
+    public const string LastNotificationIdQuery = "lastNotificationId";
+
+    private INotificationGrain Notifications => Grains.GetGrain<INotificationGrain>(RealtimeIds.UserInWorkspace(Identity.WorkspaceId, Identity.UserId));
+
+    public override async Task OnConnectedAsync()
+    {
+        await base.OnConnectedAsync();
+        notificationConnections.Add(Context.ConnectionId, Identity);
+        string? lastSeen = Context.GetHttpContext()?.Request.Query[LastNotificationIdQuery];
+        await Guarded(() => Notifications.Attach(Context.ConnectionId, Edge.EdgeId, string.IsNullOrEmpty(lastSeen) ? null : lastSeen));
+    }
+
+    public override async Task OnDisconnectedAsync(Exception? exception)
+    {
+        notificationConnections.Remove(Context.ConnectionId, Identity);
+        await Notifications.Detach(Context.ConnectionId);
+        await base.OnDisconnectedAsync(exception);
+    }
+
+    /// <summary>The ack goes to every connection of the user (other tabs update their count) and is the result.</summary>
+    [HubMethodName(RealtimeEvents.NotificationRead)]
+    public Task<NotificationReadAck> MarkRead(NotificationReadRequest? request)
+    {
+        var id = HubInput.Require(request, RealtimeEvents.NotificationRead, Identity).NotificationId
+            ?? throw new HubException("notification:read needs a notificationId.");
+        return Guarded(() => Notifications.MarkRead(id));
+    }
+
+    [HubMethodName(RealtimeEvents.NotificationReadAll)]
+    public Task<NotificationReadAck> MarkAllRead() => Notifications.MarkAllRead();
+
+    [HubMethodName(RealtimeEvents.NotificationSubscribe)]
+    public async Task<NotificationSubscribeAck> Subscribe(NotificationSubscribeRequest? request)
+    {
+        var types = HubInput.Require(request, RealtimeEvents.NotificationSubscribe, Identity).Types;
+        if (types is null || types.Count == 0 || !types.All(NotificationTypes.All.Contains))
+        {
+            throw new HubException($"notification:subscribe needs types: one or more of {string.Join(", ", NotificationTypes.All.Order(StringComparer.Ordinal))}.");
+        }
+
+        var distinct = types.Distinct(StringComparer.Ordinal).ToList();
+        notificationConnections.Get(Context.ConnectionId)?.Subscribe(distinct.ToHashSet(StringComparer.Ordinal));
+        var ack = new NotificationSubscribeAck(distinct);
+        await Clients.Caller.SendAsync(RealtimeEvents.NotificationSubscribeAck, ack);
+        return ack;
+    }
+
+    [HubMethodName(RealtimeEvents.NotificationSync)]
+    public Task Sync(NotificationSyncRequest? request)
+    {
+        var lastSeen = HubInput.Require(request, RealtimeEvents.NotificationSync, Identity).LastNotificationId
+            ?? throw new HubException("notification:sync needs a lastNotificationId.");
+        return Guarded(() => Notifications.Sync(Context.ConnectionId, Edge.EdgeId, lastSeen));
+    }
+
+    [HubMethodName(RealtimeEvents.NotificationUnread)]
+    public async Task<UnreadCount> GetUnread() => new(await Notifications.GetUnreadCount());
+
+    /// <summary>The grain's refusals (unknown or foreign ids) become clear hub errors.</summary>
+    private static async Task<T> Guarded<T>(Func<Task<T>> call)
+    {
+        try
+        {
+            return await call();
+        }
+        catch (Exception ex) when (ex is ArgumentException or KeyNotFoundException)
+        {
+            throw new HubException(ex.Message);
+        }
+    }
+
+    private static Task Guarded(Func<Task> call) => Guarded(async () =>
+    {
+        await call();
+        return true;
+    });
+}

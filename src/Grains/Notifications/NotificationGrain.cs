@@ -1,0 +1,226 @@
+using Microsoft.Extensions.Options;
+using Realtime.Grains.Hosting;
+using Realtime.Grains.Presence;
+using Realtime.Grains.Streaming;
+
+namespace Realtime.Grains.Notifications;
+
+/// <summary>
+/// One user's notifications in one workspace. New ones go to the edges holding the user's
+/// connections (as the presence grain knows them), addressed to the user; each edge hands them
+/// to the user's live /notifications connections there.
+/// A connection goes live by an attach barrier published on its edge's stream, in order with
+/// the live notifications: what came before the barrier is caught up (if asked), what came after
+/// is delivered live, so a reconnecting client gets every missed notification exactly once.
+/// </summary>
+public sealed class NotificationGrain(
+    [PersistentState("notifications", StorageNames.Realtime)] IPersistentState<NotificationState> state,
+    IOptions<NotificationOptions> options,
+    TimeProvider timeProvider) : Grain, INotificationGrain
+{
+    private readonly NotificationOptions _options = options.Value;
+
+    /// <summary>Live connections and the newest sequence each had when it went live; what is newer reached it live.</summary>
+    private readonly Dictionary<string, long> _liveSince = new(StringComparer.Ordinal);
+
+    private string _workspaceId = "";
+    private string _userId = "";
+    private NotificationIds _ids = null!;
+    private EdgePublisher _publisher = null!;
+
+    private List<StoredNotification> Items => state.State.Items;
+
+    private int Unread => Items.Count(i => !i.Notification.Read);
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        (_workspaceId, _userId) = RealtimeIds.ParseUserInWorkspace(this.GetPrimaryKeyString());
+        _ids = new NotificationIds(_workspaceId, _userId);
+        _publisher = new EdgePublisher(this.GetStreamProvider(StreamNames.Provider));
+        return Task.CompletedTask;
+    }
+
+    public async Task<Notification> Send(NotificationDraft draft)
+    {
+        NotificationDraftRules.EnsureValid(draft);
+        var notification = Append(draft, timeProvider.GetUtcNow());
+        await state.WriteStateAsync();
+        await DeliverToUserAsync(RealtimeEvents.Notification, notification);
+        return notification;
+    }
+
+    public async Task ReceiveWorkspaceNotification(WorkspaceNotification notification)
+    {
+        if (notification.Sequence <= state.State.LastWorkspaceSequence)
+        {
+            return;
+        }
+
+        // A gap means an earlier one was lost on the way: take everything from the feed, in order.
+        var items = notification.Sequence == state.State.LastWorkspaceSequence + 1
+            ? [notification]
+            : await Feed.GetSince(state.State.LastWorkspaceSequence);
+        await StoreAndDeliverAsync(Materialize(items));
+    }
+
+    public async Task Attach(string connectionId, string edgeId, string? lastSeenId)
+    {
+        var since = ParseOrThrow(lastSeenId);
+
+        // Workspace-wide notifications sent while the user was away become theirs now.
+        await StoreAndDeliverAsync(Materialize(await Feed.GetSince(state.State.LastWorkspaceSequence)));
+
+        _liveSince[connectionId] = state.State.LastSequence;
+        var missed = since is { } sequence ? After(sequence, state.State.LastSequence) : [];
+        await SendCatchUpAsync(connectionId, edgeId, missed, goLive: true);
+    }
+
+    public async Task Sync(string connectionId, string edgeId, string lastSeenId)
+    {
+        var since = ParseOrThrow(lastSeenId)!.Value;
+
+        // Newer ones than the connection's live point reached it live; an unknown connection (this grain
+        // was reactivated meanwhile) gets everything up to now.
+        var until = _liveSince.GetValueOrDefault(connectionId, state.State.LastSequence);
+        await SendCatchUpAsync(connectionId, edgeId, After(since, until), goLive: false);
+    }
+
+    public Task Detach(string connectionId)
+    {
+        _liveSince.Remove(connectionId);
+        return Task.CompletedTask;
+    }
+
+    public async Task<NotificationReadAck> MarkRead(string notificationId)
+    {
+        var index = _ids.TryParse(notificationId, out var sequence) ? Items.FindIndex(i => i.Sequence == sequence) : -1;
+        if (index < 0)
+        {
+            throw new KeyNotFoundException($"Notification '{notificationId}' is not one of this user's notifications in this workspace.");
+        }
+
+        var item = Items[index];
+        if (!item.Notification.Read)
+        {
+            Items[index] = item with { Notification = item.Notification with { Read = true } };
+            await state.WriteStateAsync();
+        }
+
+        var ack = new NotificationReadAck(notificationId, false, Unread);
+        await DeliverToUserAsync(RealtimeEvents.NotificationReadAck, ack);
+        return ack;
+    }
+
+    public async Task<NotificationReadAck> MarkAllRead()
+    {
+        if (Unread > 0)
+        {
+            for (var i = 0; i < Items.Count; i++)
+            {
+                Items[i] = Items[i] with { Notification = Items[i].Notification with { Read = true } };
+            }
+
+            await state.WriteStateAsync();
+        }
+
+        var ack = new NotificationReadAck(null, true, 0);
+        await DeliverToUserAsync(RealtimeEvents.NotificationReadAck, ack);
+        return ack;
+    }
+
+    public Task<NotificationPage> List(string? cursor, int limit, bool unreadOnly)
+    {
+        var before = ParseOrThrow(cursor) ?? long.MaxValue;
+        var page = Items
+            .Where(i => i.Sequence < before && !(unreadOnly && i.Notification.Read))
+            .Reverse()
+            .Take(limit + 1)
+            .ToList();
+        var more = page.Count > limit;
+        var notifications = page.Take(limit).Select(i => i.Notification).ToList();
+        return Task.FromResult(new NotificationPage(notifications, Unread, more ? notifications[^1].Id : null));
+    }
+
+    public Task<int> GetUnreadCount() => Task.FromResult(Unread);
+
+    private IWorkspaceNotificationFeedGrain Feed => GrainFactory.GetGrain<IWorkspaceNotificationFeedGrain>(_workspaceId);
+
+    private Notification Append(NotificationDraft draft, DateTimeOffset createdAt)
+    {
+        var sequence = ++state.State.LastSequence;
+        var notification = new Notification(_ids.Format(sequence), draft.Type, draft.Title, draft.Message, draft.Data, _userId, _workspaceId, createdAt, Read: false);
+        Items.Add(new StoredNotification(sequence, notification));
+        Trim();
+        return notification;
+    }
+
+    /// <summary>Copies workspace-wide notifications into this user's own list (in memory; the caller writes).</summary>
+    private List<Notification> Materialize(IReadOnlyList<WorkspaceNotification> items)
+    {
+        var created = new List<Notification>();
+        foreach (var item in items.Where(i => i.Sequence > state.State.LastWorkspaceSequence).OrderBy(i => i.Sequence))
+        {
+            created.Add(Append(item.Draft, item.CreatedAt));
+            state.State.LastWorkspaceSequence = item.Sequence;
+        }
+
+        return created;
+    }
+
+    private async Task StoreAndDeliverAsync(List<Notification> created)
+    {
+        if (created.Count == 0)
+        {
+            return;
+        }
+
+        await state.WriteStateAsync();
+        foreach (var notification in created)
+        {
+            await DeliverToUserAsync(RealtimeEvents.Notification, notification);
+        }
+    }
+
+    /// <summary>Over the bound, the oldest read notifications go first, then the oldest unread.</summary>
+    private void Trim()
+    {
+        while (Items.Count > _options.MaxPerUser)
+        {
+            var oldestRead = Items.FindIndex(i => i.Notification.Read);
+            Items.RemoveAt(oldestRead >= 0 ? oldestRead : 0);
+        }
+    }
+
+    private List<Notification> After(long since, long until) =>
+        Items.Where(i => i.Sequence > since && i.Sequence <= until).Select(i => i.Notification).ToList();
+
+    private long? ParseOrThrow(string? id)
+    {
+        if (id is null)
+        {
+            return null;
+        }
+
+        return _ids.TryParse(id, out var sequence)
+            ? sequence
+            : throw new ArgumentException($"'{id}' is not the id of one of this user's notifications in this workspace.", nameof(id));
+    }
+
+    private async Task DeliverToUserAsync(string eventName, object payload)
+    {
+        var edges = await GrainFactory.GetGrain<IUserPresenceGrain>(this.GetPrimaryKeyString()).GetEdges();
+        var evt = EdgeEvent.To(RealtimeHubs.Notifications, EventAudience.User(_workspaceId, _userId), eventName, payload, timeProvider.GetUtcNow());
+        await _publisher.PublishAsync(edges, evt);
+    }
+
+    private Task SendCatchUpAsync(string connectionId, string edgeId, List<Notification> missed, bool goLive)
+    {
+        var evt = EdgeEvent.To(
+            RealtimeHubs.Notifications,
+            EventAudience.Connection(_workspaceId, connectionId),
+            RealtimeEvents.NotificationCatchUp,
+            new NotificationCatchUp(missed, Unread, goLive),
+            timeProvider.GetUtcNow());
+        return _publisher.PublishAsync([edgeId], evt);
+    }
+}
