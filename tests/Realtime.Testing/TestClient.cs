@@ -16,6 +16,7 @@ public sealed class TestClient : IAsyncDisposable
     [
         "connected", "pong", "presence:update", "presence:list", "presence:summary", "presence:typing",
         "presence:activity", "presence:online:list", "presence:watch:ack",
+        "notification", "notification:read:ack", "notification:subscribe:ack", "notification:unread",
     ];
 
     private TestClient(HubConnection connection) => Connection = connection;
