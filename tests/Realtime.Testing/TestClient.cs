@@ -25,9 +25,9 @@ public sealed class TestClient : IAsyncDisposable
 
     public EventLog<ReceivedEvent> Events { get; } = new();
 
-    public static HubConnection Build(Uri edge, string hubPath, string workspaceId, string? token) =>
+    public static HubConnection Build(Uri edge, string hubPath, string workspaceId, string? token, string? extraQuery = null) =>
         new HubConnectionBuilder()
-            .WithUrl(new Uri(edge, $"{hubPath}?workspaceId={Uri.EscapeDataString(workspaceId)}"), o =>
+            .WithUrl(new Uri(edge, $"{hubPath}?workspaceId={Uri.EscapeDataString(workspaceId)}{(extraQuery is null ? "" : "&" + extraQuery)}"), o =>
             {
                 o.Transports = Microsoft.AspNetCore.Http.Connections.HttpTransportType.WebSockets;
                 if (token is not null)
@@ -37,9 +37,9 @@ public sealed class TestClient : IAsyncDisposable
             })
             .Build();
 
-    public static async Task<TestClient> ConnectAsync(Uri edge, string token, string workspaceId, string hubPath = "/realtime")
+    public static async Task<TestClient> ConnectAsync(Uri edge, string token, string workspaceId, string hubPath = "/realtime", string? extraQuery = null)
     {
-        var client = new TestClient(Build(edge, hubPath, workspaceId, token));
+        var client = new TestClient(Build(edge, hubPath, workspaceId, token, extraQuery));
         foreach (var name in ServerEvents)
         {
             client.Connection.On<JsonElement>(name, payload => client.Events.Add(new ReceivedEvent(name, payload)));

@@ -1,5 +1,6 @@
 using Orleans.TestingHost;
 using Realtime.Grains;
+using Realtime.Grains.Notifications;
 using Realtime.Grains.Presence;
 using Realtime.Grains.Workspaces;
 using Realtime.Tests.Infrastructure;
@@ -12,7 +13,7 @@ public sealed class FailoverClusterFixture : RealtimeTestClusterFixture
     protected override string? RedisConnectionString => RedisServer.ConnectionString;
 }
 
-/// <summary>The silo hosting a workspace's grains leaves; presence is intact on the other silo afterwards.</summary>
+/// <summary>The silo hosting a grain leaves; its state is intact on the other silo afterwards.</summary>
 public sealed class SiloFailoverTests(FailoverClusterFixture fixture) : IClassFixture<FailoverClusterFixture>
 {
     private readonly string _workspaceId = $"ws-{Guid.NewGuid():N}";
@@ -22,6 +23,7 @@ public sealed class SiloFailoverTests(FailoverClusterFixture fixture) : IClassFi
     [Fact]
     public async Task Presence_is_intact_after_the_silo_hosting_the_workspace_stops()
     {
+        await EnsureTwoSilosAsync();
         await using var edge = await EdgeStreamProbe.SubscribeAsync(Cluster.Client);
         await PresenceOf("alice").Connect(new EdgeConnection("a1", edge.EdgeId));
         await PresenceOf("alice").Navigate("/campaigns");
@@ -42,6 +44,35 @@ public sealed class SiloFailoverTests(FailoverClusterFixture fixture) : IClassFi
         await PresenceOf("bob").Disconnect("b1");
         await PresenceOf("bob").Disconnect("b2");
         await edge.Events.WaitForAsync(e => e.UpdateFor("bob")?.Status == PresenceStatus.Offline, "bob offline after failover");
+    }
+
+    [Fact]
+    public async Task Notifications_and_read_state_survive_the_silo_hosting_them_stopping()
+    {
+        await EnsureTwoSilosAsync();
+        var service = new NotificationService(Cluster.Client);
+        var first = await service.SendMentionNotification("alice", _workspaceId, "bob", "one");
+        await service.SendMessageNotification("alice", _workspaceId, "bob", "two");
+        var inbox = Cluster.Client.GetGrain<INotificationGrain>(RealtimeIds.UserInWorkspace(_workspaceId, "alice"));
+        await inbox.MarkRead(first.Id);
+        var before = await inbox.List(null, 10, unreadOnly: false);
+
+        var host = await SiloHostingAsync(inbox);
+        await Cluster.StopSiloAsync(Cluster.Silos.Single(s => s.SiloAddress.Equals(host)));
+
+        var after = await inbox.List(null, 10, unreadOnly: false);
+        Assert.Equal(before.Notifications, after.Notifications);
+        Assert.Equal(1, after.UnreadCount);
+        var third = await service.SendNotification("alice", _workspaceId, NotificationTypes.System, "three", "");
+        Assert.Equal(3, long.Parse(third.Id.Split('-')[0], System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    private async Task EnsureTwoSilosAsync()
+    {
+        if (Cluster.Silos.Count < 2)
+        {
+            await Cluster.StartAdditionalSiloAsync();
+        }
     }
 
     private async Task<SiloAddress> SiloHostingAsync(IAddressable grain)
