@@ -22,4 +22,24 @@ public static class Eventually
 
         return value;
     }
+
+    /// <summary>
+    /// Retries <paramref name="call"/> until it succeeds: for the first calls after a silo left,
+    /// which fail until the client has noticed (as a real client's retry policy would).
+    /// </summary>
+    public static async Task<T> SucceedsAsync<T>(Func<Task<T>> call, TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? DefaultTimeout);
+        while (true)
+        {
+            try
+            {
+                return await call();
+            }
+            catch (Exception ex) when (ex is Orleans.Runtime.OrleansException or Orleans.Runtime.Messaging.ConnectionFailedException or TimeoutException && DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(100);
+            }
+        }
+    }
 }

@@ -63,6 +63,7 @@ public abstract class PresenceGrainTests(TestCluster cluster)
         var alice = PresenceOf("alice");
 
         await alice.Connect(new EdgeConnection("tab1", edge.EdgeId));
+        await edge.Events.WaitForAsync(e => e.UpdateFor("alice")?.Status == PresenceStatus.Online && e.Deliveries[0].Audience.ConnectionId is null, "alice online");
         await alice.Connect(new EdgeConnection("tab2", edge.EdgeId));
         var afterFirstClose = await alice.Disconnect("tab1");
         Assert.Equal(PresenceStatus.Online, afterFirstClose.Status);

@@ -34,7 +34,7 @@ public sealed class SiloFailoverTests(FailoverClusterFixture fixture) : IClassFi
         var host = await SiloHostingAsync(Workspace);
         await Cluster.StopSiloAsync(Cluster.Silos.Single(s => s.SiloAddress.Equals(host)));
 
-        var after = await Workspace.GetPresence(new PresencePage(null, 10, OnlineOnly: false));
+        var after = await Eventually.SucceedsAsync(() => Workspace.GetPresence(new PresencePage(null, 10, OnlineOnly: false)));
         Assert.Equal(before.Users, after.Users);
         Assert.Equal(new Dictionary<string, int> { [edge.EdgeId] = 3 }, await Workspace.GetEdges());
         var bob = await PresenceOf("bob").GetPresence();
@@ -60,7 +60,7 @@ public sealed class SiloFailoverTests(FailoverClusterFixture fixture) : IClassFi
         var host = await SiloHostingAsync(inbox);
         await Cluster.StopSiloAsync(Cluster.Silos.Single(s => s.SiloAddress.Equals(host)));
 
-        var after = await inbox.List(null, 10, unreadOnly: false);
+        var after = await Eventually.SucceedsAsync(() => inbox.List(null, 10, unreadOnly: false));
         Assert.Equal(before.Notifications, after.Notifications);
         Assert.Equal(1, after.UnreadCount);
         var third = await service.SendNotification("alice", _workspaceId, NotificationTypes.System, "three", "");
