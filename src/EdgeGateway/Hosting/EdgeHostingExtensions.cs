@@ -1,6 +1,7 @@
 using MessagePack;
 using Microsoft.AspNetCore.SignalR;
 using Realtime.EdgeGateway.Api;
+using Realtime.EdgeGateway.Dashboards;
 using Realtime.EdgeGateway.Hubs;
 using Realtime.EdgeGateway.Identity;
 using Realtime.EdgeGateway.Notifications;
@@ -38,13 +39,16 @@ public static class EdgeHostingExtensions
             .AddMessagePackProtocol(o => o.SerializerOptions = MessagePackSerializerOptions.Standard
                 .WithResolver(WireShapeMessagePackResolver.Instance)
                 .WithSecurity(MessagePackSecurity.UntrustedData))
-            .AddOptionalHubPayloads(typeof(RealtimeHub), typeof(PresenceHub), typeof(NotificationsHub));
+            .AddOptionalHubPayloads(typeof(RealtimeHub), typeof(PresenceHub), typeof(NotificationsHub), typeof(DashboardHub), typeof(MetricsHub));
 
         services.AddSingleton(Microsoft.Extensions.Options.Options.Create(edge));
         services.AddHubEventSender<RealtimeHub>(RealtimeHubs.Realtime);
         services.AddHubEventSender<PresenceHub>(RealtimeHubs.Presence);
         services.AddSingleton<NotificationConnections>();
         services.AddSingleton<IHubEventSender, NotificationHubSender>();
+        services.AddSingleton<DashboardSubscribers>();
+        services.AddSingleton<IHubEventSender>(sp => new DashboardHubSender(RealtimeHubs.Dashboard, sp.GetRequiredService<DashboardSubscribers>()));
+        services.AddSingleton<IHubEventSender>(sp => new DashboardHubSender(RealtimeHubs.Metrics, sp.GetRequiredService<DashboardSubscribers>()));
         services.AddSingleton<EdgeEventDispatcher>();
         services.AddSingleton<LocalConnections>();
         services.AddSingleton<ConnectionReregistration>();
@@ -69,6 +73,8 @@ public static class EdgeHostingExtensions
         app.MapHub<RealtimeHub>(HubPaths.Realtime).RequireAuthorization(RealtimePolicies.WorkspaceMember);
         app.MapHub<PresenceHub>(HubPaths.Presence).RequireAuthorization(RealtimePolicies.WorkspaceMember);
         app.MapHub<NotificationsHub>(HubPaths.Notifications).RequireAuthorization(RealtimePolicies.WorkspaceMember);
+        app.MapHub<DashboardHub>(HubPaths.Dashboard).RequireAuthorization(RealtimePolicies.WorkspaceMember);
+        app.MapHub<MetricsHub>(HubPaths.Metrics).RequireAuthorization(RealtimePolicies.WorkspaceMember);
         app.MapPresenceEndpoints();
         app.MapNotificationEndpoints();
         app.MapHealthChecks("/health");

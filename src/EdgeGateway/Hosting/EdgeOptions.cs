@@ -35,6 +35,13 @@ public sealed class EdgeOptions : IValidatableObject
     [Range(typeof(TimeSpan), "00:00:00.100", "01:00:00")]
     public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(60);
 
+    /// <summary>
+    /// Distinct dashboard/metrics keys that may wait for one slow connection; newer values of a
+    /// waiting key replace it. At the bound the connection is closed as a slow consumer.
+    /// </summary>
+    [Range(1, 100_000)]
+    public int MaxPendingUpdatesPerConnection { get; set; } = 256;
+
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         if (LeaseRenewInterval * 2 > LeaseDuration)

@@ -47,3 +47,12 @@ public sealed record NotificationSubscribeAck(IReadOnlyList<string> Types);
 
 /// <summary>`notification:sync`: replay what came after this id before the connection went live.</summary>
 public sealed record NotificationSyncRequest(string? LastNotificationId) : ClientRequest;
+
+/// <summary>`dashboard:subscribe`: optionally only some platforms.</summary>
+public sealed record DashboardSubscribeRequest(IReadOnlyList<string>? Platforms) : ClientRequest;
+
+/// <summary>`dashboard:subscribed` and `metrics:subscribed`.</summary>
+public sealed record LiveUpdatesSubscribed(string WorkspaceId, IReadOnlyList<string>? Filter);
+
+/// <summary>`metrics:subscribe`: optionally only some metrics.</summary>
+public sealed record MetricsSubscribeRequest(IReadOnlyList<string>? Metrics) : ClientRequest;

@@ -24,11 +24,9 @@ public sealed class NotificationHubSender(IHubContext<NotificationsHub> hubConte
         {
             case Notification notification when audience.UserId is { } userId:
                 var user = new ConnectionIdentity(userId, audience.WorkspaceId);
-                foreach (var connectionId in connections.LiveFor(user, notification.Type))
-                {
-                    await hubContext.Clients.Client(connectionId).SendAsync(RealtimeEvents.Notification, notification, cancellationToken);
-                }
-
+                await Task.WhenAll(connections.LiveFor(user, notification.Type)
+                    .Select(connectionId => hubContext.Clients.Client(connectionId).SendAsync(RealtimeEvents.Notification, notification, cancellationToken))
+                    .ToList());
                 break;
             case NotificationCatchUp catchUp when audience.ConnectionId is { } connectionId:
                 await CatchUpAsync(connectionId, catchUp, cancellationToken);
@@ -47,16 +45,19 @@ public sealed class NotificationHubSender(IHubContext<NotificationsHub> hubConte
             return;
         }
 
+        // Writes to one connection go out in the order they are started, so everything is started
+        // before the connection goes live: no live notification can overtake or miss the catch-up.
         var client = hubContext.Clients.Client(connectionId);
-        foreach (var notification in catchUp.Missed.Where(n => subscriber.Wants(n.Type)))
-        {
-            await client.SendAsync(RealtimeEvents.Notification, notification, cancellationToken);
-        }
-
-        await client.SendAsync(RealtimeEvents.NotificationUnread, new UnreadCount(catchUp.UnreadCount), cancellationToken);
+        var sends = catchUp.Missed
+            .Where(n => subscriber.Wants(n.Type))
+            .Select(n => client.SendAsync(RealtimeEvents.Notification, n, cancellationToken))
+            .Append(client.SendAsync(RealtimeEvents.NotificationUnread, new UnreadCount(catchUp.UnreadCount), cancellationToken))
+            .ToList();
         if (catchUp.GoLive)
         {
             subscriber.GoLive();
         }
+
+        await Task.WhenAll(sends);
     }
 }

@@ -39,11 +39,37 @@ public sealed partial class EdgeStreamSubscription(
         }
     }
 
-    private async Task OnNextAsync(EdgeEvent evt, StreamSequenceToken? token)
+    /// <summary>
+    /// Starts the delivery of an event to every local socket and returns without waiting for the
+    /// writes to finish: a stuck client's socket must not hold up the stream, and so everyone else
+    /// on this edge. Writes to one connection still go out in the order they were started.
+    /// </summary>
+    private Task OnNextAsync(EdgeEvent evt, StreamSequenceToken? token)
+    {
+        Task delivery;
+        try
+        {
+            delivery = dispatcher.DispatchAsync(evt);
+        }
+        catch (Exception ex)
+        {
+            LogDispatchFailed(ex, evt.EventName, evt.Deliveries.Count);
+            return Task.CompletedTask;
+        }
+
+        if (!delivery.IsCompletedSuccessfully)
+        {
+            _ = ObserveAsync(delivery, evt);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    private async Task ObserveAsync(Task delivery, EdgeEvent evt)
     {
         try
         {
-            await dispatcher.DispatchAsync(evt);
+            await delivery;
         }
         catch (Exception ex)
         {

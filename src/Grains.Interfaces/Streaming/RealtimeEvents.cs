@@ -27,6 +27,17 @@ public static class RealtimeEvents
     public const string NotificationSync = "notification:sync";
     public const string NotificationUnread = "notification:unread";
 
+    public const string DashboardSubscribe = "dashboard:subscribe";
+    public const string DashboardSubscribed = "dashboard:subscribed";
+    public const string DashboardMetricUpdate = "dashboard:metric:update";
+    public const string DashboardPostUpdate = "dashboard:post:update";
+    public const string DashboardAnalyticsUpdate = "dashboard:analytics:update";
+    public const string DashboardFollowersUpdate = "dashboard:followers:update";
+    public const string DashboardEngagementUpdate = "dashboard:engagement:update";
+    public const string MetricsSubscribe = "metrics:subscribe";
+    public const string MetricsSubscribed = "metrics:subscribed";
+    public const string MetricsUpdate = "metrics:update";
+
     /// <summary>Edge-internal: a connection's catch-up and live point (<c>NotificationCatchUp</c>); never sent to clients as such.</summary>
     public const string NotificationCatchUp = "$notification:catch-up";
 }

@@ -1,0 +1,70 @@
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.Extensions.Options;
+using Realtime.EdgeGateway.Dashboards;
+using Realtime.EdgeGateway.Hosting;
+using Realtime.EdgeGateway.Presence;
+using Realtime.EdgeGateway.Streaming;
+using Realtime.Grains;
+using Realtime.Grains.Dashboards;
+using Realtime.Grains.Streaming;
+
+namespace Realtime.EdgeGateway.Hubs;
+
+/// <summary>
+/// Base of /dashboard and /metrics: a connection that subscribes gets the latest value of every
+/// key at once, then each update, through its own conflating outbox (latest value wins; a slow
+/// client never holds up the others).
+/// </summary>
+public abstract partial class LiveUpdatesHub<THub>(
+    IGrainFactory grains,
+    EdgeIdentity edge,
+    LocalConnections localConnections,
+    TimeProvider timeProvider,
+    DashboardSubscribers subscribers,
+    IHubContext<THub> hubContext,
+    IOptions<EdgeOptions> options,
+    ILogger logger) : PresenceTrackingHub(grains, edge, localConnections, timeProvider)
+    where THub : Hub
+{
+    public const int MaxFilterEntries = 50;
+
+    public override async Task OnDisconnectedAsync(Exception? exception)
+    {
+        subscribers.Unsubscribe(Identity.WorkspaceId, Context.ConnectionId);
+        await base.OnDisconnectedAsync(exception);
+    }
+
+    protected async Task<LiveUpdatesSubscribed> SubscribeAsync(RealtimeHubs hub, IReadOnlyList<string>? filter, string field, string replyEvent)
+    {
+        if (filter is not null && (filter.Count == 0 || filter.Count > MaxFilterEntries || !filter.All(RealtimeIds.IsValid)))
+        {
+            throw new HubException($"{field} must list 1 to {MaxFilterEntries} valid names, or be left out for all.");
+        }
+
+        var identity = Identity;
+        var context = Context;
+        var outbox = DashboardSubscribers.OutboxFor(hubContext, context, options.Value.MaxPendingUpdatesPerConnection, () =>
+        {
+            LogSlowConsumer(context.ConnectionId, identity.WorkspaceId);
+            context.Abort();
+        });
+        var subscription = new DashboardSubscribers.Subscription(context.ConnectionId, hub, filter?.ToHashSet(StringComparer.Ordinal), outbox);
+        subscribers.Subscribe(identity.WorkspaceId, subscription);
+
+        // Live updates may already be arriving: the outbox keeps whichever of the two is newer per key.
+        foreach (var update in await Grains.GetGrain<IDashboardGrain>(identity.WorkspaceId).GetLatest())
+        {
+            if ((update.EventName == RealtimeEvents.MetricsUpdate) == (hub == RealtimeHubs.Metrics) && subscription.Wants(update))
+            {
+                outbox.Enqueue(update);
+            }
+        }
+
+        var reply = new LiveUpdatesSubscribed(identity.WorkspaceId, filter);
+        await Clients.Caller.SendAsync(replyEvent, reply);
+        return reply;
+    }
+
+    [LoggerMessage(1, LogLevel.Warning, "Closed slow connection {ConnectionId} of workspace {WorkspaceId}: too many live updates waiting")]
+    private partial void LogSlowConsumer(string connectionId, string workspaceId);
+}
