@@ -17,6 +17,8 @@ public sealed class TestClient : IAsyncDisposable
         "connected", "pong", "presence:update", "presence:list", "presence:summary", "presence:typing",
         "presence:activity", "presence:online:list", "presence:watch:ack",
         "notification", "notification:read:ack", "notification:subscribe:ack", "notification:unread",
+        "dashboard:subscribed", "dashboard:metric:update", "dashboard:post:update", "dashboard:analytics:update",
+        "dashboard:followers:update", "dashboard:engagement:update", "metrics:subscribed", "metrics:update",
     ];
 
     private TestClient(HubConnection connection) => Connection = connection;
