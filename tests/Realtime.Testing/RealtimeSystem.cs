@@ -88,6 +88,10 @@ public sealed class RealtimeSystem : IAsyncDisposable
                     ["Jwt:Audience"] = Audience,
                     ["Jwt:SigningKey"] = SigningKey,
                     ["Edge:AllowedOrigins:0"] = AllowedOrigin,
+
+                    // Renewals carry the edge's connection count: frequent ones keep the cluster stats fresh in tests.
+                    ["Edge:LeaseRenewInterval"] = "00:00:01",
+                    ["Edge:LeaseDuration"] = "00:00:05",
                 });
                 edge.AddRealtimeEdge();
                 var app = edge.Build();

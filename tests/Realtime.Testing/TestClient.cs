@@ -51,6 +51,10 @@ public sealed class TestClient : IAsyncDisposable
         return client;
     }
 
+    /// <summary>Records events of <paramref name="eventName"/> too (names chosen by backend services).</summary>
+    public void Record(string eventName) =>
+        Connection.On<JsonElement>(eventName, payload => Events.Add(new ReceivedEvent(eventName, payload)));
+
     /// <summary>Waits for a presence:update saying <paramref name="userId"/> has <paramref name="status"/>.</summary>
     public Task<ReceivedEvent> WaitForPresenceAsync(string userId, string status) =>
         Events.WaitForAsync(

@@ -77,6 +77,7 @@ public static class EdgeHostingExtensions
         app.MapHub<MetricsHub>(HubPaths.Metrics).RequireAuthorization(RealtimePolicies.WorkspaceMember);
         app.MapPresenceEndpoints();
         app.MapNotificationEndpoints();
+        app.MapStatsEndpoints();
         app.MapHealthChecks("/health");
 
         if (app.Environment.IsDevelopment())

@@ -30,6 +30,7 @@ public abstract class PresenceTrackingHub(
     public override async Task OnConnectedAsync()
     {
         var identity = Identity;
+        await Groups.AddToGroupAsync(Context.ConnectionId, EdgeGroups.Everyone);
         await Groups.AddToGroupAsync(Context.ConnectionId, EdgeGroups.Workspace(identity.WorkspaceId));
         await Groups.AddToGroupAsync(Context.ConnectionId, EdgeGroups.User(identity.WorkspaceId, identity.UserId));
         await Clients.Caller.SendAsync(

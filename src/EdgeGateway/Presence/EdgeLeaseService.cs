@@ -6,13 +6,15 @@ using Realtime.Grains.Edges;
 namespace Realtime.EdgeGateway.Presence;
 
 /// <summary>
-/// Keeps this edge's lease with the cluster. Should the edge die without a goodbye, the lease
-/// lapses and the cluster evicts its connections. On a clean stop it leaves at once.
+/// Keeps this edge's lease with the cluster (reporting its connection count for the stats).
+/// Should the edge die without a goodbye, the lease lapses and the cluster evicts its
+/// connections. On a clean stop it leaves at once.
 /// </summary>
 public sealed partial class EdgeLeaseService(
     IGrainFactory grains,
     EdgeIdentity edge,
     IOptions<EdgeOptions> options,
+    LocalConnections connections,
     ConnectionReregistration reregistration,
     TimeProvider timeProvider,
     ILogger<EdgeLeaseService> logger) : BackgroundService
@@ -22,7 +24,7 @@ public sealed partial class EdgeLeaseService(
     public override async Task StartAsync(CancellationToken cancellationToken)
     {
         // Hold a lease before the first connection is accepted.
-        await Lease.Renew(options.Value.LeaseDuration);
+        await Lease.Renew(options.Value.LeaseDuration, connections.Count);
         await base.StartAsync(cancellationToken);
     }
 
@@ -46,7 +48,7 @@ public sealed partial class EdgeLeaseService(
         {
             try
             {
-                if (await Lease.Renew(options.Value.LeaseDuration))
+                if (await Lease.Renew(options.Value.LeaseDuration, connections.Count))
                 {
                     LogLeaseLapsed(edge.EdgeId);
                     await reregistration.RegisterAllAsync(stoppingToken);

@@ -8,6 +8,9 @@ namespace Realtime.EdgeGateway.Streaming;
 /// </summary>
 public static class EdgeGroups
 {
+    /// <summary>Every connection on the edge, for broadcasts to all.</summary>
+    public const string Everyone = "all";
+
     public static string Workspace(string workspaceId) => $"ws/{workspaceId}";
 
     public static string User(string workspaceId, string userId) => $"user/{workspaceId}/{userId}";
@@ -17,6 +20,7 @@ public static class EdgeGroups
 
     public static string For(EventAudience audience) => audience switch
     {
+        { IsEveryone: true } => Everyone,
         { Group: { } group } => Interest(audience.WorkspaceId, group),
         { UserId: { } userId } => User(audience.WorkspaceId, userId),
         _ => Workspace(audience.WorkspaceId),

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Realtime.Grains.Notifications;
 using Realtime.Grains.Streaming;
 
@@ -12,7 +11,6 @@ namespace Realtime.Grains.Dashboards;
 /// </summary>
 public sealed class DashboardService(IGrainFactory grains, TimeProvider? timeProvider = null)
 {
-    private static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web);
     private readonly TimeProvider _time = timeProvider ?? TimeProvider.System;
 
     public Task BroadcastMetricUpdate(string workspaceId, string metric, double value, string? platform = null, object? data = null) =>
@@ -54,16 +52,5 @@ public sealed class DashboardService(IGrainFactory grains, TimeProvider? timePro
 
     private static string? Platform(string? platform) => platform is null ? null : RealtimeIds.EnsureValid(platform);
 
-    private static RawJson? Json(object? value)
-    {
-        if (value is null)
-        {
-            return null;
-        }
-
-        var json = value is JsonElement element ? element.GetRawText() : JsonSerializer.Serialize(value, JsonOptions);
-        return System.Text.Encoding.UTF8.GetByteCount(json) <= NotificationDraftRules.MaxDataBytes
-            ? new RawJson(json)
-            : throw new ArgumentException($"Dashboard data is over {NotificationDraftRules.MaxDataBytes} bytes of JSON.", nameof(value));
-    }
+    private static RawJson? Json(object? value) => value is null ? null : RawJson.Serialize(value, nameof(value));
 }

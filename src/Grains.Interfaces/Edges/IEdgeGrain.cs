@@ -9,11 +9,12 @@ namespace Realtime.Grains.Edges;
 public interface IEdgeGrain : IGrainWithStringKey
 {
     /// <summary>
-    /// Extends the lease by <paramref name="leaseDuration"/>. Returns true when the lease had
+    /// Extends the lease by <paramref name="leaseDuration"/> and reports the edge's connection
+    /// count for the cluster stats. Returns true when the lease had
     /// lapsed and the edge's connections were evicted: the edge must register them again.
     /// </summary>
     [Alias("Renew")]
-    Task<bool> Renew(TimeSpan leaseDuration);
+    Task<bool> Renew(TimeSpan leaseDuration, int connections);
 
     /// <summary>A workspace has connections on this edge (called by the workspace grain once per edge).</summary>
     [Alias("TrackWorkspace")]

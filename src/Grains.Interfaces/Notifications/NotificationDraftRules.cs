@@ -7,7 +7,7 @@ public static class NotificationDraftRules
 {
     public const int MaxTitleLength = 200;
     public const int MaxMessageLength = 4000;
-    public const int MaxDataBytes = 16 * 1024;
+    public const int MaxDataBytes = RawJson.MaxBytes;
 
     /// <summary>Problems with the draft, by field; empty when it is fine.</summary>
     public static Dictionary<string, string[]> Validate(NotificationDraft draft)

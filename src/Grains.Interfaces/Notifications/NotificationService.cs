@@ -1,5 +1,3 @@
-using System.Text.Json;
-
 namespace Realtime.Grains.Notifications;
 
 /// <summary>
@@ -51,9 +49,6 @@ public sealed class NotificationService(IGrainFactory grains)
     {
         null => null,
         RawJson raw => raw,
-        JsonElement element => RawJson.From(element),
-        _ => new RawJson(JsonSerializer.Serialize(data, JsonOptions)),
+        _ => RawJson.Serialize(data, nameof(data)),
     };
-
-    private static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web);
 }

@@ -13,6 +13,11 @@ public sealed record EventAudience(
     [property: Id(3)] string? ExceptConnectionId = null,
     [property: Id(4)] string? ConnectionId = null)
 {
+    /// <summary>Every connection of every workspace ("*" is never a workspace id).</summary>
+    public static readonly EventAudience Everyone = new("*");
+
+    public bool IsEveryone => WorkspaceId == "*";
+
     public static EventAudience Workspace(string workspaceId, string? exceptConnectionId = null) =>
         new(workspaceId, ExceptConnectionId: exceptConnectionId);
 

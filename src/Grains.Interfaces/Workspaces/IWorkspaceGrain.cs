@@ -1,4 +1,5 @@
 using Orleans.Concurrency;
+using Realtime.Grains.Broadcasting;
 using Realtime.Grains.Presence;
 
 namespace Realtime.Grains.Workspaces;
@@ -31,6 +32,10 @@ public interface IWorkspaceGrain : IGrainWithStringKey
     /// <summary>Members with at least one live connection (whatever status they show).</summary>
     [Alias("GetConnectedUserIds")]
     Task<IReadOnlyList<string>> GetConnectedUserIds();
+
+    /// <summary>Connections, online and away users, members and edges of the workspace, exact.</summary>
+    [Alias("GetStats")]
+    Task<WorkspaceStats> GetStats();
 
     /// <summary>Online, away and total member counts.</summary>
     [Alias("GetSummary")]

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Realtime.Grains.Broadcasting;
 using Realtime.Grains.Hosting;
 using Realtime.Grains.Presence;
 using Realtime.Grains.Workspaces;
@@ -23,6 +24,8 @@ public sealed partial class EdgeGrain(
 
     private string EdgeId => this.GetPrimaryKeyString();
 
+    private IClusterStatsGrain Stats => GrainFactory.GetGrain<IClusterStatsGrain>(0);
+
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         if (state.State.ExpiresAt is not null && !state.State.Evicted)
@@ -32,7 +35,7 @@ public sealed partial class EdgeGrain(
         }
     }
 
-    public async Task<bool> Renew(TimeSpan leaseDuration)
+    public async Task<bool> Renew(TimeSpan leaseDuration, int connections)
     {
         var wasEvicted = state.State.Evicted;
         var first = state.State.ExpiresAt is null || wasEvicted;
@@ -45,6 +48,7 @@ public sealed partial class EdgeGrain(
         }
 
         WatchLease();
+        Stats.ReportEdge(EdgeId, connections, state.State.ExpiresAt.Value).Ignore();
         return wasEvicted;
     }
 
@@ -89,6 +93,7 @@ public sealed partial class EdgeGrain(
             GrainFactory.GetGrain<IWorkspaceGrain>(workspaceId).EvictEdge(EdgeId).Ignore();
         }
 
+        Stats.RemoveEdge(EdgeId).Ignore();
         state.State.Workspaces.Clear();
         state.State.Evicted = true;
         await state.WriteStateAsync();

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Realtime.Grains.Broadcasting;
 using Realtime.Grains.Edges;
 using Realtime.Grains.Hosting;
 using Realtime.Grains.Presence;
@@ -32,6 +33,7 @@ public sealed class WorkspaceGrain(
     private IGrainTimer? _flushTimer;
     private PresenceSummary? _lastSummarySent;
     private bool _dirty;
+    private (int Connections, int Online) _reportedCounts;
 
     private string WorkspaceId => this.GetPrimaryKeyString();
 
@@ -111,6 +113,9 @@ public sealed class WorkspaceGrain(
         CountCall(nameof(GetConnectedUserIds));
         return Task.FromResult<IReadOnlyList<string>>(_members.ConnectedUsers().ToList());
     }
+
+    public Task<WorkspaceStats> GetStats() =>
+        Task.FromResult(new WorkspaceStats(WorkspaceId, _members.ConnectionsPerEdge.Values.Sum(), _members.Online, _members.Away, _members.Total, _members.ConnectionsPerEdge.Count));
 
     public Task<PresenceSummary> GetSummary()
     {
@@ -221,6 +226,19 @@ public sealed class WorkspaceGrain(
         {
             _dirty = false;
             await state.WriteStateAsync();
+        }
+
+        ReportStats();
+    }
+
+    /// <summary>Tells the cluster stats this workspace's counts when they changed (at most once per persist interval).</summary>
+    private void ReportStats()
+    {
+        var counts = (Connections: _members.ConnectionsPerEdge.Values.Sum(), Online: _members.Active);
+        if (counts != _reportedCounts)
+        {
+            _reportedCounts = counts;
+            GrainFactory.GetGrain<IClusterStatsGrain>(0).ReportWorkspace(WorkspaceId, counts.Connections, counts.Online).Ignore();
         }
     }
 

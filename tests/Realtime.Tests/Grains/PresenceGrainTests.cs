@@ -200,7 +200,7 @@ public abstract class PresenceGrainTests(TestCluster cluster)
     {
         await using var watcher = await EdgeStreamProbe.SubscribeAsync(Client);
         var leavingEdge = $"edge-{Guid.NewGuid():N}";
-        await Client.GetGrain<IEdgeGrain>(leavingEdge).Renew(TimeSpan.FromMinutes(1));
+        await Client.GetGrain<IEdgeGrain>(leavingEdge).Renew(TimeSpan.FromMinutes(1), 0);
         await PresenceOf("bob").Connect(new EdgeConnection("b1", watcher.EdgeId));
         await PresenceOf("alice").Connect(new EdgeConnection("a1", leavingEdge));
         await PresenceOf("alice").Connect(new EdgeConnection("a2", watcher.EdgeId));

@@ -85,7 +85,7 @@ public sealed class PresenceTimeTests(FakeTimeClusterFixture fixture)
         await using var watcher = await EdgeStreamProbe.SubscribeAsync(Client);
         var deadEdge = $"edge-{Guid.NewGuid():N}";
         var leaseDuration = TimeSpan.FromSeconds(30);
-        await Client.GetGrain<IEdgeGrain>(deadEdge).Renew(leaseDuration);
+        await Client.GetGrain<IEdgeGrain>(deadEdge).Renew(leaseDuration, 1);
         await PresenceOf("bob").Connect(new EdgeConnection("b1", watcher.EdgeId));
         await PresenceOf("alice").Connect(new EdgeConnection("a1", deadEdge));
 
@@ -94,7 +94,7 @@ public sealed class PresenceTimeTests(FakeTimeClusterFixture fixture)
         Clock.Advance(TimeSpan.FromSeconds(8));
 
         await watcher.Events.WaitForAsync(Clock, e => e.UpdateFor("alice")?.Status == PresenceStatus.Offline, "alice evicted with her edge");
-        Assert.True(await Client.GetGrain<IEdgeGrain>(deadEdge).Renew(leaseDuration), "a renewal after eviction tells the edge to register again");
+        Assert.True(await Client.GetGrain<IEdgeGrain>(deadEdge).Renew(leaseDuration, 1), "a renewal after eviction tells the edge to register again");
     }
 
     [Fact]
@@ -102,7 +102,7 @@ public sealed class PresenceTimeTests(FakeTimeClusterFixture fixture)
     {
         await using var watcher = await EdgeStreamProbe.SubscribeAsync(Client);
         var deadEdge = $"edge-{Guid.NewGuid():N}";
-        await Client.GetGrain<IEdgeGrain>(deadEdge).Renew(TimeSpan.FromSeconds(30));
+        await Client.GetGrain<IEdgeGrain>(deadEdge).Renew(TimeSpan.FromSeconds(30), 1);
         await PresenceOf("bob").Connect(new EdgeConnection("b1", watcher.EdgeId));
         await PresenceOf("alice").Connect(new EdgeConnection("a1", deadEdge));
 

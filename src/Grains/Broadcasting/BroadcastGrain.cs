@@ -1,0 +1,43 @@
+using Orleans.Concurrency;
+using Realtime.Grains.Notifications;
+using Realtime.Grains.Presence;
+using Realtime.Grains.Streaming;
+using Realtime.Grains.Workspaces;
+
+namespace Realtime.Grains.Broadcasting;
+
+/// <summary>Looks up the edges an audience lives on and publishes one event to each; as many activations as load needs.</summary>
+[StatelessWorker]
+public sealed class BroadcastGrain(TimeProvider timeProvider) : Grain, IBroadcastGrain
+{
+    private EdgePublisher _publisher = null!;
+
+    private IClusterStatsGrain Stats => GrainFactory.GetGrain<IClusterStatsGrain>(0);
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        _publisher = new EdgePublisher(this.GetStreamProvider(StreamNames.Provider));
+        return Task.CompletedTask;
+    }
+
+    public async Task ToWorkspace(string workspaceId, string eventName, RawJson payload)
+    {
+        var edges = await GrainFactory.GetGrain<IWorkspaceGrain>(workspaceId).GetEdges();
+        await PublishAsync(edges.Keys, EventAudience.Workspace(workspaceId), eventName, payload);
+    }
+
+    public async Task ToUser(string workspaceId, string userId, string eventName, RawJson payload)
+    {
+        var edges = await GrainFactory.GetGrain<IUserPresenceGrain>(RealtimeIds.UserInWorkspace(workspaceId, userId)).GetEdges();
+        await PublishAsync(edges, EventAudience.User(workspaceId, userId), eventName, payload);
+    }
+
+    public async Task ToAll(string eventName, RawJson payload) =>
+        await PublishAsync(await Stats.GetLiveEdges(), EventAudience.Everyone, eventName, payload);
+
+    private async Task PublishAsync(IEnumerable<string> edges, EventAudience audience, string eventName, RawJson payload)
+    {
+        await _publisher.PublishAsync(edges, EdgeEvent.To(RealtimeHubs.Realtime, audience, eventName, payload, timeProvider.GetUtcNow()));
+        Stats.CountBroadcasts(1).Ignore();
+    }
+}
