@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Realtime.EdgeGateway.Health;
 using Realtime.EdgeGateway.Hosting;
 using Realtime.EdgeGateway.Streaming;
 using Realtime.Grains.Edges;
@@ -14,6 +15,7 @@ public sealed partial class EdgeLeaseService(
     EdgeIdentity edge,
     IOptions<EdgeOptions> options,
     ConnectionReregistration reregistration,
+    EdgeReadiness readiness,
     TimeProvider timeProvider,
     ILogger<EdgeLeaseService> logger) : BackgroundService
 {
@@ -22,12 +24,13 @@ public sealed partial class EdgeLeaseService(
     public override async Task StartAsync(CancellationToken cancellationToken)
     {
         // Hold a lease before the first connection is accepted.
-        await Lease.Renew(options.Value.LeaseDuration);
+        await RenewAsync();
         await base.StartAsync(cancellationToken);
     }
 
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
+        readiness.LeaseEnded();
         await base.StopAsync(cancellationToken);
         try
         {
@@ -46,7 +49,7 @@ public sealed partial class EdgeLeaseService(
         {
             try
             {
-                if (await Lease.Renew(options.Value.LeaseDuration))
+                if (await RenewAsync())
                 {
                     LogLeaseLapsed(edge.EdgeId);
                     await reregistration.RegisterAllAsync(stoppingToken);
@@ -57,6 +60,15 @@ public sealed partial class EdgeLeaseService(
                 LogRenewFailed(ex, edge.EdgeId);
             }
         }
+    }
+
+    /// <summary>Renews the lease; true if it had lapsed. Readiness counts the lease from before the call, to err on the short side.</summary>
+    private async Task<bool> RenewAsync()
+    {
+        var sentAt = timeProvider.GetUtcNow();
+        var lapsed = await Lease.Renew(options.Value.LeaseDuration);
+        readiness.LeaseHeldUntil(sentAt + options.Value.LeaseDuration);
+        return lapsed;
     }
 
     [LoggerMessage(1, LogLevel.Warning, "Renewing the lease of edge {EdgeId} failed; retrying at the next interval")]
