@@ -4,5 +4,5 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddRealtimeSilo();
 
 var app = builder.Build();
-app.MapHealthChecks("/health");
+app.MapRealtimeSilo();
 app.Run();

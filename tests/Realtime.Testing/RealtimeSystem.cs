@@ -30,6 +30,9 @@ public sealed class RealtimeSystem : IAsyncDisposable
 
     public IReadOnlyList<Uri> EdgeUrls => _edges.Select(e => new Uri(e.Urls.First())).ToList();
 
+    /// <summary>Each silo's HTTP address (health probes, metrics scrape).</summary>
+    public IReadOnlyList<Uri> SiloUrls => _silos.Select(s => new Uri(s.Urls.First())).ToList();
+
     public DevelopmentTokenIssuer Tokens { get; } = new(
         new JwtOptions { Issuer = Issuer, Audience = Audience, SigningKey = SigningKey },
         TimeProvider.System);
@@ -73,7 +76,7 @@ public sealed class RealtimeSystem : IAsyncDisposable
                 silo.Configuration.AddInMemoryCollection(siloSettings ?? new Dictionary<string, string?>());
                 silo.AddRealtimeSilo();
                 var app = silo.Build();
-                app.MapHealthChecks("/health");
+                app.MapRealtimeSilo();
                 await app.StartAsync();
                 system._silos.Add(app);
             }

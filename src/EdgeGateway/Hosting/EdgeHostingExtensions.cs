@@ -9,6 +9,7 @@ using Realtime.EdgeGateway.Presence;
 using Realtime.EdgeGateway.Protocols;
 using Realtime.EdgeGateway.Serialization;
 using Realtime.EdgeGateway.Streaming;
+using Realtime.EdgeGateway.Telemetry;
 using Realtime.Grains.Hosting;
 using Realtime.Grains.Streaming;
 
@@ -17,17 +18,19 @@ namespace Realtime.EdgeGateway.Hosting;
 /// <summary>Turns a web application into a realtime edge node.</summary>
 public static class EdgeHostingExtensions
 {
-    /// <summary>Orleans client, JWT identity, SignalR hubs and the edge's event stream.</summary>
+    /// <summary>Orleans client, JWT identity, SignalR hubs, the edge's event stream, metrics and health checks.</summary>
     public static WebApplicationBuilder AddRealtimeEdge(this WebApplicationBuilder builder)
     {
         var cluster = builder.Configuration.GetValidated<RealtimeClusterOptions>(RealtimeClusterOptions.SectionName);
         var edge = builder.Configuration.GetValidated<EdgeOptions>(EdgeOptions.SectionName);
+        var telemetry = builder.Configuration.GetValidated<TelemetryOptions>(TelemetryOptions.SectionName);
+        var identity = string.IsNullOrEmpty(edge.EdgeId) ? EdgeIdentity.CreateUnique() : new EdgeIdentity(edge.EdgeId);
 
         builder.UseOrleansClient(client => client.UseRealtimeCluster(cluster));
 
         var services = builder.Services;
         services.AddSingleton(TimeProvider.System);
-        services.AddSingleton(string.IsNullOrEmpty(edge.EdgeId) ? EdgeIdentity.CreateUnique() : new EdgeIdentity(edge.EdgeId));
+        services.AddSingleton(identity);
         services.AddRealtimeAuthentication(builder.Configuration, HubPaths.All);
         services.AddSingleton<DevelopmentTokenIssuer>();
         services.AddBrowserOrigins(edge);
@@ -57,11 +60,11 @@ public static class EdgeHostingExtensions
         services.AddHostedService<EdgeStreamSubscription>();
         services.AddHostedService<EdgeLeaseService>();
         services.AddHostedService<ConnectionHeartbeatService>();
-        services.AddHealthChecks();
+        services.AddEdgeTelemetry(telemetry, identity);
         return builder;
     }
 
-    /// <summary>Authentication, the hubs, health, and in Development the token endpoint.</summary>
+    /// <summary>Authentication, the hubs, health, the metrics scrape, and in Development the token endpoint.</summary>
     public static WebApplication MapRealtimeEdge(this WebApplication app)
     {
         app.UseExceptionHandler();
@@ -78,7 +81,7 @@ public static class EdgeHostingExtensions
         app.MapPresenceEndpoints();
         app.MapNotificationEndpoints();
         app.MapStatsEndpoints();
-        app.MapHealthChecks("/health");
+        app.MapEdgeTelemetry();
 
         if (app.Environment.IsDevelopment())
         {

@@ -4,6 +4,7 @@ using Realtime.EdgeGateway.Dashboards;
 using Realtime.EdgeGateway.Hosting;
 using Realtime.EdgeGateway.Presence;
 using Realtime.EdgeGateway.Streaming;
+using Realtime.EdgeGateway.Telemetry;
 using Realtime.Grains.Streaming;
 
 namespace Realtime.EdgeGateway.Hubs;
@@ -17,8 +18,9 @@ public sealed class DashboardHub(
     DashboardSubscribers subscribers,
     IHubContext<DashboardHub> hubContext,
     IOptions<EdgeOptions> options,
+    EdgeMetrics metrics,
     ILogger<DashboardHub> logger)
-    : LiveUpdatesHub<DashboardHub>(grains, edge, localConnections, timeProvider, subscribers, hubContext, options, logger)
+    : LiveUpdatesHub<DashboardHub>(grains, edge, localConnections, timeProvider, subscribers, hubContext, options, metrics, logger)
 {
     /// <summary>Subscribes to the dashboard, optionally for some platforms only.</summary>
     [HubMethodName(RealtimeEvents.DashboardSubscribe)]

@@ -4,9 +4,11 @@ using Realtime.EdgeGateway.Dashboards;
 using Realtime.EdgeGateway.Hosting;
 using Realtime.EdgeGateway.Presence;
 using Realtime.EdgeGateway.Streaming;
+using Realtime.EdgeGateway.Telemetry;
 using Realtime.Grains;
 using Realtime.Grains.Dashboards;
 using Realtime.Grains.Streaming;
+using Realtime.Grains.Telemetry;
 
 namespace Realtime.EdgeGateway.Hubs;
 
@@ -23,6 +25,7 @@ public abstract partial class LiveUpdatesHub<THub>(
     DashboardSubscribers subscribers,
     IHubContext<THub> hubContext,
     IOptions<EdgeOptions> options,
+    EdgeMetrics metrics,
     ILogger logger) : PresenceTrackingHub(grains, edge, localConnections, timeProvider)
     where THub : Hub
 {
@@ -46,6 +49,7 @@ public abstract partial class LiveUpdatesHub<THub>(
         var outbox = DashboardSubscribers.OutboxFor(hubContext, context, options.Value.MaxPendingUpdatesPerConnection, () =>
         {
             LogSlowConsumer(context.ConnectionId, identity.WorkspaceId);
+            metrics.RecordSlowConsumerDrop(MetricTags.HubName(hub));
             context.Abort();
         });
         var subscription = new DashboardSubscribers.Subscription(context.ConnectionId, hub, filter?.ToHashSet(StringComparer.Ordinal), outbox);

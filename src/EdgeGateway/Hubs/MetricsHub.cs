@@ -4,6 +4,7 @@ using Realtime.EdgeGateway.Dashboards;
 using Realtime.EdgeGateway.Hosting;
 using Realtime.EdgeGateway.Presence;
 using Realtime.EdgeGateway.Streaming;
+using Realtime.EdgeGateway.Telemetry;
 using Realtime.Grains.Streaming;
 
 namespace Realtime.EdgeGateway.Hubs;
@@ -17,8 +18,9 @@ public sealed class MetricsHub(
     DashboardSubscribers subscribers,
     IHubContext<MetricsHub> hubContext,
     IOptions<EdgeOptions> options,
+    EdgeMetrics metrics,
     ILogger<MetricsHub> logger)
-    : LiveUpdatesHub<MetricsHub>(grains, edge, localConnections, timeProvider, subscribers, hubContext, options, logger)
+    : LiveUpdatesHub<MetricsHub>(grains, edge, localConnections, timeProvider, subscribers, hubContext, options, metrics, logger)
 {
     /// <summary>Subscribes to metric updates, optionally for some metrics only.</summary>
     [HubMethodName(RealtimeEvents.MetricsSubscribe)]

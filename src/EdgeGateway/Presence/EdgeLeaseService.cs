@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Realtime.EdgeGateway.Health;
 using Realtime.EdgeGateway.Hosting;
 using Realtime.EdgeGateway.Streaming;
 using Realtime.Grains.Edges;
@@ -16,6 +17,7 @@ public sealed partial class EdgeLeaseService(
     IOptions<EdgeOptions> options,
     LocalConnections connections,
     ConnectionReregistration reregistration,
+    EdgeReadiness readiness,
     TimeProvider timeProvider,
     ILogger<EdgeLeaseService> logger) : BackgroundService
 {
@@ -24,12 +26,13 @@ public sealed partial class EdgeLeaseService(
     public override async Task StartAsync(CancellationToken cancellationToken)
     {
         // Hold a lease before the first connection is accepted.
-        await Lease.Renew(options.Value.LeaseDuration, connections.Count);
+        await RenewAsync();
         await base.StartAsync(cancellationToken);
     }
 
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
+        readiness.LeaseEnded();
         await base.StopAsync(cancellationToken);
         try
         {
@@ -48,7 +51,7 @@ public sealed partial class EdgeLeaseService(
         {
             try
             {
-                if (await Lease.Renew(options.Value.LeaseDuration, connections.Count))
+                if (await RenewAsync())
                 {
                     LogLeaseLapsed(edge.EdgeId);
                     await reregistration.RegisterAllAsync(stoppingToken);
@@ -59,6 +62,15 @@ public sealed partial class EdgeLeaseService(
                 LogRenewFailed(ex, edge.EdgeId);
             }
         }
+    }
+
+    /// <summary>Renews the lease; true if it had lapsed. Readiness counts the lease from before the call, to err on the short side.</summary>
+    private async Task<bool> RenewAsync()
+    {
+        var sentAt = timeProvider.GetUtcNow();
+        var lapsed = await Lease.Renew(options.Value.LeaseDuration, connections.Count);
+        readiness.LeaseHeldUntil(sentAt + options.Value.LeaseDuration);
+        return lapsed;
     }
 
     [LoggerMessage(1, LogLevel.Warning, "Renewing the lease of edge {EdgeId} failed; retrying at the next interval")]

@@ -13,6 +13,9 @@ public sealed class LocalConnections
 
     public int Count => _connections.Count;
 
+    /// <summary>Distinct users (per workspace) with a connection here; computed on demand, as for a metrics scrape.</summary>
+    public int UserCount => _connections.Values.Distinct().Count();
+
     public void Add(string connectionId, ConnectionIdentity identity) => _connections[connectionId] = identity;
 
     public void Remove(string connectionId) => _connections.TryRemove(connectionId, out _);

@@ -1,9 +1,10 @@
+using Realtime.EdgeGateway.Telemetry;
 using Realtime.Grains.Streaming;
 
 namespace Realtime.EdgeGateway.Streaming;
 
 /// <summary>Delivers events from the cluster to the local sockets of each audience, on each hub the event names.</summary>
-public sealed class EdgeEventDispatcher(IEnumerable<IHubEventSender> senders)
+public sealed class EdgeEventDispatcher(IEnumerable<IHubEventSender> senders, EdgeMetrics metrics)
 {
     private readonly IHubEventSender[] _senders = [.. senders];
 
@@ -16,11 +17,17 @@ public sealed class EdgeEventDispatcher(IEnumerable<IHubEventSender> senders)
             {
                 if ((evt.Hubs & sender.Hub) != 0)
                 {
-                    sends.Add(sender.SendAsync(delivery.Audience, evt.EventName, delivery.Payload, cancellationToken));
+                    sends.Add(SendCountedAsync(sender, delivery, evt.EventName, cancellationToken));
                 }
             }
         }
 
         return Task.WhenAll(sends);
+    }
+
+    private async Task SendCountedAsync(IHubEventSender sender, EdgeDelivery delivery, string eventName, CancellationToken cancellationToken)
+    {
+        await sender.SendAsync(delivery.Audience, eventName, delivery.Payload, cancellationToken);
+        metrics.MessageDelivered(sender.Hub);
     }
 }

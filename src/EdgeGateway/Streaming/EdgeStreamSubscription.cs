@@ -1,4 +1,6 @@
 using Orleans.Streams;
+using Realtime.EdgeGateway.Health;
+using Realtime.EdgeGateway.Telemetry;
 using Realtime.Grains.Streaming;
 
 namespace Realtime.EdgeGateway.Streaming;
@@ -11,6 +13,8 @@ public sealed partial class EdgeStreamSubscription(
     IClusterClient client,
     EdgeIdentity edge,
     EdgeEventDispatcher dispatcher,
+    EdgeMetrics metrics,
+    EdgeReadiness readiness,
     ILogger<EdgeStreamSubscription> logger) : IHostedService
 {
     private StreamSubscriptionHandle<EdgeEvent>? _handle;
@@ -19,11 +23,13 @@ public sealed partial class EdgeStreamSubscription(
     {
         var stream = client.GetStreamProvider(StreamNames.Provider).GetStream<EdgeEvent>(StreamNames.ForEdge(edge.EdgeId));
         _handle = await stream.SubscribeAsync(OnNextAsync, OnErrorAsync);
+        readiness.StreamSubscribed();
         LogSubscribed(edge.EdgeId);
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
+        readiness.StreamUnsubscribed();
         if (_handle is null)
         {
             return;
@@ -46,6 +52,7 @@ public sealed partial class EdgeStreamSubscription(
     /// </summary>
     private Task OnNextAsync(EdgeEvent evt, StreamSequenceToken? token)
     {
+        metrics.EventReceived(evt);
         Task delivery;
         try
         {
@@ -53,11 +60,15 @@ public sealed partial class EdgeStreamSubscription(
         }
         catch (Exception ex)
         {
-            LogDispatchFailed(ex, evt.EventName, evt.Deliveries.Count);
+            DispatchFailed(ex, evt);
             return Task.CompletedTask;
         }
 
-        if (!delivery.IsCompletedSuccessfully)
+        if (delivery.IsCompletedSuccessfully)
+        {
+            metrics.EventDispatched(evt);
+        }
+        else
         {
             _ = ObserveAsync(delivery, evt);
         }
@@ -70,12 +81,19 @@ public sealed partial class EdgeStreamSubscription(
         try
         {
             await delivery;
+            metrics.EventDispatched(evt);
         }
         catch (Exception ex)
         {
             // One failed delivery must not stop the stream for every other event.
-            LogDispatchFailed(ex, evt.EventName, evt.Deliveries.Count);
+            DispatchFailed(ex, evt);
         }
+    }
+
+    private void DispatchFailed(Exception ex, EdgeEvent evt)
+    {
+        metrics.DispatchFailed(evt.EventName);
+        LogDispatchFailed(ex, evt.EventName, evt.Deliveries.Count);
     }
 
     private Task OnErrorAsync(Exception ex)

@@ -1,3 +1,6 @@
+using System.Collections.Frozen;
+using System.Reflection;
+
 namespace Realtime.Grains.Streaming;
 
 /// <summary>Event names of the wire contract (PROTOCOL.md), exactly as the seed spells them.</summary>
@@ -40,4 +43,11 @@ public static class RealtimeEvents
 
     /// <summary>Edge-internal: a connection's catch-up and live point (<c>NotificationCatchUp</c>); never sent to clients as such.</summary>
     public const string NotificationCatchUp = "$notification:catch-up";
+
+    /// <summary>Every name above, read from the constants so a new one is covered without a second list.</summary>
+    public static readonly FrozenSet<string> All = typeof(RealtimeEvents)
+        .GetFields(BindingFlags.Public | BindingFlags.Static)
+        .Where(f => f.IsLiteral && f.FieldType == typeof(string))
+        .Select(f => (string)f.GetRawConstantValue()!)
+        .ToFrozenSet(StringComparer.Ordinal);
 }

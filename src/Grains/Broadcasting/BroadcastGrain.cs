@@ -2,13 +2,14 @@ using Orleans.Concurrency;
 using Realtime.Grains.Notifications;
 using Realtime.Grains.Presence;
 using Realtime.Grains.Streaming;
+using Realtime.Grains.Telemetry;
 using Realtime.Grains.Workspaces;
 
 namespace Realtime.Grains.Broadcasting;
 
 /// <summary>Looks up the edges an audience lives on and publishes one event to each; as many activations as load needs.</summary>
 [StatelessWorker]
-public sealed class BroadcastGrain(TimeProvider timeProvider) : Grain, IBroadcastGrain
+public sealed class BroadcastGrain(TimeProvider timeProvider, RealtimeGrainMetrics metrics) : Grain, IBroadcastGrain
 {
     private EdgePublisher _publisher = null!;
 
@@ -16,7 +17,7 @@ public sealed class BroadcastGrain(TimeProvider timeProvider) : Grain, IBroadcas
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        _publisher = new EdgePublisher(this.GetStreamProvider(StreamNames.Provider));
+        _publisher = new EdgePublisher(this.GetStreamProvider(StreamNames.Provider), metrics);
         return Task.CompletedTask;
     }
 

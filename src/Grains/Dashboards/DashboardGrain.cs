@@ -1,5 +1,6 @@
 using Realtime.Grains.Hosting;
 using Realtime.Grains.Streaming;
+using Realtime.Grains.Telemetry;
 using Realtime.Grains.Workspaces;
 
 namespace Realtime.Grains.Dashboards;
@@ -11,7 +12,8 @@ namespace Realtime.Grains.Dashboards;
 /// </summary>
 public sealed class DashboardGrain(
     [PersistentState("dashboard", StorageNames.Realtime)] IPersistentState<DashboardState> state,
-    TimeProvider timeProvider) : Grain, IDashboardGrain
+    TimeProvider timeProvider,
+    RealtimeGrainMetrics metrics) : Grain, IDashboardGrain
 {
     public const int MaxKeys = 1000;
     private static readonly TimeSpan EdgeRefresh = TimeSpan.FromSeconds(1);
@@ -24,7 +26,7 @@ public sealed class DashboardGrain(
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        _publisher = new EdgePublisher(this.GetStreamProvider(StreamNames.Provider));
+        _publisher = new EdgePublisher(this.GetStreamProvider(StreamNames.Provider), metrics);
         this.RegisterGrainTimer(_ => PersistIfDirtyAsync(), PersistInterval, PersistInterval);
         return Task.CompletedTask;
     }

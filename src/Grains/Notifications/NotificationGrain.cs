@@ -2,6 +2,7 @@ using Microsoft.Extensions.Options;
 using Realtime.Grains.Hosting;
 using Realtime.Grains.Presence;
 using Realtime.Grains.Streaming;
+using Realtime.Grains.Telemetry;
 
 namespace Realtime.Grains.Notifications;
 
@@ -16,7 +17,8 @@ namespace Realtime.Grains.Notifications;
 public sealed class NotificationGrain(
     [PersistentState("notifications", StorageNames.Realtime)] IPersistentState<NotificationState> state,
     IOptions<NotificationOptions> options,
-    TimeProvider timeProvider) : Grain, INotificationGrain
+    TimeProvider timeProvider,
+    RealtimeGrainMetrics metrics) : Grain, INotificationGrain
 {
     private readonly NotificationOptions _options = options.Value;
 
@@ -36,7 +38,7 @@ public sealed class NotificationGrain(
     {
         (_workspaceId, _userId) = RealtimeIds.ParseUserInWorkspace(this.GetPrimaryKeyString());
         _ids = new NotificationIds(_workspaceId, _userId);
-        _publisher = new EdgePublisher(this.GetStreamProvider(StreamNames.Provider));
+        _publisher = new EdgePublisher(this.GetStreamProvider(StreamNames.Provider), metrics);
         return Task.CompletedTask;
     }
 

@@ -1,9 +1,10 @@
 using Orleans.Streams;
+using Realtime.Grains.Telemetry;
 
 namespace Realtime.Grains.Streaming;
 
 /// <summary>Publishes events on per-edge streams, caching one stream handle per edge.</summary>
-public sealed class EdgePublisher(IStreamProvider streamProvider)
+public sealed class EdgePublisher(IStreamProvider streamProvider, RealtimeGrainMetrics metrics)
 {
     private readonly Dictionary<string, IAsyncStream<EdgeEvent>> _streams = new(StringComparer.Ordinal);
 
@@ -16,6 +17,7 @@ public sealed class EdgePublisher(IStreamProvider streamProvider)
             sends.Add(StreamFor(edgeId).OnNextAsync(evt));
         }
 
+        metrics.EventsPublished(evt.EventName, sends.Count);
         return Task.WhenAll(sends);
     }
 

@@ -4,6 +4,7 @@ using Realtime.Grains.Edges;
 using Realtime.Grains.Hosting;
 using Realtime.Grains.Presence;
 using Realtime.Grains.Streaming;
+using Realtime.Grains.Telemetry;
 
 namespace Realtime.Grains.Workspaces;
 
@@ -20,7 +21,8 @@ namespace Realtime.Grains.Workspaces;
 public sealed class WorkspaceGrain(
     [PersistentState("workspace", StorageNames.Realtime)] IPersistentState<WorkspaceState> state,
     IOptions<PresenceOptions> options,
-    TimeProvider timeProvider) : Grain, IWorkspaceGrain
+    TimeProvider timeProvider,
+    RealtimeGrainMetrics metrics) : Grain, IWorkspaceGrain
 {
     private const RealtimeHubs PresenceHubs = RealtimeHubs.Realtime | RealtimeHubs.Presence;
 
@@ -44,7 +46,7 @@ public sealed class WorkspaceGrain(
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
         _members = MemberDirectory.Rebuild(state.State.Members);
-        _publisher = new EdgePublisher(this.GetStreamProvider(StreamNames.Provider));
+        _publisher = new EdgePublisher(this.GetStreamProvider(StreamNames.Provider), metrics);
         this.RegisterGrainTimer(_ => PersistIfDirtyAsync(), _options.WorkspacePersistInterval, _options.WorkspacePersistInterval);
         return Task.CompletedTask;
     }

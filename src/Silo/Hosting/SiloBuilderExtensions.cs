@@ -6,6 +6,7 @@ using Realtime.Grains.Hosting;
 using Realtime.Grains.Notifications;
 using Realtime.Grains.Presence;
 using Realtime.Grains.Streaming;
+using Realtime.Grains.Telemetry;
 using StackExchange.Redis;
 
 namespace Realtime.Silo.Hosting;
@@ -79,6 +80,8 @@ public static class SiloBuilderExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
         silo.Services.TryAddSingleton(TimeProvider.System);
+        silo.Services.AddMetrics();
+        silo.Services.TryAddSingleton<RealtimeGrainMetrics>();
         return silo;
     }
 

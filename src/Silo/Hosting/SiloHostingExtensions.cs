@@ -12,6 +12,7 @@ public static class SiloHostingExtensions
     {
         var cluster = builder.Configuration.GetValidated<RealtimeClusterOptions>(RealtimeClusterOptions.SectionName);
         var options = builder.Configuration.GetValidated<RealtimeSiloOptions>(RealtimeSiloOptions.SectionName);
+        var telemetry = builder.Configuration.GetValidated<TelemetryOptions>(TelemetryOptions.SectionName);
 
         // Bound again by AddRealtimeGrainServices for the grains; validated here so a bad value stops the process at once.
         builder.Configuration.GetValidated<PresenceOptions>(PresenceOptions.SectionName);
@@ -21,7 +22,14 @@ public static class SiloHostingExtensions
             .UseRealtimeClustering(cluster, options)
             .AddRealtimeGrainServices(options, cluster.RedisConnectionString));
 
-        builder.Services.AddHealthChecks();
+        builder.Services.AddSiloTelemetry(telemetry);
         return builder;
+    }
+
+    /// <summary>The silo's HTTP endpoints: health probes and the metrics scrape.</summary>
+    public static WebApplication MapRealtimeSilo(this WebApplication app)
+    {
+        app.MapSiloTelemetry();
+        return app;
     }
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 
@@ -42,6 +43,15 @@ public sealed class TwoProcessTests
         await using var bob = await TestClient.ConnectAsync(edgeUrl, bobToken, "w1");
 
         await alice.WaitForPresenceAsync("bob", "online");
+
+        // What an operator's probes and Prometheus hit, as the processes' own Program.cs map them.
+        foreach (var probe in new[] { "/health/live", "/health/ready", "/prometheus" })
+        {
+            using var silosAnswer = await http.GetAsync(new Uri(siloUrl, probe));
+            using var edgesAnswer = await http.GetAsync(new Uri(edgeUrl, probe));
+            Assert.Equal(HttpStatusCode.OK, silosAnswer.StatusCode);
+            Assert.Equal(HttpStatusCode.OK, edgesAnswer.StatusCode);
+        }
     }
 
     [Fact]
@@ -56,6 +66,24 @@ public sealed class TwoProcessTests
 
         Assert.NotEqual(0, exitCode);
         Assert.Contains("Cluster:GatewayPort", silo.Output, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("Silo", "Realtime.Silo.dll")]
+    [InlineData("EdgeGateway", "Realtime.EdgeGateway.dll")]
+    public async Task A_bad_otlp_endpoint_stops_the_process_with_a_message_naming_it(string project, string assembly)
+    {
+        await using var host = HostProcess.Start(project, assembly, new Dictionary<string, string>
+        {
+            ["ASPNETCORE_ENVIRONMENT"] = "Development",
+            ["Urls"] = $"http://127.0.0.1:{Port()}",
+            ["Telemetry__OtlpEndpoint"] = "not a url",
+        });
+
+        var exitCode = await host.WaitForExitAsync(StartTimeout);
+
+        Assert.NotEqual(0, exitCode);
+        Assert.Contains("Telemetry:OtlpEndpoint", host.Output, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -1,0 +1,69 @@
+using Microsoft.AspNetCore.SignalR;
+using Realtime.EdgeGateway.Hubs;
+using Realtime.Grains.Telemetry;
+
+namespace Realtime.EdgeGateway.Telemetry;
+
+/// <summary>
+/// Counts and logs the connections of every hub, registered once for all of them. A connection
+/// is counted when its hub accepted it and uncounted when it ends, however its hub's own
+/// disconnect handling goes.
+/// </summary>
+public sealed partial class ConnectionTelemetryHubFilter(EdgeMetrics metrics, ILogger<ConnectionTelemetryHubFilter> logger) : IHubFilter
+{
+    private static readonly object CountedHubKey = new();
+
+    public async Task OnConnectedAsync(HubLifetimeContext context, Func<HubLifetimeContext, Task> next)
+    {
+        await next(context);
+        var hub = HubName(context.Hub);
+        context.Context.Items[CountedHubKey] = hub;
+        metrics.ConnectionOpened(hub);
+        if (logger.IsEnabled(LogLevel.Debug))
+        {
+            var identity = context.Context.GetIdentity();
+            LogConnected(context.Context.ConnectionId, hub, identity.UserId, identity.WorkspaceId);
+        }
+    }
+
+    public async Task OnDisconnectedAsync(HubLifetimeContext context, Exception? exception, Func<HubLifetimeContext, Exception?, Task> next)
+    {
+        try
+        {
+            await next(context, exception);
+        }
+        finally
+        {
+            var items = context.Context.Items;
+            if (items.TryGetValue(CountedHubKey, out var counted) && counted is string hub)
+            {
+                items.Remove(CountedHubKey);
+                metrics.ConnectionClosed(hub);
+                if (exception is null)
+                {
+                    LogDisconnected(context.Context.ConnectionId, hub);
+                }
+                else
+                {
+                    LogDisconnectedWithError(exception, context.Context.ConnectionId, hub);
+                }
+            }
+        }
+    }
+
+    /// <summary>"realtime" for RealtimeHub: the hub's path, as <see cref="MetricTags.HubName(string)"/> knows it.</summary>
+    private static string HubName(Hub hub)
+    {
+        var name = hub.GetType().Name;
+        return MetricTags.HubName((name.EndsWith("Hub", StringComparison.Ordinal) ? name[..^3] : name).ToLowerInvariant());
+    }
+
+    [LoggerMessage(1, LogLevel.Debug, "Connection {ConnectionId} opened on hub {Hub} for user {UserId} in workspace {WorkspaceId}")]
+    private partial void LogConnected(string connectionId, string hub, string userId, string workspaceId);
+
+    [LoggerMessage(2, LogLevel.Debug, "Connection {ConnectionId} closed on hub {Hub}")]
+    private partial void LogDisconnected(string connectionId, string hub);
+
+    [LoggerMessage(3, LogLevel.Information, "Connection {ConnectionId} on hub {Hub} closed with an error")]
+    private partial void LogDisconnectedWithError(Exception exception, string connectionId, string hub);
+}

@@ -1,0 +1,81 @@
+using System.Diagnostics.Metrics;
+using Realtime.EdgeGateway.Presence;
+using Realtime.Grains.Streaming;
+using Realtime.Grains.Telemetry;
+
+namespace Realtime.EdgeGateway.Telemetry;
+
+/// <summary>
+/// What an edge counts, on meter "Realtime.Orleans.Edge". Tags are hub and event names only
+/// (<see cref="MetricTags"/>), never user, workspace or connection ids.
+/// </summary>
+public sealed class EdgeMetrics
+{
+    public const string MeterName = "Realtime.Orleans.Edge";
+
+    /// <summary>Milliseconds; finer than OpenTelemetry's defaults at the low end, where realtime delivery lives.</summary>
+    private static readonly InstrumentAdvice<double> LatencyBuckets = new()
+    {
+        HistogramBucketBoundaries = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000],
+    };
+
+    private readonly TimeProvider _time;
+    private readonly UpDownCounter<long> _connections;
+    private readonly Counter<long> _received;
+    private readonly Counter<long> _delivered;
+    private readonly Counter<long> _dispatchErrors;
+    private readonly Counter<long> _slowConsumerDrops;
+    private readonly Histogram<double> _deliveryLatency;
+    private readonly Histogram<double> _streamLag;
+
+    public EdgeMetrics(IMeterFactory meterFactory, LocalConnections localConnections, TimeProvider time)
+    {
+        _time = time;
+        var meter = meterFactory.Create(MeterName);
+        _connections = meter.CreateUpDownCounter<long>(
+            "realtime.edge.connections", "{connection}", "Open SignalR connections on this edge, by hub.");
+        _received = meter.CreateCounter<long>(
+            "realtime.edge.events.received", "{event}", "Events this edge received from its stream, by event name.");
+        _delivered = meter.CreateCounter<long>(
+            "realtime.edge.messages.delivered", "{message}", "Messages handed to SignalR, by hub: one per audience (a group send counts once).");
+        _dispatchErrors = meter.CreateCounter<long>(
+            "realtime.edge.dispatch.errors", "{event}", "Events whose delivery to SignalR failed, by event name.");
+        _slowConsumerDrops = meter.CreateCounter<long>(
+            "realtime.edge.slow_consumer.drops", "{message}", "Messages dropped for connections that do not keep up, by hub.");
+        _deliveryLatency = meter.CreateHistogram(
+            "realtime.edge.delivery.latency", "ms", "From the grain publishing an event to this edge having handed it to SignalR, by event name.", tags: null, LatencyBuckets);
+        _streamLag = meter.CreateHistogram(
+            "realtime.edge.stream.lag", "ms", "From the grain publishing an event to this edge receiving it, before dispatch, by event name.", tags: null, LatencyBuckets);
+        meter.CreateObservableGauge(
+            "realtime.edge.users.online", () => localConnections.UserCount, "{user}", "Distinct users with a /realtime or /presence connection on this edge.");
+    }
+
+    public void ConnectionOpened(string hub) => _connections.Add(1, MetricTags.ForHub(hub));
+
+    public void ConnectionClosed(string hub) => _connections.Add(-1, MetricTags.ForHub(hub));
+
+    /// <summary>An event arrived from the stream: counted, and its lag since the grain published it recorded.</summary>
+    public void EventReceived(EdgeEvent evt)
+    {
+        var tag = MetricTags.ForEvent(evt.EventName);
+        _received.Add(1, tag);
+        _streamLag.Record(SincePublished(evt), tag);
+    }
+
+    /// <summary>Every delivery of the event has been handed to SignalR.</summary>
+    public void EventDispatched(EdgeEvent evt) => _deliveryLatency.Record(SincePublished(evt), MetricTags.ForEvent(evt.EventName));
+
+    public void MessageDelivered(RealtimeHubs hub) => _delivered.Add(1, MetricTags.ForHub(hub));
+
+    public void DispatchFailed(string eventName) => _dispatchErrors.Add(1, MetricTags.ForEvent(eventName));
+
+    /// <summary>
+    /// For the slow-consumer handling (a separate change; nothing calls this yet): call once per
+    /// message dropped for a connection that does not keep up. <paramref name="hub"/> is a hub
+    /// name ("realtime", "presence", "notifications", ...); anything else is counted as "other".
+    /// </summary>
+    public void RecordSlowConsumerDrop(string hub) => _slowConsumerDrops.Add(1, MetricTags.ForHub(hub));
+
+    /// <summary>Milliseconds since the grain's publish time; clocks of different machines may disagree, so never below 0.</summary>
+    private double SincePublished(EdgeEvent evt) => Math.Max(0, (_time.GetUtcNow() - evt.PublishedAt).TotalMilliseconds);
+}

@@ -1,0 +1,73 @@
+using Microsoft.Extensions.Time.Testing;
+using Realtime.EdgeGateway.Health;
+
+namespace Realtime.Tests.Telemetry;
+
+/// <summary>An edge is ready only while connected to a gateway, subscribed to its stream and within its lease.</summary>
+public sealed class EdgeReadinessTests
+{
+    private static readonly TimeSpan Lease = TimeSpan.FromSeconds(30);
+
+    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
+
+    [Fact]
+    public void A_starting_edge_is_not_ready_and_says_why()
+    {
+        var readiness = new EdgeReadiness(_time);
+
+        Assert.Equal(3, readiness.Problems().Count);
+    }
+
+    [Fact]
+    public void Connected_subscribed_and_leased_is_ready()
+    {
+        var readiness = Ready();
+
+        Assert.Empty(readiness.Problems());
+    }
+
+    [Fact]
+    public void A_lease_not_renewed_in_time_makes_it_unready_until_renewed()
+    {
+        var readiness = Ready();
+
+        _time.Advance(Lease);
+        Assert.Contains(readiness.Problems(), p => p.Contains("lease", StringComparison.Ordinal));
+
+        readiness.LeaseHeldUntil(_time.GetUtcNow() + Lease);
+        Assert.Empty(readiness.Problems());
+    }
+
+    [Fact]
+    public void Losing_every_gateway_makes_it_unready_until_one_is_back()
+    {
+        var readiness = Ready();
+
+        readiness.NotifyGatewayCountChanged(0, 1, connectionRecovered: false);
+        readiness.NotifyClusterConnectionLost();
+        Assert.Contains(readiness.Problems(), p => p.Contains("gateway", StringComparison.Ordinal));
+
+        readiness.NotifyGatewayCountChanged(1, 0, connectionRecovered: true);
+        Assert.Empty(readiness.Problems());
+    }
+
+    [Fact]
+    public void A_stopping_edge_is_not_ready()
+    {
+        var readiness = Ready();
+
+        readiness.StreamUnsubscribed();
+        readiness.LeaseEnded();
+
+        Assert.Equal(2, readiness.Problems().Count);
+    }
+
+    private EdgeReadiness Ready()
+    {
+        var readiness = new EdgeReadiness(_time);
+        readiness.NotifyGatewayCountChanged(1, 0, connectionRecovered: true);
+        readiness.StreamSubscribed();
+        readiness.LeaseHeldUntil(_time.GetUtcNow() + Lease);
+        return readiness;
+    }
+}
