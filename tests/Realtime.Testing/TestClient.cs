@@ -17,6 +17,8 @@ public sealed class TestClient : IAsyncDisposable
         "connected", "pong", "presence:update", "presence:list", "presence:summary", "presence:typing",
         "presence:activity", "presence:online:list", "presence:watch:ack",
         "notification", "notification:read:ack", "notification:subscribe:ack", "notification:unread",
+        "inbox:subscribed", "inbox:message", "inbox:conversation:update", "inbox:typing", "inbox:read:receipt",
+        "inbox:sla:escalation",
     ];
 
     private TestClient(HubConnection connection) => Connection = connection;

@@ -38,11 +38,12 @@ public static class EdgeHostingExtensions
             .AddMessagePackProtocol(o => o.SerializerOptions = MessagePackSerializerOptions.Standard
                 .WithResolver(WireShapeMessagePackResolver.Instance)
                 .WithSecurity(MessagePackSecurity.UntrustedData))
-            .AddOptionalHubPayloads(typeof(RealtimeHub), typeof(PresenceHub), typeof(NotificationsHub));
+            .AddOptionalHubPayloads(typeof(RealtimeHub), typeof(PresenceHub), typeof(NotificationsHub), typeof(InboxHub));
 
         services.AddSingleton(Microsoft.Extensions.Options.Options.Create(edge));
         services.AddHubEventSender<RealtimeHub>(RealtimeHubs.Realtime);
         services.AddHubEventSender<PresenceHub>(RealtimeHubs.Presence);
+        services.AddHubEventSender<InboxHub>(RealtimeHubs.Inbox);
         services.AddSingleton<NotificationConnections>();
         services.AddSingleton<IHubEventSender, NotificationHubSender>();
         services.AddSingleton<EdgeEventDispatcher>();
@@ -69,6 +70,7 @@ public static class EdgeHostingExtensions
         app.MapHub<RealtimeHub>(HubPaths.Realtime).RequireAuthorization(RealtimePolicies.WorkspaceMember);
         app.MapHub<PresenceHub>(HubPaths.Presence).RequireAuthorization(RealtimePolicies.WorkspaceMember);
         app.MapHub<NotificationsHub>(HubPaths.Notifications).RequireAuthorization(RealtimePolicies.WorkspaceMember);
+        app.MapHub<InboxHub>(HubPaths.Inbox).RequireAuthorization(RealtimePolicies.WorkspaceMember);
         app.MapPresenceEndpoints();
         app.MapNotificationEndpoints();
         app.MapHealthChecks("/health");
