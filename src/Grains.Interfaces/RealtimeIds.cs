@@ -35,6 +35,9 @@ public static class RealtimeIds
     /// <summary>Key of the presence grain of one user in one workspace.</summary>
     public static string UserInWorkspace(string workspaceId, string userId) => $"{workspaceId}/{userId}";
 
+    /// <summary>Key of a conversation grain: the same "workspaceId/id" shape, parsed by <see cref="ParseUserInWorkspace"/>.</summary>
+    public static string ConversationInWorkspace(string workspaceId, string conversationId) => $"{workspaceId}/{conversationId}";
+
     public static (string WorkspaceId, string UserId) ParseUserInWorkspace(string key)
     {
         var slash = key.IndexOf('/', StringComparison.Ordinal);

@@ -19,6 +19,8 @@ public sealed class TestClient : IAsyncDisposable
         "notification", "notification:read:ack", "notification:subscribe:ack", "notification:unread",
         "dashboard:subscribed", "dashboard:metric:update", "dashboard:post:update", "dashboard:analytics:update",
         "dashboard:followers:update", "dashboard:engagement:update", "metrics:subscribed", "metrics:update",
+        "inbox:subscribed", "inbox:message", "inbox:conversation:update", "inbox:typing", "inbox:read:receipt",
+        "inbox:sla:escalation",
     ];
 
     private TestClient(HubConnection connection) => Connection = connection;

@@ -42,11 +42,12 @@ public static class EdgeHostingExtensions
             .AddMessagePackProtocol(o => o.SerializerOptions = MessagePackSerializerOptions.Standard
                 .WithResolver(WireShapeMessagePackResolver.Instance)
                 .WithSecurity(MessagePackSecurity.UntrustedData))
-            .AddOptionalHubPayloads(typeof(RealtimeHub), typeof(PresenceHub), typeof(NotificationsHub), typeof(DashboardHub), typeof(MetricsHub));
+            .AddOptionalHubPayloads(typeof(RealtimeHub), typeof(PresenceHub), typeof(NotificationsHub), typeof(DashboardHub), typeof(MetricsHub), typeof(InboxHub));
 
         services.AddSingleton(Microsoft.Extensions.Options.Options.Create(edge));
         services.AddHubEventSender<RealtimeHub>(RealtimeHubs.Realtime);
         services.AddHubEventSender<PresenceHub>(RealtimeHubs.Presence);
+        services.AddHubEventSender<InboxHub>(RealtimeHubs.Inbox);
         services.AddSingleton<NotificationConnections>();
         services.AddSingleton<IHubEventSender, NotificationHubSender>();
         services.AddSingleton<DashboardSubscribers>();
@@ -78,6 +79,7 @@ public static class EdgeHostingExtensions
         app.MapHub<NotificationsHub>(HubPaths.Notifications).RequireAuthorization(RealtimePolicies.WorkspaceMember);
         app.MapHub<DashboardHub>(HubPaths.Dashboard).RequireAuthorization(RealtimePolicies.WorkspaceMember);
         app.MapHub<MetricsHub>(HubPaths.Metrics).RequireAuthorization(RealtimePolicies.WorkspaceMember);
+        app.MapHub<InboxHub>(HubPaths.Inbox).RequireAuthorization(RealtimePolicies.WorkspaceMember);
         app.MapPresenceEndpoints();
         app.MapNotificationEndpoints();
         app.MapStatsEndpoints();

@@ -12,4 +12,10 @@ public static class InterestGroups
     public static string Resource(string resourceType, string resourceId) => $"resource:{resourceType}:{resourceId}";
 
     public static string Conversation(string conversationId) => $"conversation:{conversationId}";
+
+    /// <summary>/inbox connections that subscribed to every conversation of the workspace.</summary>
+    public const string Inbox = "inbox";
+
+    /// <summary>/inbox connections that subscribed to one conversation.</summary>
+    public static string InboxConversation(string conversationId) => $"inbox:{conversationId}";
 }

@@ -44,6 +44,15 @@ public static class RealtimeEvents
     /// <summary>Edge-internal: a connection's catch-up and live point (<c>NotificationCatchUp</c>); never sent to clients as such.</summary>
     public const string NotificationCatchUp = "$notification:catch-up";
 
+    public const string InboxSubscribe = "inbox:subscribe";
+    public const string InboxSubscribed = "inbox:subscribed";
+    public const string InboxTyping = "inbox:typing";
+    public const string InboxRead = "inbox:read";
+    public const string InboxReadReceipt = "inbox:read:receipt";
+    public const string InboxMessage = "inbox:message";
+    public const string InboxConversationUpdate = "inbox:conversation:update";
+    public const string InboxSlaEscalation = "inbox:sla:escalation";
+
     /// <summary>Every name above, read from the constants so a new one is covered without a second list.</summary>
     public static readonly FrozenSet<string> All = typeof(RealtimeEvents)
         .GetFields(BindingFlags.Public | BindingFlags.Static)

@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 using Realtime.Grains.Hosting;
+using Realtime.Grains.Inbox;
 using Realtime.Grains.Notifications;
 using Realtime.Grains.Presence;
 using Realtime.Grains.Streaming;
@@ -78,6 +79,11 @@ public static class SiloBuilderExtensions
         silo.Services.AddOptions<NotificationOptions>()
             .Bind(silo.Configuration.GetSection(NotificationOptions.SectionName))
             .ValidateDataAnnotations()
+            .ValidateOnStart();
+        silo.Services.AddOptions<InboxOptions>()
+            .Bind(silo.Configuration.GetSection(InboxOptions.SectionName))
+            .ValidateDataAnnotations()
+            .Validate(o => o.SlaReminderPeriod >= options.MinimumReminderPeriod, $"{InboxOptions.SectionName}:{nameof(InboxOptions.SlaReminderPeriod)}: must be at least {RealtimeSiloOptions.SectionName}:{nameof(RealtimeSiloOptions.MinimumReminderPeriod)} ({options.MinimumReminderPeriod}).")
             .ValidateOnStart();
         silo.Services.TryAddSingleton(TimeProvider.System);
         silo.Services.AddMetrics();

@@ -1,4 +1,5 @@
 using Realtime.Grains.Hosting;
+using Realtime.Grains.Inbox;
 using Realtime.Grains.Notifications;
 using Realtime.Grains.Presence;
 
@@ -17,6 +18,7 @@ public static class SiloHostingExtensions
         // Bound again by AddRealtimeGrainServices for the grains; validated here so a bad value stops the process at once.
         builder.Configuration.GetValidated<PresenceOptions>(PresenceOptions.SectionName);
         builder.Configuration.GetValidated<NotificationOptions>(NotificationOptions.SectionName);
+        builder.Configuration.GetValidated<InboxOptions>(InboxOptions.SectionName);
 
         builder.UseOrleans(silo => silo
             .UseRealtimeClustering(cluster, options)

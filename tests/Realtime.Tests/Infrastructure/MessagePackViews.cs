@@ -46,3 +46,52 @@ public sealed class PageRequestView
     [Key("limit")]
     public int? Limit { get; set; }
 }
+
+[MessagePackObject]
+public sealed class InboxSubscribeView
+{
+    [Key("conversationId")]
+    public string? ConversationId { get; set; }
+}
+
+[MessagePackObject]
+public sealed class InboxSubscribedView
+{
+    [Key("workspaceId")]
+    public string WorkspaceId { get; set; } = "";
+
+    [Key("conversationId")]
+    public string? ConversationId { get; set; }
+
+    [Key("conversation")]
+    public ConversationView? Conversation { get; set; }
+}
+
+[MessagePackObject]
+public sealed class ConversationView
+{
+    [Key("conversationId")]
+    public string ConversationId { get; set; } = "";
+
+    [Key("status")]
+    public string Status { get; set; } = "";
+
+    [Key("waitingSince")]
+    public string? WaitingSince { get; set; }
+}
+
+[MessagePackObject]
+public sealed class InboxMessageView
+{
+    [Key("conversationId")]
+    public string ConversationId { get; set; } = "";
+
+    [Key("messageId")]
+    public string MessageId { get; set; } = "";
+
+    [Key("fromCustomer")]
+    public bool FromCustomer { get; set; }
+
+    [Key("sentAt")]
+    public string SentAt { get; set; } = "";
+}

@@ -120,6 +120,8 @@ public sealed class FakeTimeClusterFixture : RealtimeTestClusterFixture
     public static readonly TimeSpan TypingTimeout = TimeSpan.FromSeconds(5);
     public static readonly TimeSpan StaleConnectionTimeout = TimeSpan.FromMinutes(3);
     public static readonly TimeSpan SweepInterval = TimeSpan.FromMinutes(5);
+    public static readonly TimeSpan InboxTypingTimeout = TimeSpan.FromSeconds(5);
+    public static readonly TimeSpan SlaReminderPeriod = TimeSpan.FromMinutes(1);
 
     protected override bool UseFakeTime => true;
 
@@ -131,6 +133,8 @@ public sealed class FakeTimeClusterFixture : RealtimeTestClusterFixture
         ["Presence:SweepInterval"] = "00:05:00",
         ["Presence:EdgeLeaseCheckInterval"] = "00:00:02",
         ["Presence:EdgeLeaseReminderPeriod"] = "00:01:00",
+        ["Inbox:TypingTimeout"] = "00:00:05",
+        ["Inbox:SlaReminderPeriod"] = "00:01:00",
     };
 }
 

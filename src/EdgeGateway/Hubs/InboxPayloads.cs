@@ -1,0 +1,15 @@
+using Realtime.Grains.Inbox;
+
+namespace Realtime.EdgeGateway.Hubs;
+
+/// <summary>`inbox:subscribe`: one conversation, or (no conversationId, or no payload) every conversation of the workspace.</summary>
+public sealed record InboxSubscribeRequest(string? ConversationId) : ClientRequest;
+
+/// <summary>`inbox:subscribed`: what the connection now receives; for one conversation, its current state.</summary>
+public sealed record InboxSubscribed(string WorkspaceId, string? ConversationId, Conversation? Conversation);
+
+/// <summary>`inbox:typing`.</summary>
+public sealed record InboxTypingRequest(string? ConversationId, bool? IsTyping) : ClientRequest;
+
+/// <summary>`inbox:read`: the caller read the conversation up to this message.</summary>
+public sealed record InboxReadRequest(string? ConversationId, string? MessageId) : ClientRequest;
