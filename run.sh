@@ -37,7 +37,7 @@ done
 cat <<'MSG'
 
 Realtime.Orleans is up.
-  Edge gateway:   http://localhost:3001   (hubs /realtime, /presence, /notifications; health /health)
+  Edge gateway:   http://localhost:3001   (hubs /realtime /presence /notifications /dashboard /inbox /metrics)
   Silo health:    http://127.0.0.1:3101/health
   Get a token:    curl 'http://localhost:3001/dev/token?userId=alice&workspaces=w1'
   Connect:        new signalR.HubConnectionBuilder()

@@ -9,7 +9,7 @@ namespace Realtime.Grains.Broadcasting;
 
 /// <summary>Looks up the edges an audience lives on and publishes one event to each; as many activations as load needs.</summary>
 [StatelessWorker]
-public sealed class BroadcastGrain(TimeProvider timeProvider, RealtimeGrainMetrics metrics) : Grain, IBroadcastGrain
+public sealed partial class BroadcastGrain(TimeProvider timeProvider, RealtimeGrainMetrics metrics, ILogger<BroadcastGrain> logger) : Grain, IBroadcastGrain
 {
     private EdgePublisher _publisher = null!;
 
@@ -24,7 +24,7 @@ public sealed class BroadcastGrain(TimeProvider timeProvider, RealtimeGrainMetri
     public async Task ToWorkspace(string workspaceId, string eventName, RawJson payload)
     {
         var edges = await GrainFactory.GetGrain<IWorkspaceGrain>(workspaceId).GetEdges();
-        await PublishAsync(edges.Keys, EventAudience.Workspace(workspaceId), eventName, payload);
+        await PublishAsync([.. edges.Keys], EventAudience.Workspace(workspaceId), eventName, payload);
     }
 
     public async Task ToUser(string workspaceId, string userId, string eventName, RawJson payload)
@@ -36,9 +36,13 @@ public sealed class BroadcastGrain(TimeProvider timeProvider, RealtimeGrainMetri
     public async Task ToAll(string eventName, RawJson payload) =>
         await PublishAsync(await Stats.GetLiveEdges(), EventAudience.Everyone, eventName, payload);
 
-    private async Task PublishAsync(IEnumerable<string> edges, EventAudience audience, string eventName, RawJson payload)
+    private async Task PublishAsync(IReadOnlyCollection<string> edges, EventAudience audience, string eventName, RawJson payload)
     {
         await _publisher.PublishAsync(edges, EdgeEvent.To(RealtimeHubs.Realtime, audience, eventName, payload, timeProvider.GetUtcNow()));
         Stats.CountBroadcasts(1).Ignore();
+        LogBroadcast(eventName, audience.WorkspaceId, audience.UserId, edges.Count);
     }
+
+    [LoggerMessage(1, LogLevel.Debug, "Broadcast {EventName} to workspace {WorkspaceId} user {UserId} on {EdgeCount} edges")]
+    private partial void LogBroadcast(string eventName, string workspaceId, string? userId, int edgeCount);
 }
