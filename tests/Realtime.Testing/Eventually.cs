@@ -5,6 +5,9 @@ public static class Eventually
 {
     public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(15);
 
+    /// <summary>How often a condition is checked again; a poll, not a wait for things to settle.</summary>
+    public static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(25);
+
     public static async Task<T> UntilAsync<T>(Func<Task<T>> probe, Func<T, bool> condition, string because, TimeSpan? timeout = null)
     {
         var deadline = DateTime.UtcNow + (timeout ?? DefaultTimeout);
@@ -16,7 +19,7 @@ public static class Eventually
                 throw new TimeoutException($"Timed out waiting until {because}; last value: {value}");
             }
 
-            await Task.Delay(25);
+            await Task.Delay(PollInterval);
             value = await probe();
         }
 
@@ -38,7 +41,7 @@ public static class Eventually
             }
             catch (Exception ex) when (ex is Orleans.Runtime.OrleansException or Orleans.Runtime.Messaging.ConnectionFailedException or TimeoutException && DateTime.UtcNow < deadline)
             {
-                await Task.Delay(100);
+                await Task.Delay(PollInterval * 4);
             }
         }
     }

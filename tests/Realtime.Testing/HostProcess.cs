@@ -89,7 +89,7 @@ public sealed class HostProcess : IAsyncDisposable
                 throw new TimeoutException($"{health} not healthy in time:\n{Output}");
             }
 
-            await Task.Delay(100);
+            await Task.Delay(Eventually.PollInterval * 4);
         }
     }
 
