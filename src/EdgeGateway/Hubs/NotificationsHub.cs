@@ -30,7 +30,7 @@ public sealed class NotificationsHub(
         await base.OnConnectedAsync();
         notificationConnections.Add(Context.ConnectionId, Identity);
         string? lastSeen = Context.GetHttpContext()?.Request.Query[LastNotificationIdQuery];
-        await Guarded(() => Notifications.Attach(Context.ConnectionId, Edge.EdgeId, string.IsNullOrEmpty(lastSeen) ? null : lastSeen));
+        await GrainRefusals.AsHubErrors(() => Notifications.Attach(Context.ConnectionId, Edge.EdgeId, string.IsNullOrEmpty(lastSeen) ? null : lastSeen));
     }
 
     public override async Task OnDisconnectedAsync(Exception? exception)
@@ -46,7 +46,7 @@ public sealed class NotificationsHub(
     {
         var id = HubInput.Require(request, RealtimeEvents.NotificationRead, Identity).NotificationId
             ?? throw new HubException("notification:read needs a notificationId.");
-        return Guarded(() => Notifications.MarkRead(id));
+        return GrainRefusals.AsHubErrors(() => Notifications.MarkRead(id));
     }
 
     [HubMethodName(RealtimeEvents.NotificationReadAll)]
@@ -73,28 +73,9 @@ public sealed class NotificationsHub(
     {
         var lastSeen = HubInput.Require(request, RealtimeEvents.NotificationSync, Identity).LastNotificationId
             ?? throw new HubException("notification:sync needs a lastNotificationId.");
-        return Guarded(() => Notifications.Sync(Context.ConnectionId, Edge.EdgeId, lastSeen));
+        return GrainRefusals.AsHubErrors(() => Notifications.Sync(Context.ConnectionId, Edge.EdgeId, lastSeen));
     }
 
     [HubMethodName(RealtimeEvents.NotificationUnread)]
     public async Task<UnreadCount> GetUnread() => new(await Notifications.GetUnreadCount());
-
-    /// <summary>The grain's refusals (unknown or foreign ids) become clear hub errors.</summary>
-    private static async Task<T> Guarded<T>(Func<Task<T>> call)
-    {
-        try
-        {
-            return await call();
-        }
-        catch (Exception ex) when (ex is ArgumentException or KeyNotFoundException)
-        {
-            throw new HubException(ex.Message);
-        }
-    }
-
-    private static Task Guarded(Func<Task> call) => Guarded(async () =>
-    {
-        await call();
-        return true;
-    });
 }
