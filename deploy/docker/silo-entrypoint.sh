@@ -4,7 +4,8 @@
 # (Kubernetes hosting, Silo__KubernetesHosting=true, takes the pod IP itself and ignores it).
 set -e
 if [ -z "${Silo__AdvertisedAddress}" ]; then
-    Silo__AdvertisedAddress="$(getent ahostsv4 "$(hostname)" | awk 'NR == 1 { print $1 }')"
+    # Docker writes the container's address for its hostname into /etc/hosts; skip loopback.
+    Silo__AdvertisedAddress="$(getent ahostsv4 "$(cat /proc/sys/kernel/hostname)" | awk '$1 !~ /^127\./ { print $1; exit }')"
     if [ -z "${Silo__AdvertisedAddress}" ]; then
         echo "silo-entrypoint: could not resolve the container IP; set Silo__AdvertisedAddress" >&2
         exit 1
