@@ -31,6 +31,14 @@ public sealed class RealtimeSiloOptions : IValidatableObject
     [Range(typeof(TimeSpan), "00:00:00.001", "01:00:00")]
     public TimeSpan MinimumReminderPeriod { get; set; } = TimeSpan.FromMinutes(1);
 
+    /// <summary>
+    /// Run under Orleans Kubernetes hosting: silo name, advertised address (POD_IP) and listening
+    /// endpoints come from the pod, ClusterId/ServiceId from ORLEANS_CLUSTER_ID/ORLEANS_SERVICE_ID
+    /// when set, and silos whose pods are gone are declared dead. Needs Cluster:Clustering Redis
+    /// and a service account allowed to read pods. Off by default.
+    /// </summary>
+    public bool KubernetesHosting { get; set; }
+
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         if (!IPAddress.TryParse(AdvertisedAddress, out _))

@@ -26,10 +26,26 @@ public static class SiloBuilderExtensions
 
         switch (cluster.Clustering)
         {
+            case ClusteringProvider.Redis when options.KubernetesHosting:
+                silo.UseRedisClustering(o => o.ConfigurationOptions = ConfigurationOptions.Parse(cluster.RedisConnectionString!));
+
+                // Ports only: Kubernetes hosting advertises the pod IP and listens on any address.
+                silo.Configure<EndpointOptions>(o =>
+                {
+                    o.SiloPort = options.SiloPort;
+                    o.GatewayPort = cluster.GatewayPort;
+                });
+                silo.UseKubernetesHosting();
+                break;
             case ClusteringProvider.Redis:
                 silo.UseRedisClustering(o => o.ConfigurationOptions = ConfigurationOptions.Parse(cluster.RedisConnectionString!));
                 silo.ConfigureEndpoints(IPAddress.Parse(options.AdvertisedAddress), options.SiloPort, cluster.GatewayPort, listenOnAnyHostAddress: true);
                 break;
+            case ClusteringProvider.Localhost when options.KubernetesHosting:
+                throw new OptionsValidationException(
+                    RealtimeSiloOptions.SectionName,
+                    typeof(RealtimeSiloOptions),
+                    [$"{RealtimeSiloOptions.SectionName}:{nameof(RealtimeSiloOptions.KubernetesHosting)}: needs {RealtimeClusterOptions.SectionName}:{nameof(RealtimeClusterOptions.Clustering)} Redis."]);
             default:
                 silo.UseLocalhostClustering(options.SiloPort, cluster.GatewayPort);
                 break;
