@@ -18,6 +18,7 @@ public sealed class PresenceHttpApiTests(EmbeddedSystemFixture fixture)
     public async Task A_member_reads_the_workspace_presence_and_one_users_presence()
     {
         await using var bob = await TestClient.ConnectAsync(System.EdgeUrls[0], Token("bob"), _workspaceId);
+        await bob.WaitForPresenceAsync("bob", "online"); // registered: the handshake completes before that
         using var http = Http(Token("alice"));
 
         var workspace = await http.GetFromJsonAsync<JsonElement>($"/realtime/presence/workspace/{_workspaceId}");
