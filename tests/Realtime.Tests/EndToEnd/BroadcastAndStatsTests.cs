@@ -49,6 +49,8 @@ public abstract class BroadcastAndStatsTests(RealtimeSystem system)
         await using var olivia = await ConnectAsync("olivia", edge: 1, workspaceId: $"ws-{Guid.NewGuid():N}");
         alice.Record("maintenance:scheduled");
         olivia.Record("maintenance:scheduled");
+        await alice.WaitForPresenceAsync("alice", "online");
+        await olivia.WaitForPresenceAsync("olivia", "online");
 
         // The stats know an edge once it renewed its lease after start; wait for both.
         await Eventually.UntilAsync(() => Stats(), s => s.GetProperty("edges").GetInt32() == system.EdgeUrls.Count, "every edge in the stats");
