@@ -5,7 +5,7 @@ namespace Realtime.EdgeGateway.Health;
 /// stream, and holding an unexpired lease. Fed by the Orleans client (as a connection status
 /// observer), <c>EdgeStreamSubscription</c> and <c>EdgeLeaseService</c>.
 /// </summary>
-public sealed class EdgeReadiness(TimeProvider time) : IClusterConnectionStatusObserver
+public sealed class EdgeReadiness(TimeProvider time, Draining.EdgeDrainState drain) : IClusterConnectionStatusObserver
 {
     private int _gateways;
     private int _subscribed;
@@ -15,6 +15,11 @@ public sealed class EdgeReadiness(TimeProvider time) : IClusterConnectionStatusO
     public IReadOnlyList<string> Problems()
     {
         var problems = new List<string>();
+        if (drain.IsDraining)
+        {
+            problems.Add("is shutting down");
+        }
+
         if (Volatile.Read(ref _gateways) <= 0)
         {
             problems.Add("not connected to any silo gateway");

@@ -2,6 +2,7 @@ using MessagePack;
 using Microsoft.AspNetCore.SignalR;
 using Realtime.EdgeGateway.Api;
 using Realtime.EdgeGateway.Dashboards;
+using Realtime.EdgeGateway.Draining;
 using Realtime.EdgeGateway.Hubs;
 using Realtime.EdgeGateway.Identity;
 using Realtime.EdgeGateway.Notifications;
@@ -62,6 +63,7 @@ public static class EdgeHostingExtensions
         services.AddHostedService<EdgeLeaseService>();
         services.AddHostedService<ConnectionHeartbeatService>();
         services.AddEdgeTelemetry(telemetry, identity);
+        services.AddEdgeDrain();
         return builder;
     }
 
@@ -70,6 +72,7 @@ public static class EdgeHostingExtensions
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseEdgeDrain();
         app.UseCors(BrowserOriginExtensions.PolicyName);
         app.UseAuthentication();
         app.UseAuthorization();

@@ -53,6 +53,9 @@ public static class RealtimeEvents
     public const string InboxConversationUpdate = "inbox:conversation:update";
     public const string InboxSlaEscalation = "inbox:sla:escalation";
 
+    /// <summary>The edge is shutting down: reconnect (to another edge). Payload <c>{ reason }</c>.</summary>
+    public const string Reconnect = "reconnect";
+
     /// <summary>Every name above, read from the constants so a new one is covered without a second list.</summary>
     public static readonly FrozenSet<string> All = typeof(RealtimeEvents)
         .GetFields(BindingFlags.Public | BindingFlags.Static)

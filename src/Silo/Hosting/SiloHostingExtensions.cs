@@ -25,6 +25,9 @@ public static class SiloHostingExtensions
             .AddRealtimeGrainServices(options, cluster.RedisConnectionString));
 
         builder.Services.AddSiloTelemetry(telemetry);
+
+        // A graceful stop hands the grains over to the other silos and leaves the membership table; give it time.
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(30));
         return builder;
     }
 

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Time.Testing;
+using Realtime.EdgeGateway.Draining;
 using Realtime.EdgeGateway.Health;
 
 namespace Realtime.Tests.Telemetry;
@@ -13,7 +14,7 @@ public sealed class EdgeReadinessTests
     [Fact]
     public void A_starting_edge_is_not_ready_and_says_why()
     {
-        var readiness = new EdgeReadiness(_time);
+        var readiness = new EdgeReadiness(_time, new EdgeDrainState());
 
         Assert.Equal(3, readiness.Problems().Count);
     }
@@ -62,9 +63,21 @@ public sealed class EdgeReadinessTests
         Assert.Equal(2, readiness.Problems().Count);
     }
 
-    private EdgeReadiness Ready()
+    [Fact]
+    public void A_draining_edge_is_not_ready_though_still_connected_and_leased()
     {
-        var readiness = new EdgeReadiness(_time);
+        var drain = new EdgeDrainState();
+        var readiness = Ready(drain);
+
+        Assert.True(drain.Begin());
+        Assert.False(drain.Begin());
+
+        Assert.Contains(readiness.Problems(), p => p.Contains("shutting down", StringComparison.Ordinal));
+    }
+
+    private EdgeReadiness Ready(EdgeDrainState? drain = null)
+    {
+        var readiness = new EdgeReadiness(_time, drain ?? new EdgeDrainState());
         readiness.NotifyGatewayCountChanged(1, 0, connectionRecovered: true);
         readiness.StreamSubscribed();
         readiness.LeaseHeldUntil(_time.GetUtcNow() + Lease);

@@ -1,0 +1,40 @@
+using Microsoft.AspNetCore.SignalR;
+using Realtime.EdgeGateway.Hubs;
+
+namespace Realtime.EdgeGateway.Draining;
+
+/// <summary>Wires the drain of an edge on graceful stop.</summary>
+public static class EdgeDrainExtensions
+{
+    /// <summary>Call last among the hosted services, so the drain stops first.</summary>
+    public static IServiceCollection AddEdgeDrain(this IServiceCollection services)
+    {
+        services.AddSingleton<EdgeDrainState>();
+        services.AddSingleton<DrainableConnections>();
+        services.AddSingleton<EdgeDrainer>();
+        services.AddSingleton<DrainTrackingHubFilter>();
+        services.Configure<HubOptions>(hubs => hubs.AddFilter<DrainTrackingHubFilter>());
+        services.AddHostedService<EdgeDrainService>();
+
+        // Room for the drain, leaving the lease and unsubscribing the stream.
+        services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(30));
+        return services;
+    }
+
+    /// <summary>While draining, hub requests get 503 so the client tries another edge.</summary>
+    public static WebApplication UseEdgeDrain(this WebApplication app)
+    {
+        var drain = app.Services.GetRequiredService<EdgeDrainState>();
+        app.Use(async (context, next) =>
+        {
+            if (drain.IsDraining && HubPaths.All.Any(p => context.Request.Path.StartsWithSegments(p, StringComparison.OrdinalIgnoreCase)))
+            {
+                context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+                return;
+            }
+
+            await next(context);
+        });
+        return app;
+    }
+}

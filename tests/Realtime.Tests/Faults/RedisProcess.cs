@@ -1,0 +1,78 @@
+using System.Diagnostics;
+using System.Globalization;
+using StackExchange.Redis;
+
+namespace Realtime.Tests.Faults;
+
+/// <summary>
+/// A redis-server of one fault test: its own port and append-only directory, so it can be
+/// killed and started again with its state, as a production Redis with AOF restarts.
+/// </summary>
+public sealed class RedisProcess : IAsyncDisposable
+{
+    private readonly string _directory = Directory.CreateTempSubdirectory("realtime-faults-redis-").FullName;
+    private Process? _process;
+
+    public int Port { get; } = RedisServer.FreePort();
+
+    public string ConnectionString => $"127.0.0.1:{Port.ToString(CultureInfo.InvariantCulture)}";
+
+    public async Task StartAsync()
+    {
+        var startInfo = new ProcessStartInfo("redis-server")
+        {
+            ArgumentList =
+            {
+                "--port", Port.ToString(CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--dir", _directory,
+                "--appendonly", "yes", "--appendfsync", "always", "--save", "",
+            },
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        _process = Process.Start(startInfo) ?? throw new InvalidOperationException("redis-server did not start.");
+        _process.OutputDataReceived += (_, _) => { };
+        _process.ErrorDataReceived += (_, _) => { };
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+        await Eventually.UntilAsync(PingsAsync, ok => ok, $"redis on {ConnectionString} answers", TimeSpan.FromSeconds(20));
+    }
+
+    /// <summary>SIGKILL: no chance to write anything more than the append-only file already holds.</summary>
+    public async Task KillAsync()
+    {
+        if (_process is { HasExited: false })
+        {
+            _process.Kill();
+            await _process.WaitForExitAsync();
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await KillAsync();
+        _process?.Dispose();
+        try
+        {
+            Directory.Delete(_directory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // Left in the temp directory; harmless.
+        }
+    }
+
+    private async Task<bool> PingsAsync()
+    {
+        try
+        {
+            await using var connection = await ConnectionMultiplexer.ConnectAsync($"{ConnectionString},connectTimeout=500,abortConnect=true");
+            await connection.GetDatabase().PingAsync();
+            return true;
+        }
+        catch (RedisConnectionException)
+        {
+            return false;
+        }
+    }
+}
