@@ -97,6 +97,9 @@ public sealed class FailoverNotificationClient(IReadOnlyList<Uri> edges, string 
         }
     }
 
+    /// <summary>Pause between reconnect attempts, as a real client's retry policy has.</summary>
+    private static readonly TimeSpan RetryDelay = TimeSpan.FromMilliseconds(200);
+
     private async Task OnClosedAsync(Exception? error)
     {
         if (_disposed.IsCancellationRequested)
@@ -119,7 +122,7 @@ public sealed class FailoverNotificationClient(IReadOnlyList<Uri> edges, string 
             }
             catch (Exception ex) when (ex is HttpRequestException or IOException or InvalidOperationException or TimeoutException)
             {
-                await Task.Delay(200);
+                await Task.Delay(RetryDelay);
             }
         }
     }
