@@ -10,6 +10,10 @@ namespace Realtime.Grains.Workspaces;
 /// coalesces changes and sends summaries plus the changes each client has an interest in.
 /// Key: the workspace id.
 /// </summary>
+/// <remarks>
+/// Reads are [ReadOnly]: the edge lookups of broadcasts, inbox and dashboard events and the list
+/// queries interleave with each other instead of queueing one by one behind member changes.
+/// </remarks>
 [Alias("realtime.IWorkspaceGrain")]
 public interface IWorkspaceGrain : IGrainWithStringKey
 {
@@ -26,26 +30,26 @@ public interface IWorkspaceGrain : IGrainWithStringKey
     Task EvictEdge(string edgeId);
 
     /// <summary>One page of members in user id order (all, or online and away only).</summary>
-    [Alias("GetPresence")]
+    [Alias("GetPresence"), ReadOnly]
     Task<WorkspacePresence> GetPresence(PresencePage page);
 
     /// <summary>Members with at least one live connection (whatever status they show).</summary>
-    [Alias("GetConnectedUserIds")]
+    [Alias("GetConnectedUserIds"), ReadOnly]
     Task<IReadOnlyList<string>> GetConnectedUserIds();
 
     /// <summary>Connections, online and away users, members and edges of the workspace, exact.</summary>
-    [Alias("GetStats")]
+    [Alias("GetStats"), ReadOnly]
     Task<WorkspaceStats> GetStats();
 
     /// <summary>Online, away and total member counts.</summary>
-    [Alias("GetSummary")]
+    [Alias("GetSummary"), ReadOnly]
     Task<PresenceSummary> GetSummary();
 
     /// <summary>The edges that hold connections of this workspace, with their connection counts.</summary>
-    [Alias("GetEdges")]
+    [Alias("GetEdges"), ReadOnly]
     Task<IReadOnlyDictionary<string, int>> GetEdges();
 
     /// <summary>Calls this grain has taken since activation, by kind: to see it is no hot spot.</summary>
-    [Alias("GetCallCounts")]
+    [Alias("GetCallCounts"), ReadOnly]
     Task<IReadOnlyDictionary<string, long>> GetCallCounts();
 }
