@@ -16,6 +16,8 @@ public static class ClusterClientExtensions
             o.ServiceId = cluster.ServiceId;
         });
 
+        client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = cluster.ResponseTimeout);
+
         if (cluster.Clustering == ClusteringProvider.Redis)
         {
             client.UseRedisClustering(o => o.ConfigurationOptions = ConfigurationOptions.Parse(cluster.RedisConnectionString!));

@@ -26,6 +26,13 @@ public sealed class RealtimeClusterOptions : IValidatableObject
     [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]
     public TimeSpan ConnectRetryWindow { get; set; } = TimeSpan.FromSeconds(60);
 
+    /// <summary>
+    /// How long a call into the cluster waits for its answer. A call in flight to a silo that died
+    /// gets no answer: it fails after this time (Orleans' default is 30 s) and the caller can retry.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "00:05:00")]
+    public TimeSpan ResponseTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         if (Clustering == ClusteringProvider.Redis && string.IsNullOrWhiteSpace(RedisConnectionString))

@@ -21,7 +21,7 @@ public static class ValidatedConfiguration
         }
         catch (InvalidOperationException ex)
         {
-            throw new OptionsValidationException(sectionName, typeof(T), [$"{sectionName}: {ex.InnerException?.Message ?? ex.Message}"]);
+            throw new OptionsValidationException(sectionName, typeof(T), [ex.Message]);
         }
 
         var results = new List<ValidationResult>();
