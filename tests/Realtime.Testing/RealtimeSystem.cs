@@ -95,6 +95,7 @@ public sealed class RealtimeSystem : IAsyncDisposable
                     // Renewals carry the edge's connection count: frequent ones keep the cluster stats fresh in tests.
                     ["Edge:LeaseRenewInterval"] = "00:00:01",
                     ["Edge:LeaseDuration"] = "00:00:05",
+                    ["Edge:StreamCheckInterval"] = "00:00:00.500",
                 });
                 edge.AddRealtimeEdge();
                 var app = edge.Build();

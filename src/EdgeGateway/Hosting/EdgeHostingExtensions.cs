@@ -50,6 +50,7 @@ public static class EdgeHostingExtensions
         services.AddHubEventSender<PresenceHub>(RealtimeHubs.Presence);
         services.AddHubEventSender<InboxHub>(RealtimeHubs.Inbox);
         services.AddSingleton<NotificationConnections>();
+        services.AddSingleton<NotificationReattachment>();
         services.AddSingleton<IHubEventSender, NotificationHubSender>();
         services.AddSingleton<DashboardSubscribers>();
         services.AddSingleton<IHubEventSender>(sp => new DashboardHubSender(RealtimeHubs.Dashboard, sp.GetRequiredService<DashboardSubscribers>()));
@@ -59,7 +60,8 @@ public static class EdgeHostingExtensions
         services.AddSingleton<ConnectionReregistration>();
 
         // Started in this order, before Kestrel accepts connections: events flow, then the lease is held.
-        services.AddHostedService<EdgeStreamSubscription>();
+        services.AddSingleton<EdgeStreamSubscription>();
+        services.AddHostedService(sp => sp.GetRequiredService<EdgeStreamSubscription>());
         services.AddHostedService<EdgeLeaseService>();
         services.AddHostedService<ConnectionHeartbeatService>();
         services.AddEdgeTelemetry(telemetry, identity);

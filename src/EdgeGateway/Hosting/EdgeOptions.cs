@@ -31,6 +31,14 @@ public sealed class EdgeOptions : IValidatableObject
     [Range(typeof(TimeSpan), "00:00:00.100", "00:10:00")]
     public TimeSpan LeaseRenewInterval { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// How often this edge checks that the cluster still has its stream subscription. A stream
+    /// pulling agent drops the subscription of a client it cannot reach (all gateways restarting);
+    /// the edge then subscribes again and its notification connections attach again.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "00:10:00")]
+    public TimeSpan StreamCheckInterval { get; set; } = TimeSpan.FromSeconds(5);
+
     /// <summary>How often this edge vouches for each of its connections to their presence grains.</summary>
     [Range(typeof(TimeSpan), "00:00:00.100", "01:00:00")]
     public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(60);

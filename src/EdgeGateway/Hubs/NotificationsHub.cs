@@ -28,9 +28,10 @@ public sealed class NotificationsHub(
     public override async Task OnConnectedAsync()
     {
         await base.OnConnectedAsync();
-        notificationConnections.Add(Context.ConnectionId, Identity);
         string? lastSeen = Context.GetHttpContext()?.Request.Query[LastNotificationIdQuery];
-        await GrainRefusals.AsHubErrors(() => Notifications.Attach(Context.ConnectionId, Edge.EdgeId, string.IsNullOrEmpty(lastSeen) ? null : lastSeen));
+        lastSeen = string.IsNullOrEmpty(lastSeen) ? null : lastSeen;
+        notificationConnections.Add(Context.ConnectionId, Identity, lastSeen);
+        await GrainRefusals.AsHubErrors(() => Notifications.Attach(Context.ConnectionId, Edge.EdgeId, lastSeen));
     }
 
     public override async Task OnDisconnectedAsync(Exception? exception)

@@ -9,10 +9,13 @@ namespace Realtime.EdgeGateway.Notifications;
 
 /// <summary>
 /// Delivery on /notifications: a notification goes to each of the user's live connections here
-/// that wants its type; a catch-up is replayed to its one connection, in order, which then goes
-/// live. Everything else (read acks) goes as on any hub.
+/// that has not had it and wants its type; a catch-up is replayed to its one connection, in order,
+/// which then goes live. Everything else (read acks) goes as on any hub.
 /// </summary>
-public sealed class NotificationHubSender(IHubContext<NotificationsHub> hubContext, NotificationConnections connections) : IHubEventSender
+public sealed class NotificationHubSender(
+    IHubContext<NotificationsHub> hubContext,
+    NotificationConnections connections,
+    NotificationReattachment reattachment) : IHubEventSender
 {
     private readonly HubEventSender<NotificationsHub> _plain = new(hubContext, RealtimeHubs.Notifications);
 
@@ -23,10 +26,7 @@ public sealed class NotificationHubSender(IHubContext<NotificationsHub> hubConte
         switch (payload)
         {
             case Notification notification when audience.UserId is { } userId:
-                var user = new ConnectionIdentity(userId, audience.WorkspaceId);
-                await Task.WhenAll(connections.LiveFor(user, notification.Type)
-                    .Select(connectionId => hubContext.Clients.Client(connectionId).SendAsync(RealtimeEvents.Notification, notification, cancellationToken))
-                    .ToList());
+                await DeliverLiveAsync(new ConnectionIdentity(userId, audience.WorkspaceId), notification, cancellationToken);
                 break;
             case NotificationCatchUp catchUp when audience.ConnectionId is { } connectionId:
                 await CatchUpAsync(connectionId, catchUp, cancellationToken);
@@ -35,6 +35,27 @@ public sealed class NotificationHubSender(IHubContext<NotificationsHub> hubConte
                 await _plain.SendAsync(audience, eventName, payload, cancellationToken);
                 break;
         }
+    }
+
+    private Task DeliverLiveAsync(ConnectionIdentity user, Notification notification, CancellationToken cancellationToken)
+    {
+        var sends = new List<Task>();
+        foreach (var subscriber in connections.Of(user))
+        {
+            switch (subscriber.Take(notification, live: true))
+            {
+                case NotificationDelivery.Send:
+                    sends.Add(hubContext.Clients.Client(subscriber.ConnectionId).SendAsync(RealtimeEvents.Notification, notification, cancellationToken));
+                    break;
+                case NotificationDelivery.Gap:
+                    // An earlier notification was lost on the way (a silo restarting): this one and the
+                    // lost ones come, in order, in the catch-up of attaching again.
+                    sends.Add(reattachment.ReattachAsync(subscriber));
+                    break;
+            }
+        }
+
+        return Task.WhenAll(sends);
     }
 
     private async Task CatchUpAsync(string connectionId, NotificationCatchUp catchUp, CancellationToken cancellationToken)
@@ -47,15 +68,17 @@ public sealed class NotificationHubSender(IHubContext<NotificationsHub> hubConte
 
         // Writes to one connection go out in the order they are started, so everything is started
         // before the connection goes live: no live notification can overtake or miss the catch-up.
+        // An attach's catch-up skips what the connection already had (it may attach again after a
+        // lost stream); a sync's is what the client asked for, sent as asked.
         var client = hubContext.Clients.Client(connectionId);
         var sends = catchUp.Missed
-            .Where(n => subscriber.Wants(n.Type))
+            .Where(n => catchUp.GoLive ? subscriber.Take(n, live: false) == NotificationDelivery.Send : subscriber.Wants(n.Type))
             .Select(n => client.SendAsync(RealtimeEvents.Notification, n, cancellationToken))
             .Append(client.SendAsync(RealtimeEvents.NotificationUnread, new UnreadCount(catchUp.UnreadCount), cancellationToken))
             .ToList();
         if (catchUp.GoLive)
         {
-            subscriber.GoLive();
+            subscriber.GoLive(catchUp.LatestId);
         }
 
         await Task.WhenAll(sends);

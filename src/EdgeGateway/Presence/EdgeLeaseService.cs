@@ -17,6 +17,7 @@ public sealed partial class EdgeLeaseService(
     IOptions<EdgeOptions> options,
     LocalConnections connections,
     ConnectionReregistration reregistration,
+    EdgeStreamSubscription subscription,
     EdgeReadiness readiness,
     TimeProvider timeProvider,
     ILogger<EdgeLeaseService> logger) : BackgroundService
@@ -53,7 +54,9 @@ public sealed partial class EdgeLeaseService(
             {
                 if (await RenewAsync())
                 {
+                    // The eviction removed this edge's stream subscription and its connections: restore both.
                     LogLeaseLapsed(edge.EdgeId);
+                    await subscription.ResubscribeAsync(stoppingToken);
                     await reregistration.RegisterAllAsync(stoppingToken);
                 }
             }

@@ -1,34 +1,46 @@
+using Microsoft.Extensions.Options;
 using Orleans.Streams;
+using Orleans.Streams.PubSub;
 using Realtime.EdgeGateway.Health;
+using Realtime.EdgeGateway.Hosting;
+using Realtime.EdgeGateway.Notifications;
 using Realtime.EdgeGateway.Telemetry;
 using Realtime.Grains.Streaming;
 
 namespace Realtime.EdgeGateway.Streaming;
 
 /// <summary>
-/// Subscribes this edge to its own stream before it accepts connections, and unsubscribes on
-/// a clean stop so that the subscription does not outlive the process in PubSubStore.
+/// Subscribes this edge to its own stream before it accepts connections, keeps the subscription
+/// (the cluster can drop it: a pulling agent that cannot reach the edge, or an eviction), and
+/// unsubscribes on a clean stop so that it does not outlive the process in PubSubStore.
 /// </summary>
 public sealed partial class EdgeStreamSubscription(
     IClusterClient client,
     EdgeIdentity edge,
     EdgeEventDispatcher dispatcher,
+    NotificationReattachment reattachment,
+    IOptions<EdgeOptions> options,
     EdgeMetrics metrics,
     EdgeReadiness readiness,
-    ILogger<EdgeStreamSubscription> logger) : IHostedService
+    TimeProvider timeProvider,
+    ILogger<EdgeStreamSubscription> logger) : BackgroundService
 {
+    private readonly SemaphoreSlim _resubscribing = new(1, 1);
     private StreamSubscriptionHandle<EdgeEvent>? _handle;
 
-    public async Task StartAsync(CancellationToken cancellationToken)
+    private IStreamProvider Provider => client.GetStreamProvider(StreamNames.Provider);
+
+    public override async Task StartAsync(CancellationToken cancellationToken)
     {
-        var stream = client.GetStreamProvider(StreamNames.Provider).GetStream<EdgeEvent>(StreamNames.ForEdge(edge.EdgeId));
-        _handle = await stream.SubscribeAsync(OnNextAsync, OnErrorAsync);
+        _handle = await SubscribeAsync();
         readiness.StreamSubscribed();
         LogSubscribed(edge.EdgeId);
+        await base.StartAsync(cancellationToken);
     }
 
-    public async Task StopAsync(CancellationToken cancellationToken)
+    public override async Task StopAsync(CancellationToken cancellationToken)
     {
+        await base.StopAsync(cancellationToken);
         readiness.StreamUnsubscribed();
         if (_handle is null)
         {
@@ -40,6 +52,85 @@ public sealed partial class EdgeStreamSubscription(
             await _handle.UnsubscribeAsync().WaitAsync(cancellationToken);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            LogUnsubscribeFailed(ex, edge.EdgeId);
+        }
+    }
+
+    public override void Dispose()
+    {
+        _resubscribing.Dispose();
+        base.Dispose();
+    }
+
+    /// <summary>
+    /// Subscribes again (the cluster no longer has this edge's subscription), then lets every
+    /// notification connection attach again to fill what the gap may have lost.
+    /// </summary>
+    public async Task ResubscribeAsync(CancellationToken cancellationToken)
+    {
+        await _resubscribing.WaitAsync(cancellationToken);
+        try
+        {
+            var stale = _handle;
+            _handle = await SubscribeAsync();
+            metrics.StreamResubscribed();
+            LogResubscribed(edge.EdgeId);
+            if (stale is not null)
+            {
+                await DropLocallyAsync(stale);
+            }
+        }
+        finally
+        {
+            _resubscribing.Release();
+        }
+
+        await reattachment.ReattachAllAsync(cancellationToken);
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(options.Value.StreamCheckInterval, timeProvider);
+        while (await timer.WaitForNextTickAsync(stoppingToken))
+        {
+            try
+            {
+                if (!await IsSubscribedAsync())
+                {
+                    await ResubscribeAsync(stoppingToken);
+                }
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                LogCheckFailed(ex, edge.EdgeId);
+            }
+        }
+    }
+
+    private async Task<bool> IsSubscribedAsync()
+    {
+        var handle = _handle;
+        if (handle is null || !Provider.TryGetStreamSubscriptionManager(out var manager))
+        {
+            return true;
+        }
+
+        var subscriptions = await manager.GetSubscriptions(StreamNames.Provider, StreamNames.ForEdge(edge.EdgeId));
+        return subscriptions.Any(s => s.SubscriptionId == handle.HandleId);
+    }
+
+    private Task<StreamSubscriptionHandle<EdgeEvent>> SubscribeAsync() =>
+        Provider.GetStream<EdgeEvent>(StreamNames.ForEdge(edge.EdgeId)).SubscribeAsync(OnNextAsync, OnErrorAsync);
+
+    private async Task DropLocallyAsync(StreamSubscriptionHandle<EdgeEvent> stale)
+    {
+        try
+        {
+            // Already gone from PubSubStore; this drops the local observer.
+            await stale.UnsubscribeAsync();
+        }
+        catch (Exception ex)
         {
             LogUnsubscribeFailed(ex, edge.EdgeId);
         }
@@ -113,4 +204,10 @@ public sealed partial class EdgeStreamSubscription(
 
     [LoggerMessage(4, LogLevel.Error, "Event stream of edge {EdgeId} failed")]
     private partial void LogStreamError(Exception ex, string edgeId);
+
+    [LoggerMessage(5, LogLevel.Warning, "Edge {EdgeId} had lost its event stream subscription and subscribed again")]
+    private partial void LogResubscribed(string edgeId);
+
+    [LoggerMessage(6, LogLevel.Warning, "Edge {EdgeId} could not check its event stream subscription; checking again at the next interval")]
+    private partial void LogCheckFailed(Exception ex, string edgeId);
 }

@@ -25,6 +25,7 @@ public sealed class EdgeMetrics
     private readonly Counter<long> _delivered;
     private readonly Counter<long> _dispatchErrors;
     private readonly Counter<long> _slowConsumerDrops;
+    private readonly Counter<long> _resubscriptions;
     private readonly Histogram<double> _deliveryLatency;
     private readonly Histogram<double> _streamLag;
 
@@ -42,6 +43,8 @@ public sealed class EdgeMetrics
             "realtime.edge.dispatch.errors", "{event}", "Events whose delivery to SignalR failed, by event name.");
         _slowConsumerDrops = meter.CreateCounter<long>(
             "realtime.edge.slow_consumer.drops", "{message}", "Messages dropped for connections that do not keep up, by hub.");
+        _resubscriptions = meter.CreateCounter<long>(
+            "realtime.edge.stream.resubscriptions", "{subscription}", "Times this edge found its stream subscription gone from the cluster and subscribed again.");
         _deliveryLatency = meter.CreateHistogram(
             "realtime.edge.delivery.latency", "ms", "From the grain publishing an event to this edge having handed it to SignalR, by event name.", tags: null, LatencyBuckets);
         _streamLag = meter.CreateHistogram(
@@ -69,9 +72,10 @@ public sealed class EdgeMetrics
 
     public void DispatchFailed(string eventName) => _dispatchErrors.Add(1, MetricTags.ForEvent(eventName));
 
+    public void StreamResubscribed() => _resubscriptions.Add(1);
+
     /// <summary>
-    /// For the slow-consumer handling (a separate change; nothing calls this yet): call once per
-    /// message dropped for a connection that does not keep up. <paramref name="hub"/> is a hub
+    /// Once per message dropped for a connection that does not keep up. <paramref name="hub"/> is a hub
     /// name ("realtime", "presence", "notifications", ...); anything else is counted as "other".
     /// </summary>
     public void RecordSlowConsumerDrop(string hub) => _slowConsumerDrops.Add(1, MetricTags.ForHub(hub));

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Options;
 using Realtime.Grains.Broadcasting;
 using Realtime.Grains.Hosting;
 using Realtime.Grains.Presence;
+using Realtime.Grains.Streaming;
 using Realtime.Grains.Workspaces;
 
 namespace Realtime.Grains.Edges;
@@ -94,6 +95,11 @@ public sealed partial class EdgeGrain(
         }
 
         Stats.RemoveEdge(EdgeId).Ignore();
+
+        // Awaited: a Renew queued behind this eviction must find the old subscriptions gone before the edge subscribes again.
+        var removed = await EdgeStreamCleanup.RemoveSubscriptionsAsync(this.GetStreamProvider(StreamNames.Provider), EdgeId);
+        LogSubscriptionsRemoved(EdgeId, removed);
+
         state.State.Workspaces.Clear();
         state.State.Evicted = true;
         await state.WriteStateAsync();
@@ -112,4 +118,7 @@ public sealed partial class EdgeGrain(
 
     [LoggerMessage(2, LogLevel.Information, "Edge {EdgeId} left")]
     private partial void LogLeft(string edgeId);
+
+    [LoggerMessage(3, LogLevel.Information, "Removed {Count} subscriptions to the stream of evicted edge {EdgeId}")]
+    private partial void LogSubscriptionsRemoved(string edgeId, int count);
 }

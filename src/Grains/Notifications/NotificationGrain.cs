@@ -221,7 +221,7 @@ public sealed class NotificationGrain(
             RealtimeHubs.Notifications,
             EventAudience.Connection(_workspaceId, connectionId),
             RealtimeEvents.NotificationCatchUp,
-            new NotificationCatchUp(missed, Unread, goLive),
+            new NotificationCatchUp(missed, Unread, goLive, state.State.LastSequence > 0 ? _ids.Format(state.State.LastSequence) : null),
             timeProvider.GetUtcNow());
         return _publisher.PublishAsync([edgeId], evt);
     }

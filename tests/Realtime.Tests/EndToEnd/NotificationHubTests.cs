@@ -4,7 +4,10 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
+using Orleans.Streams.PubSub;
+using Realtime.EdgeGateway.Streaming;
 using Realtime.Grains.Notifications;
+using Realtime.Grains.Streaming;
 using Realtime.Tests.Infrastructure;
 
 namespace Realtime.Tests.EndToEnd;
@@ -218,6 +221,44 @@ public abstract class NotificationHubTests(RealtimeSystem system)
         Assert.Equal(JsonValueKind.Null, second.GetProperty("nextCursor").ValueKind);
         using var foreign = await http.GetAsync("/realtime/notifications/workspace/another-workspace");
         Assert.Equal(HttpStatusCode.Forbidden, foreign.StatusCode);
+    }
+
+    [Fact]
+    public async Task An_edge_that_lost_its_stream_subscription_gets_it_back_and_its_clients_miss_nothing()
+    {
+        // A pulling agent that cannot reach an edge (every gateway restarting) drops its subscription for good.
+        await using var tab1 = await ConnectAsync("alice", edge: 0);
+        await using var tab2 = await ConnectAsync("alice", edge: 0);
+        await WaitLiveAsync(tab1, tab2);
+        var before = await Service.SendNotification("alice", _workspaceId, NotificationTypes.Message, "before", "");
+        await tab1.Events.WaitForAsync(e => e.Name == "notification" && Id(e) == before.Id, "the first notification");
+        var edge = system.EdgeService<EdgeIdentity>(0).EdgeId;
+        var client = system.EdgeService<IClusterClient>();
+
+        Assert.Equal(1, await EdgeStreamCleanup.RemoveSubscriptionsAsync(client.GetStreamProvider(StreamNames.Provider), edge));
+        var during = new List<string>();
+        for (var i = 0; i < 5; i++)
+        {
+            during.Add((await Service.SendNotification("alice", _workspaceId, NotificationTypes.Message, $"during {i}", "")).Id);
+        }
+
+        // Edge:StreamCheckInterval finds the subscription gone; attaching again replays what the gap lost.
+        foreach (var tab in new[] { tab1, tab2 })
+        {
+            await tab.Events.WaitForAsync(e => e.Name == "notification" && Id(e) == during[^1], "the last one sent while unsubscribed");
+        }
+
+        var after = await Service.SendNotification("alice", _workspaceId, NotificationTypes.Message, "after", "");
+        foreach (var tab in new[] { tab1, tab2 })
+        {
+            await tab.Events.WaitForAsync(e => e.Name == "notification" && Id(e) == after.Id, "one sent after the repair");
+            Assert.Equal([before.Id, .. during, after.Id], NotificationIds(tab));
+        }
+
+        var subscriptions = client.GetStreamProvider(StreamNames.Provider).TryGetStreamSubscriptionManager(out var manager)
+            ? await manager.GetSubscriptions(StreamNames.Provider, StreamNames.ForEdge(edge))
+            : [];
+        Assert.Single(subscriptions);
     }
 
     private Task<TestClient> ConnectAsync(string userId, int edge = 0, string? lastNotificationId = null)

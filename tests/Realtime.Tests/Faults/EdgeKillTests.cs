@@ -64,9 +64,13 @@ public sealed class EdgeKillTests(ITestOutputHelper output)
         var bobNow = await Eventually.UntilAsync(
             () => presence.GetUserPresence(FaultTraffic.WorkspaceId, "bob"), p => p is { ConnectionCount: 1 }, "bob with one connection");
 
+        // Nothing of the dead edge accumulates: its stream subscription went with its lease; the survivor keeps its own.
+        var deadEdgeSubscriptions = await Eventually.UntilAsync(() => cluster.EdgeStreamSubscriptionsAsync(0), n => n == 0, "the dead edge's stream subscription removed");
+        Assert.Equal(1, await cluster.EdgeStreamSubscriptionsAsync(1));
+
         var lost = sent.Except(bob.ReceivedIds).Count();
         output.WriteLine($"edge kill: reconnect {bob.ReconnectTimes[0].TotalMilliseconds:F0} ms, presence evicted after {evictedAfter.TotalMilliseconds:F0} ms (lease 3 s), " +
-                         $"surviving edge delivered {survivorLatency.TotalMilliseconds:F0} ms after the kill, sent {sent.Count}, lost {lost}, duplicates {bob.Duplicates}");
+                         $"surviving edge delivered {survivorLatency.TotalMilliseconds:F0} ms after the kill, dead edge's stream subscriptions left {deadEdgeSubscriptions}, sent {sent.Count}, lost {lost}, duplicates {bob.Duplicates}");
         Assert.Equal(0, lost);
         Assert.Equal(0, bob.Duplicates);
         Assert.Equal(sent, bob.ReceivedIds);

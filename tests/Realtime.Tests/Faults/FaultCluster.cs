@@ -2,7 +2,9 @@ using System.Globalization;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Realtime.EdgeGateway.Hosting;
+using Orleans.Streams.PubSub;
 using Realtime.Grains.Hosting;
+using Realtime.Grains.Streaming;
 
 namespace Realtime.Tests.Faults;
 
@@ -42,7 +44,7 @@ public sealed class FaultCluster : IAsyncDisposable
             await Task.WhenAll(cluster._silos.Select(cluster.StartSiloAsync));
             for (var i = 0; i < edges; i++)
             {
-                cluster._edges.Add(new Node(Url(), "", ""));
+                cluster._edges.Add(new Node(Url(), "", "") { EdgeId = $"{cluster._clusterId}-edge{i}" });
             }
 
             await Task.WhenAll(cluster._edges.Select(cluster.StartEdgeAsync));
@@ -69,6 +71,17 @@ public sealed class FaultCluster : IAsyncDisposable
     public Task StopSiloAsync(int index) => _silos[index].Process!.TerminateAsync(StopTimeout);
 
     public Task RestartSiloAsync(int index) => StartSiloAsync(_silos[index]);
+
+    /// <summary>Subscriptions to the edge's event stream that the cluster keeps (PubSubStore).</summary>
+    public async Task<int> EdgeStreamSubscriptionsAsync(int index)
+    {
+        if (!Client.GetStreamProvider(StreamNames.Provider).TryGetStreamSubscriptionManager(out var manager))
+        {
+            throw new InvalidOperationException("The stream provider has no subscription manager.");
+        }
+
+        return (await manager.GetSubscriptions(StreamNames.Provider, StreamNames.ForEdge(_edges[index].EdgeId))).Count();
+    }
 
     public Task KillEdgeAsync(int index) => _edges[index].Process!.KillAsync();
 
@@ -131,6 +144,8 @@ public sealed class FaultCluster : IAsyncDisposable
             ["Jwt__SigningKey"] = RealtimeSystem.SigningKey,
             ["Edge__LeaseDuration"] = "00:00:03",
             ["Edge__LeaseRenewInterval"] = "00:00:01",
+            ["Edge__StreamCheckInterval"] = "00:00:01",
+            ["Edge__EdgeId"] = edge.EdgeId,
         });
         await edge.Process.WaitUntilHealthyAsync(new Uri(edge.Url, "/health/ready"), StartTimeout);
     }
@@ -168,6 +183,8 @@ public sealed class FaultCluster : IAsyncDisposable
         public string SiloPort { get; } = siloPort;
 
         public string GatewayPort { get; } = gatewayPort;
+
+        public string EdgeId { get; init; } = "";
 
         public HostProcess? Process { get; set; }
     }

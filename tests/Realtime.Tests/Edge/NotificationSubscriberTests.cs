@@ -1,0 +1,86 @@
+using Realtime.EdgeGateway.Identity;
+using Realtime.EdgeGateway.Notifications;
+using Realtime.Grains.Notifications;
+
+namespace Realtime.Tests.Edge;
+
+/// <summary>
+/// A /notifications connection's mark at the edge: each notification reaches it once, in order; a
+/// gap (an earlier one lost on the way) stops live delivery until a catch-up fills it.
+/// </summary>
+public sealed class NotificationSubscriberTests
+{
+    private static readonly ConnectionIdentity Alice = new("alice", "w1");
+    private static readonly NotificationIds AliceIds = new("w1", "alice");
+
+    [Fact]
+    public void Nothing_is_delivered_live_before_the_connection_goes_live()
+    {
+        var subscriber = new NotificationConnections.Subscriber("c1", Alice, lastSeenId: null);
+
+        Assert.Equal(NotificationDelivery.Skip, subscriber.Take(Notice(1), live: true));
+        Assert.Null(subscriber.ResumeFromId);
+    }
+
+    [Fact]
+    public void Live_notifications_after_the_barrier_are_sent_once_each()
+    {
+        var subscriber = Live(latest: 3);
+
+        Assert.Equal(NotificationDelivery.Send, subscriber.Take(Notice(4), live: true));
+        Assert.Equal(NotificationDelivery.Skip, subscriber.Take(Notice(4), live: true));
+        Assert.Equal(NotificationDelivery.Skip, subscriber.Take(Notice(2), live: true));
+        Assert.Equal(NotificationDelivery.Send, subscriber.Take(Notice(5), live: true));
+        Assert.Equal(AliceIds.Format(5), subscriber.ResumeFromId);
+    }
+
+    [Fact]
+    public void A_gap_stops_live_delivery_until_a_catch_up_fills_it_without_repeats()
+    {
+        var subscriber = Live(latest: 3);
+        Assert.Equal(NotificationDelivery.Send, subscriber.Take(Notice(4), live: true));
+
+        Assert.Equal(NotificationDelivery.Gap, subscriber.Take(Notice(6), live: true));
+        Assert.False(subscriber.Live);
+        Assert.Equal(NotificationDelivery.Skip, subscriber.Take(Notice(7), live: true));
+        Assert.Equal(AliceIds.Format(4), subscriber.ResumeFromId);
+
+        // The catch-up of attaching again from 4: what it already had is skipped, the rest sent in order.
+        Assert.Equal(
+            [NotificationDelivery.Skip, NotificationDelivery.Send, NotificationDelivery.Send, NotificationDelivery.Send],
+            new[] { 4, 5, 6, 7 }.Select(n => subscriber.Take(Notice(n), live: false)));
+        subscriber.GoLive(AliceIds.Format(7));
+        Assert.Equal(NotificationDelivery.Skip, subscriber.Take(Notice(7), live: true));
+        Assert.Equal(NotificationDelivery.Send, subscriber.Take(Notice(8), live: true));
+    }
+
+    [Fact]
+    public void Unwanted_types_are_not_sent_but_count_as_had()
+    {
+        var subscriber = Live(latest: 0);
+        subscriber.Subscribe(new HashSet<string>(StringComparer.Ordinal) { NotificationTypes.Crisis });
+
+        Assert.Equal(NotificationDelivery.Skip, subscriber.Take(Notice(1, NotificationTypes.Message), live: true));
+        Assert.Equal(NotificationDelivery.Send, subscriber.Take(Notice(2, NotificationTypes.Crisis), live: true));
+    }
+
+    [Fact]
+    public void A_connection_resumes_from_the_id_it_connected_with_until_it_goes_live()
+    {
+        var subscriber = new NotificationConnections.Subscriber("c1", Alice, AliceIds.Format(9));
+        Assert.Equal(AliceIds.Format(9), subscriber.ResumeFromId);
+
+        // Someone else's id is no mark at all.
+        Assert.Null(new NotificationConnections.Subscriber("c2", Alice, new NotificationIds("w1", "bob").Format(9)).ResumeFromId);
+    }
+
+    private static NotificationConnections.Subscriber Live(long latest)
+    {
+        var subscriber = new NotificationConnections.Subscriber("c1", Alice, lastSeenId: null);
+        subscriber.GoLive(latest > 0 ? AliceIds.Format(latest) : null);
+        return subscriber;
+    }
+
+    private static Notification Notice(long sequence, string type = NotificationTypes.Message) =>
+        new(AliceIds.Format(sequence), type, $"n{sequence}", "", null, "alice", "w1", DateTimeOffset.UnixEpoch, Read: false);
+}
