@@ -53,7 +53,7 @@ public sealed class TrafficLoop : IAsyncDisposable
         // Below Notifications:MaxPerUser (200), so the grain keeps every one and the list proves none was lost.
         for (var i = 0; !_stop.IsCancellationRequested && i < 190; i++)
         {
-            _accepted.Enqueue(await FaultTraffic.SendAsync(client, userId, i));
+            _accepted.Enqueue(await FaultTraffic.SendAsync(client, userId, i, FaultTraffic.AttemptTimeout));
             await Pause();
             await Pause();
         }
@@ -66,7 +66,7 @@ public sealed class TrafficLoop : IAsyncDisposable
         {
             try
             {
-                await realtime.BroadcastToWorkspace(FaultTraffic.WorkspaceId, TickEvent, new { tick }).WaitAsync(TimeSpan.FromSeconds(5));
+                await realtime.BroadcastToWorkspace(FaultTraffic.WorkspaceId, TickEvent, new { tick }).WaitAsync(FaultTraffic.AttemptTimeout);
                 Volatile.Write(ref _lastTick, tick);
             }
             catch (Exception ex) when (ex is Orleans.Runtime.OrleansException or TimeoutException)
