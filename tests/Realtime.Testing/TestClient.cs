@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.AspNetCore.SignalR.Client;
 
 namespace Realtime.Testing;
@@ -29,11 +30,17 @@ public sealed class TestClient : IAsyncDisposable
 
     public EventLog<ReceivedEvent> Events { get; } = new();
 
-    public static HubConnection Build(Uri edge, string hubPath, string workspaceId, string? token, string? extraQuery = null) =>
+    public static HubConnection Build(
+        Uri edge,
+        string hubPath,
+        string workspaceId,
+        string? token,
+        string? extraQuery = null,
+        HttpTransportType transport = HttpTransportType.WebSockets) =>
         new HubConnectionBuilder()
             .WithUrl(new Uri(edge, $"{hubPath}?workspaceId={Uri.EscapeDataString(workspaceId)}{(extraQuery is null ? "" : "&" + extraQuery)}"), o =>
             {
-                o.Transports = Microsoft.AspNetCore.Http.Connections.HttpTransportType.WebSockets;
+                o.Transports = transport;
                 if (token is not null)
                 {
                     o.AccessTokenProvider = () => Task.FromResult<string?>(token);
@@ -41,9 +48,15 @@ public sealed class TestClient : IAsyncDisposable
             })
             .Build();
 
-    public static async Task<TestClient> ConnectAsync(Uri edge, string token, string workspaceId, string hubPath = "/realtime", string? extraQuery = null)
+    public static async Task<TestClient> ConnectAsync(
+        Uri edge,
+        string token,
+        string workspaceId,
+        string hubPath = "/realtime",
+        string? extraQuery = null,
+        HttpTransportType transport = HttpTransportType.WebSockets)
     {
-        var client = new TestClient(Build(edge, hubPath, workspaceId, token, extraQuery));
+        var client = new TestClient(Build(edge, hubPath, workspaceId, token, extraQuery, transport));
         foreach (var name in ServerEvents)
         {
             client.Connection.On<JsonElement>(name, payload => client.Events.Add(new ReceivedEvent(name, payload)));

@@ -2,6 +2,7 @@ using MessagePack;
 using Microsoft.AspNetCore.SignalR;
 using Realtime.EdgeGateway.Api;
 using Realtime.EdgeGateway.Dashboards;
+using Realtime.EdgeGateway.Delivery;
 using Realtime.EdgeGateway.Draining;
 using Realtime.EdgeGateway.Hubs;
 using Realtime.EdgeGateway.Identity;
@@ -44,6 +45,7 @@ public static class EdgeHostingExtensions
                 .WithResolver(WireShapeMessagePackResolver.Instance)
                 .WithSecurity(MessagePackSecurity.UntrustedData))
             .AddOptionalHubPayloads(typeof(RealtimeHub), typeof(PresenceHub), typeof(NotificationsHub), typeof(DashboardHub), typeof(MetricsHub), typeof(InboxHub));
+        services.AddDirectSend();
 
         services.AddSingleton(Microsoft.Extensions.Options.Options.Create(edge));
         services.AddHubEventSender<RealtimeHub>(RealtimeHubs.Realtime);
@@ -75,6 +77,7 @@ public static class EdgeHostingExtensions
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseEdgeDrain();
+        app.UseDirectSend();
         app.UseCors(BrowserOriginExtensions.PolicyName);
         app.UseAuthentication();
         app.UseAuthorization();

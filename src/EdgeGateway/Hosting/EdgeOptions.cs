@@ -50,6 +50,13 @@ public sealed class EdgeOptions : IValidatableObject
     [Range(1, 100_000)]
     public int MaxPendingUpdatesPerConnection { get; set; } = 256;
 
+    /// <summary>
+    /// Messages that may wait to be written to one WebSocket (its socket buffers full); at the bound
+    /// the connection is closed as a slow consumer rather than held in memory.
+    /// </summary>
+    [Range(1, 1_000_000)]
+    public int MaxPendingFramesPerConnection { get; set; } = 1000;
+
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         if (LeaseRenewInterval * 2 > LeaseDuration)

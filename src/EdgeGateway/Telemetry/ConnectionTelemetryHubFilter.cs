@@ -1,6 +1,5 @@
 using Microsoft.AspNetCore.SignalR;
 using Realtime.EdgeGateway.Hubs;
-using Realtime.Grains.Telemetry;
 
 namespace Realtime.EdgeGateway.Telemetry;
 
@@ -51,12 +50,7 @@ public sealed partial class ConnectionTelemetryHubFilter(EdgeMetrics metrics, IL
         }
     }
 
-    /// <summary>"realtime" for RealtimeHub: the hub's path, as <see cref="MetricTags.HubName(string)"/> knows it.</summary>
-    private static string HubName(Hub hub)
-    {
-        var name = hub.GetType().Name;
-        return MetricTags.HubName((name.EndsWith("Hub", StringComparison.Ordinal) ? name[..^3] : name).ToLowerInvariant());
-    }
+    private static string HubName(Hub hub) => HubNames.Of(hub.GetType());
 
     [LoggerMessage(1, LogLevel.Debug, "Connection {ConnectionId} opened on hub {Hub} for user {UserId} in workspace {WorkspaceId}")]
     private partial void LogConnected(string connectionId, string hub, string userId, string workspaceId);

@@ -1,0 +1,237 @@
+using System.Collections.Concurrent;
+using System.Diagnostics.CodeAnalysis;
+using Microsoft.AspNetCore.Connections;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.AspNetCore.SignalR.Protocol;
+using Realtime.EdgeGateway.Telemetry;
+
+namespace Realtime.EdgeGateway.Delivery;
+
+/// <summary>
+/// The edge's SignalR lifetime manager. Everything sent through it (groups, users, single
+/// connections) is serialized once per protocol as a complete WebSocket frame, and the same
+/// bytes are written to every WebSocket of the audience, skipping each connection's SignalR pipe,
+/// send loop and frame building (see ENGINEERING-NOTES: that per-connection work is what limits a
+/// stock hub's broadcasts). Connections without a <see cref="DirectSocketWriter"/> (long polling,
+/// server-sent events, HTTP/2 WebSockets) get the stock path. The hubs are mapped without stateful
+/// reconnect, whose replay buffer would not see the direct writes. Client results
+/// (InvokeConnectionAsync) are not used by this edge and not supported.
+/// </summary>
+public sealed partial class DirectSendHubLifetimeManager<THub>(
+    EdgeMetrics metrics,
+    ILogger<DirectSendHubLifetimeManager<THub>> logger) : HubLifetimeManager<THub>
+    where THub : Hub
+{
+    private readonly ConcurrentDictionary<string, Member> _connections = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, ConcurrentDictionary<string, Member>> _groups = new(StringComparer.Ordinal);
+    private readonly string _hubName = HubNames.Of(typeof(THub));
+
+    /// <summary>Connections written to directly (WebSockets over HTTP/1.1); the others take the stock path.</summary>
+    public int DirectConnections => _connections.Values.Count(m => m.Writer is not null);
+
+    public override Task OnConnectedAsync(HubConnectionContext connection)
+    {
+        _connections[connection.ConnectionId] = new Member(connection, DirectWriterOf(connection));
+        return Task.CompletedTask;
+    }
+
+    public override Task OnDisconnectedAsync(HubConnectionContext connection)
+    {
+        if (_connections.TryRemove(connection.ConnectionId, out var member))
+        {
+            member.Writer?.Abandon();
+            foreach (var group in member.Groups.Keys)
+            {
+                RemoveFromGroup(connection.ConnectionId, group);
+            }
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public override Task AddToGroupAsync(string connectionId, string groupName, CancellationToken cancellationToken = default)
+    {
+        if (_connections.TryGetValue(connectionId, out var member))
+        {
+            member.Groups[groupName] = 0;
+            _groups.GetOrAdd(groupName, _ => new(StringComparer.Ordinal))[connectionId] = member;
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public override Task RemoveFromGroupAsync(string connectionId, string groupName, CancellationToken cancellationToken = default)
+    {
+        if (_connections.TryGetValue(connectionId, out var member))
+        {
+            member.Groups.TryRemove(groupName, out _);
+        }
+
+        RemoveFromGroup(connectionId, groupName);
+        return Task.CompletedTask;
+    }
+
+    public override Task SendAllAsync(string methodName, object?[] args, CancellationToken cancellationToken = default) =>
+        SendAsync(_connections.Values, methodName, args, cancellationToken);
+
+    public override Task SendAllExceptAsync(string methodName, object?[] args, IReadOnlyList<string> excludedConnectionIds, CancellationToken cancellationToken = default) =>
+        SendAsync(_connections.Values.Where(m => !excludedConnectionIds.Contains(m.Connection.ConnectionId)), methodName, args, cancellationToken);
+
+    public override Task SendConnectionAsync(string connectionId, string methodName, object?[] args, CancellationToken cancellationToken = default) =>
+        _connections.TryGetValue(connectionId, out var member) ? SendAsync([member], methodName, args, cancellationToken) : Task.CompletedTask;
+
+    public override Task SendConnectionsAsync(IReadOnlyList<string> connectionIds, string methodName, object?[] args, CancellationToken cancellationToken = default) =>
+        SendAsync(connectionIds.Select(id => _connections.GetValueOrDefault(id)).OfType<Member>(), methodName, args, cancellationToken);
+
+    public override Task SendGroupAsync(string groupName, string methodName, object?[] args, CancellationToken cancellationToken = default) =>
+        _groups.TryGetValue(groupName, out var group) ? SendAsync(group.Values, methodName, args, cancellationToken) : Task.CompletedTask;
+
+    public override Task SendGroupsAsync(IReadOnlyList<string> groupNames, string methodName, object?[] args, CancellationToken cancellationToken = default) =>
+        SendAsync(
+            groupNames.SelectMany(name => _groups.TryGetValue(name, out var group) ? group.Values : []).DistinctBy(m => m.Connection.ConnectionId),
+            methodName,
+            args,
+            cancellationToken);
+
+    public override Task SendGroupExceptAsync(string groupName, string methodName, object?[] args, IReadOnlyList<string> excludedConnectionIds, CancellationToken cancellationToken = default) =>
+        _groups.TryGetValue(groupName, out var group)
+            ? SendAsync(group.Values.Where(m => !excludedConnectionIds.Contains(m.Connection.ConnectionId)), methodName, args, cancellationToken)
+            : Task.CompletedTask;
+
+    public override Task SendUserAsync(string userId, string methodName, object?[] args, CancellationToken cancellationToken = default) =>
+        SendAsync(_connections.Values.Where(m => m.Connection.UserIdentifier == userId), methodName, args, cancellationToken);
+
+    public override Task SendUsersAsync(IReadOnlyList<string> userIds, string methodName, object?[] args, CancellationToken cancellationToken = default) =>
+        SendAsync(_connections.Values.Where(m => m.Connection.UserIdentifier is { } user && userIds.Contains(user)), methodName, args, cancellationToken);
+
+    public override Task<T> InvokeConnectionAsync<T>(string connectionId, string methodName, object?[] args, CancellationToken cancellationToken = default) =>
+        throw new NotSupportedException("Client results are not used by the edge.");
+
+    public override Task SetConnectionResultAsync(string connectionId, CompletionMessage result) => Task.CompletedTask;
+
+    public override bool TryGetReturnType(string invocationId, [NotNullWhen(true)] out Type? type)
+    {
+        type = null;
+        return false;
+    }
+
+    private static DirectSocketWriter? DirectWriterOf(HubConnectionContext connection) =>
+        connection.GetHttpContext()?.Features.Get<DirectSocketWriter>();
+
+    private Task SendAsync(IEnumerable<Member> audience, string methodName, object?[] args, CancellationToken cancellationToken)
+    {
+        var message = new InvocationMessage(methodName, args);
+        var frames = new FramesByProtocol(message);
+        SerializedHubMessage? serialized = null;
+        List<Task>? pending = null;
+        foreach (var member in audience)
+        {
+            Task write;
+            if (member.Writer is { } writer)
+            {
+                if (!writer.TrySend(frames.For(member.Connection.Protocol), out write))
+                {
+                    SlowConsumer(member);
+                    continue;
+                }
+            }
+            else
+            {
+                serialized ??= new SerializedHubMessage(message);
+                var stock = member.Connection.WriteAsync(serialized, cancellationToken);
+                if (stock.IsCompletedSuccessfully)
+                {
+                    stock.GetAwaiter().GetResult();
+                    continue;
+                }
+
+                write = stock.AsTask();
+            }
+
+            if (!write.IsCompletedSuccessfully)
+            {
+                (pending ??= []).Add(ObserveAsync(write));
+            }
+        }
+
+        return pending is null ? Task.CompletedTask : Task.WhenAll(pending);
+    }
+
+    /// <summary>A failed write means the connection is closing; SignalR reports that itself.</summary>
+    private async Task ObserveAsync(Task write)
+    {
+        try
+        {
+            await write;
+        }
+        catch (Exception ex) when (ex is IOException or OperationCanceledException or ObjectDisposedException or ConnectionResetException)
+        {
+            LogWriteFailed(ex);
+        }
+    }
+
+    private void SlowConsumer(Member member)
+    {
+        metrics.RecordSlowConsumerDrop(_hubName);
+        LogSlowConsumer(member.Connection.ConnectionId, member.Writer?.Pending ?? 0);
+        member.Connection.Abort();
+    }
+
+    private void RemoveFromGroup(string connectionId, string groupName)
+    {
+        if (_groups.TryGetValue(groupName, out var group) && group.TryRemove(connectionId, out _) && group.IsEmpty)
+        {
+            // Racy with a concurrent add, which then re-creates the group: only empty groups are removed.
+            _groups.TryRemove(new KeyValuePair<string, ConcurrentDictionary<string, Member>>(groupName, group));
+        }
+    }
+
+    [LoggerMessage(1, LogLevel.Debug, "A write to a closing connection failed")]
+    private partial void LogWriteFailed(Exception exception);
+
+    [LoggerMessage(2, LogLevel.Warning, "Connection {ConnectionId} closed: {Pending} messages wait for it, it does not keep up")]
+    private partial void LogSlowConsumer(string connectionId, int pending);
+
+    private sealed class Member(HubConnectionContext connection, DirectSocketWriter? writer)
+    {
+        public HubConnectionContext Connection { get; } = connection;
+
+        public DirectSocketWriter? Writer { get; } = writer;
+
+        /// <summary>Groups this connection is in, to leave them on disconnect (values unused).</summary>
+        public ConcurrentDictionary<string, byte> Groups { get; } = new(StringComparer.Ordinal);
+    }
+
+    /// <summary>One frame per protocol present in the audience, built on first use.</summary>
+    private sealed class FramesByProtocol(HubMessage message)
+    {
+        private (IHubProtocol Protocol, byte[] Frame)? _first;
+        private Dictionary<IHubProtocol, byte[]>? _more;
+
+        public byte[] For(IHubProtocol protocol)
+        {
+            if (_first is { } first && ReferenceEquals(first.Protocol, protocol))
+            {
+                return first.Frame;
+            }
+
+            if (_more?.TryGetValue(protocol, out var known) == true)
+            {
+                return known;
+            }
+
+            var opcode = protocol.TransferFormat == TransferFormat.Text ? WebSocketFrame.TextOpcode : WebSocketFrame.BinaryOpcode;
+            var frame = WebSocketFrame.Build(opcode, protocol.GetMessageBytes(message).Span);
+            if (_first is null)
+            {
+                _first = (protocol, frame);
+            }
+            else
+            {
+                (_more ??= new(ReferenceEqualityComparer.Instance))[protocol] = frame;
+            }
+
+            return frame;
+        }
+    }
+}

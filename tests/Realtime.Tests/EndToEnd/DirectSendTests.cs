@@ -1,0 +1,53 @@
+using Microsoft.AspNetCore.Http.Connections;
+using Microsoft.AspNetCore.SignalR;
+using Realtime.EdgeGateway.Delivery;
+using Realtime.EdgeGateway.Hubs;
+using Realtime.Grains.Broadcasting;
+using Realtime.Tests.Infrastructure;
+
+namespace Realtime.Tests.EndToEnd;
+
+/// <summary>
+/// The edge's send path over real sockets: WebSocket clients are written to directly, clients on
+/// other transports through SignalR as usual, and a broadcast reaches both alike, in order, in both
+/// protocols (the official .NET client parses the frames).
+/// </summary>
+[Collection(EmbeddedSystemCollection.Name)]
+public sealed class DirectSendTests(EmbeddedSystemFixture fixture)
+{
+    private readonly string _workspaceId = $"ws-{Guid.NewGuid():N}";
+
+    [Fact]
+    public async Task A_broadcast_reaches_websocket_and_long_polling_clients_in_order()
+    {
+        var system = fixture.System;
+        var manager = (DirectSendHubLifetimeManager<RealtimeHub>)system.EdgeService<HubLifetimeManager<RealtimeHub>>();
+        var directBefore = manager.DirectConnections;
+        await using var socket = await ConnectAsync("alice", HttpTransportType.WebSockets);
+        await using var polling = await ConnectAsync("bob", HttpTransportType.LongPolling);
+        await socket.WaitForPresenceAsync("bob", "online");
+        await polling.WaitForPresenceAsync("alice", "online");
+        Assert.Equal(directBefore + 1, manager.DirectConnections);
+
+        var realtime = new RealtimeService(system.EdgeService<IClusterClient>());
+        for (var i = 0; i < 20; i++)
+        {
+            await realtime.BroadcastToWorkspace(_workspaceId, "bench:tick", new { seq = i, text = new string('x', i * 10) });
+        }
+
+        foreach (var client in new[] { socket, polling })
+        {
+            await client.Events.WaitForAsync(e => e.Name == "bench:tick" && e.Payload.GetProperty("seq").GetInt32() == 19, "the last broadcast");
+            var received = client.Events.Snapshot().Where(e => e.Name == "bench:tick").Select(e => e.Payload.GetProperty("seq").GetInt32());
+            Assert.Equal(Enumerable.Range(0, 20), received);
+        }
+    }
+
+    private async Task<TestClient> ConnectAsync(string userId, HttpTransportType transport)
+    {
+        var token = fixture.System.Tokens.Issue(userId, [_workspaceId], ["member"], TimeSpan.FromMinutes(5));
+        var client = await TestClient.ConnectAsync(fixture.System.EdgeUrls[0], token, _workspaceId, transport: transport);
+        client.Record("bench:tick");
+        return client;
+    }
+}
