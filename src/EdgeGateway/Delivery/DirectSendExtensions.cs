@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.SignalR;
+using Microsoft.Extensions.Options;
 using Realtime.EdgeGateway.Hosting;
 using Realtime.EdgeGateway.Hubs;
 
@@ -21,7 +22,7 @@ public static class DirectSendExtensions
     /// </summary>
     public static WebApplication UseDirectSend(this WebApplication app)
     {
-        var maxPending = app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<EdgeOptions>>().Value.MaxPendingFramesPerConnection;
+        var maxPending = app.Services.GetRequiredService<IOptions<EdgeOptions>>().Value.MaxPendingFramesPerConnection;
         app.Use(async (context, next) =>
         {
             if (context.Features.Get<IHttpUpgradeFeature>() is { IsUpgradableRequest: true } upgrade

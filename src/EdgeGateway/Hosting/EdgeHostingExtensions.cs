@@ -1,5 +1,6 @@
 using MessagePack;
 using Microsoft.AspNetCore.SignalR;
+using Microsoft.Extensions.Options;
 using Realtime.EdgeGateway.Api;
 using Realtime.EdgeGateway.Dashboards;
 using Realtime.EdgeGateway.Delivery;
@@ -45,9 +46,12 @@ public static class EdgeHostingExtensions
                 .WithResolver(WireShapeMessagePackResolver.Instance)
                 .WithSecurity(MessagePackSecurity.UntrustedData))
             .AddOptionalHubPayloads(typeof(RealtimeHub), typeof(PresenceHub), typeof(NotificationsHub), typeof(DashboardHub), typeof(MetricsHub), typeof(InboxHub));
-        services.AddDirectSend();
+        if (edge.DirectSend)
+        {
+            services.AddDirectSend();
+        }
 
-        services.AddSingleton(Microsoft.Extensions.Options.Options.Create(edge));
+        services.AddSingleton(Options.Create(edge));
         services.AddHubEventSender<RealtimeHub>(RealtimeHubs.Realtime);
         services.AddHubEventSender<PresenceHub>(RealtimeHubs.Presence);
         services.AddHubEventSender<InboxHub>(RealtimeHubs.Inbox);
@@ -77,7 +81,10 @@ public static class EdgeHostingExtensions
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseEdgeDrain();
-        app.UseDirectSend();
+        if (app.Services.GetRequiredService<IOptions<EdgeOptions>>().Value.DirectSend)
+        {
+            app.UseDirectSend();
+        }
         app.UseCors(BrowserOriginExtensions.PolicyName);
         app.UseAuthentication();
         app.UseAuthorization();

@@ -51,6 +51,13 @@ public sealed class EdgeOptions : IValidatableObject
     public int MaxPendingUpdatesPerConnection { get; set; } = 256;
 
     /// <summary>
+    /// Write each message as one WebSocket frame built once for all its recipients, straight to
+    /// their sockets (default), instead of through SignalR's per-connection pipe and send loop.
+    /// Off is the stock SignalR path: slower for large audiences, kept as a switch for comparison.
+    /// </summary>
+    public bool DirectSend { get; set; } = true;
+
+    /// <summary>
     /// Messages that may wait to be written to one WebSocket (its socket buffers full); at the bound
     /// the connection is closed as a slow consumer rather than held in memory.
     /// </summary>
