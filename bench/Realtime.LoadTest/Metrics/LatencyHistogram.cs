@@ -1,5 +1,5 @@
-using System.Text;
 using HdrHistogram;
+using HdrHistogram.Utilities;
 
 namespace Realtime.LoadTest.Metrics;
 
@@ -36,25 +36,28 @@ public sealed class LatencyHistogram
             Millis(_histogram.GetMaxValue()),
             _histogram.GetMean() / 1000.0);
 
+    /// <summary>The compressed HdrHistogram encoding, base64: how a worker sends its histogram to the parent.</summary>
     public string Encode()
     {
-        using var stream = new MemoryStream();
-        using (var writer = new HistogramLogWriter(stream))
+        var buffer = ByteBuffer.Allocate(_histogram.GetNeededByteBufferCapacity());
+        var bytes = new byte[_histogram.EncodeIntoCompressedByteBuffer(buffer)];
+        buffer.Position = 0;
+        for (var i = 0; i < bytes.Length; i++)
         {
-            writer.Write(DateTime.UnixEpoch, _histogram);
+            bytes[i] = buffer.Get();
         }
 
-        return Encoding.UTF8.GetString(stream.ToArray());
+        return Convert.ToBase64String(bytes);
     }
 
-    public static LatencyHistogram Decode(string log)
+    public static LatencyHistogram Decode(string encoded)
     {
-        using var stream = new MemoryStream(Encoding.UTF8.GetBytes(log));
-        using var reader = new HistogramLogReader(stream);
         var merged = new LatencyHistogram(new LongHistogram(1, HighestMicros, 3));
-        foreach (var histogram in reader.ReadHistograms())
+        if (encoded.Length > 0)
         {
-            merged._histogram.Add(histogram);
+            var buffer = ByteBuffer.Allocate(Convert.FromBase64String(encoded));
+            buffer.Position = 0;
+            merged._histogram.Add(HistogramEncoding.DecodeFromCompressedByteBuffer(buffer, 0));
         }
 
         return merged;
