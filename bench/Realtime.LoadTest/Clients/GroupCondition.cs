@@ -5,6 +5,8 @@ public sealed record GroupCondition(GroupConditionKind Kind, long Value)
 {
     public static GroupCondition EveryoneSeesOnline(int users) => new(GroupConditionKind.Online, users);
 
+    public static GroupCondition EveryoneWarmedUp(int warmups) => new(GroupConditionKind.WarmedUp, warmups);
+
     public static GroupCondition TotalReceived(long deliveries) => new(GroupConditionKind.TotalReceived, deliveries);
 }
 
@@ -12,4 +14,5 @@ public enum GroupConditionKind
 {
     Online,
     TotalReceived,
+    WarmedUp,
 }

@@ -28,6 +28,7 @@ public sealed class LoadClient : IAsyncDisposable
     private int _ready;
     private long _received;
     private long _duplicates;
+    private long _warmups;
     private int _summaryOnline = -1;
 
     public LoadClient(WireProtocol protocol, HubTarget readyOn, LatencyHistogram latencies, OnlineUsers? online)
@@ -45,6 +46,9 @@ public sealed class LoadClient : IAsyncDisposable
     public long Received => Volatile.Read(ref _received);
 
     public long Duplicates => Volatile.Read(ref _duplicates);
+
+    /// <summary>Warm-up broadcasts received (not measured).</summary>
+    public long Warmups => Volatile.Read(ref _warmups);
 
     public long PresenceMessages { get; private set; }
 
@@ -239,6 +243,9 @@ public sealed class LoadClient : IAsyncDisposable
                     Volatile.Write(ref _duplicates, _duplicates + 1);
                 }
 
+                break;
+            case HubTarget.Warmup:
+                Volatile.Write(ref _warmups, _warmups + 1);
                 break;
             case var presence when presence.IsPresence():
                 PresenceMessages++;

@@ -121,6 +121,7 @@ public sealed class LocalClientGroup(ClientSpec spec) : IClientGroup
     {
         GroupConditionKind.Online => _clients.All(c => c.Online >= condition.Value),
         GroupConditionKind.TotalReceived => _clients.Sum(c => c.Received) >= condition.Value,
+        GroupConditionKind.WarmedUp => _clients.All(c => c.Warmups >= condition.Value),
         _ => false,
     };
 

@@ -22,9 +22,11 @@ public static class BroadcastScenario
         await RunContext.WaitForWorkspaceConnectionsAsync(system, workspace, options.Clients, options.Timeout);
 
         var service = new RealtimeService(system.Client);
+        Task Publish(string eventName, long seq) => service.BroadcastToWorkspace(workspace, eventName, new { seq, sentAt = WallClock.NowMicros() });
+        await WarmUpAsync(options, fleet, Publish);
         var publishes = Publishes(options);
         return await DeliveryRun.MeasureAsync("broadcast", "orleans", options, fleet, connect, publishes,
-            seq => service.BroadcastToWorkspace(workspace, HubTargets.TickEvent, new { seq, sentAt = WallClock.NowMicros() }),
+            seq => Publish(HubTargets.TickEvent, seq),
             spec => (long)spec.Count * publishes);
     }
 
@@ -34,10 +36,25 @@ public static class BroadcastScenario
         await using var fleet = ClientFleet.Create(RunContext.BareClients(options, system, group), options.EffectiveClientProcesses);
         var connect = await DeliveryRun.ConnectAllAsync(fleet, options);
 
+        await WarmUpAsync(options, fleet, (eventName, seq) => system.BroadcastAsync(group, eventName, seq));
         var publishes = Publishes(options);
         return await DeliveryRun.MeasureAsync("broadcast", "bare", options, fleet, connect, publishes,
-            seq => system.BroadcastAsync(group, seq),
+            seq => system.BroadcastAsync(group, HubTargets.TickEvent, seq),
             spec => (long)spec.Count * publishes);
+    }
+
+    /// <summary>A few unmeasured broadcasts, one at a time, until every client has them all.</summary>
+    private static async Task WarmUpAsync(LoadOptions options, ClientFleet fleet, Func<string, long, Task> publish)
+    {
+        for (var i = 0; i < options.Warmup; i++)
+        {
+            await publish(HubTargets.WarmupEvent, i);
+        }
+
+        if (options.Warmup > 0 && !await fleet.WaitUntilAsync(_ => GroupCondition.EveryoneWarmedUp(options.Warmup), options.Timeout))
+        {
+            throw new TimeoutException($"Not every client received the {options.Warmup} warm-up broadcasts in {options.Timeout.TotalSeconds} s.");
+        }
     }
 
     private static int Publishes(LoadOptions options) => Math.Max(1, (int)Math.Round(options.Rate * options.Seconds));

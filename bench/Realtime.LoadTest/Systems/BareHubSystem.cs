@@ -38,11 +38,11 @@ public sealed class BareHubSystem : IAsyncDisposable
     }
 
     /// <summary>One group send of { seq, sentAt }, stamped now.</summary>
-    public async Task BroadcastAsync(string group, long seq)
+    public async Task BroadcastAsync(string group, string eventName, long seq)
     {
         var sentAt = WallClock.NowMicros();
         using var response = await _http.PostAsync(
-            new Uri(Url, string.Create(CultureInfo.InvariantCulture, $"/broadcast?group={Uri.EscapeDataString(group)}&seq={seq}&sentAt={sentAt}")), null);
+            new Uri(Url, string.Create(CultureInfo.InvariantCulture, $"/broadcast?group={Uri.EscapeDataString(group)}&seq={seq}&sentAt={sentAt}&name={eventName}")), null);
         response.EnsureSuccessStatusCode();
     }
 

@@ -6,6 +6,7 @@ public enum HubTarget
     Other,
     Connected,
     Tick,
+    Warmup,
     Notification,
     NotificationUnread,
     PresenceUpdate,
@@ -17,10 +18,14 @@ public static class HubTargets
 {
     public const string TickEvent = "bench:tick";
 
+    /// <summary>Sent before the measured ticks so that first-use costs (activations, stream setup, JIT) stay out of the figures.</summary>
+    public const string WarmupEvent = "bench:warmup";
+
     /// <summary>Classifies a target name straight from the received bytes: no string per message.</summary>
     public static HubTarget Classify(ReadOnlySpan<byte> name) => name switch
     {
         _ when name.SequenceEqual("bench:tick"u8) => HubTarget.Tick,
+        _ when name.SequenceEqual("bench:warmup"u8) => HubTarget.Warmup,
         _ when name.SequenceEqual("notification"u8) => HubTarget.Notification,
         _ when name.SequenceEqual("presence:update"u8) => HubTarget.PresenceUpdate,
         _ when name.SequenceEqual("presence:summary"u8) => HubTarget.PresenceSummary,
