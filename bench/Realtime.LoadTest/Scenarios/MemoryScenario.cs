@@ -9,9 +9,11 @@ namespace Realtime.LoadTest.Scenarios;
 public static class MemoryScenario
 {
     private static readonly TimeSpan SettleTimeout = TimeSpan.FromSeconds(30);
+    private const int WarmupConnections = 200;
 
     public static async Task<ScenarioResult> RunOrleansAsync(LoadOptions options, OrleansSystem system)
     {
+        await WarmUpAsync(options, o => RunContext.OrleansClients(o, system, "/realtime", RunContext.NewWorkspace()));
         var edgeBefore = await ProcessMemory.SettledRssBytesAsync(system.EdgePid, SettleTimeout);
         var siloBefore = await ProcessMemory.SettledRssBytesAsync(system.SiloPid, SettleTimeout);
         var heapBefore = await PrometheusGcHeap.ReadBytesAsync(system.EdgeUrl);
@@ -35,12 +37,24 @@ public static class MemoryScenario
 
     public static async Task<ScenarioResult> RunBareAsync(LoadOptions options, BareHubSystem system)
     {
+        await WarmUpAsync(options, o => RunContext.BareClients(o, system, RunContext.NewWorkspace()));
         var before = await ProcessMemory.SettledRssBytesAsync(system.Pid, SettleTimeout);
         await using var fleet = ClientFleet.Create(RunContext.BareClients(options, system, RunContext.NewWorkspace()), options.EffectiveClientProcesses);
         var connect = await DeliveryRun.ConnectAllAsync(fleet, options);
         var after = await ProcessMemory.SettledRssBytesAsync(system.Pid, SettleTimeout);
         var (report, _) = await fleet.ReportAsync();
         return Result("bare", options, connect, report) with { EdgeKbPerConnection = PerConnectionKb(after - before, options.Clients) };
+    }
+
+    /// <summary>
+    /// Connects and closes a few hundred clients first, so that one-time costs (JIT, thread pool
+    /// growth, Kestrel and SignalR pools, grain types) are in the "before" reading, not per connection.
+    /// </summary>
+    private static async Task WarmUpAsync(LoadOptions options, Func<LoadOptions, ClientSpec> spec)
+    {
+        var warmup = options with { Clients = Math.Min(WarmupConnections, options.Clients) };
+        await using var fleet = ClientFleet.Create(spec(warmup), 1);
+        await DeliveryRun.ConnectAllAsync(fleet, warmup);
     }
 
     private static ScenarioResult Result(string target, LoadOptions options, ConnectReport connect, GroupReport report) => new()
