@@ -19,9 +19,10 @@ public static class LatencyChart
                 .ToList();
             var n = points.Select(p => (double)p.Clients).ToArray();
             var linePattern = target.StartsWith("bare", StringComparison.Ordinal) ? LinePattern.Dashed : LinePattern.Solid;
-            Add(plot, n, points.Select(p => p.Latency!.P50).ToArray(), $"{target} p50", linePattern);
-            Add(plot, n, points.Select(p => p.Latency!.P95).ToArray(), $"{target} p95", linePattern);
-            Add(plot, n, points.Select(p => p.Latency!.P99).ToArray(), $"{target} p99", linePattern);
+            // One colour per percentile, dashed for the bare hub: ours and the reference read side by side.
+            Add(plot, n, points.Select(p => p.Latency!.P50).ToArray(), $"{target} p50", linePattern, Colors.SteelBlue);
+            Add(plot, n, points.Select(p => p.Latency!.P95).ToArray(), $"{target} p95", linePattern, Colors.DarkOrange);
+            Add(plot, n, points.Select(p => p.Latency!.P99).ToArray(), $"{target} p99", linePattern, Colors.Crimson);
         }
 
         plot.Title("Workspace broadcast: publish-to-receipt latency");
@@ -32,9 +33,9 @@ public static class LatencyChart
         plot.SavePng(path, 900, 560);
     }
 
-    private static void Add(Plot plot, double[] xs, double[] ys, string label, LinePattern pattern)
+    private static void Add(Plot plot, double[] xs, double[] ys, string label, LinePattern pattern, Color color)
     {
-        var scatter = plot.Add.Scatter(xs, ys);
+        var scatter = plot.Add.Scatter(xs, ys, color);
         scatter.LegendText = label;
         scatter.LinePattern = pattern;
     }
