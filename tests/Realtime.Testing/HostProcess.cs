@@ -16,6 +16,9 @@ public sealed class HostProcess : IAsyncDisposable
 
     public bool HasExited => _process.HasExited;
 
+    /// <summary>Process id, e.g. to read its memory from /proc.</summary>
+    public int Id => _process.Id;
+
     public int ExitCode => _process.ExitCode;
 
     public string Output
@@ -30,12 +33,16 @@ public sealed class HostProcess : IAsyncDisposable
     }
 
     /// <summary>Starts project <paramref name="project"/> (e.g. "Silo") with the given environment.</summary>
-    public static HostProcess Start(string project, string assembly, IReadOnlyDictionary<string, string> environment)
+    public static HostProcess Start(string project, string assembly, IReadOnlyDictionary<string, string> environment) =>
+        StartAt(Path.Combine("src", project), assembly, environment);
+
+    /// <summary>Starts the project in <paramref name="projectDirectory"/> (relative to the solution, e.g. "bench/Realtime.BareHub").</summary>
+    public static HostProcess StartAt(string projectDirectory, string assembly, IReadOnlyDictionary<string, string> environment)
     {
-        var directory = BuildOutputOf(project);
+        var directory = BuildOutputOf(projectDirectory);
         var startInfo = new ProcessStartInfo("dotnet")
         {
-            ArgumentList = { Path.Combine(directory, assembly), "--contentRoot", Path.Combine(SolutionRoot(), "src", project) },
+            ArgumentList = { Path.Combine(directory, assembly), "--contentRoot", Path.Combine(SolutionRoot(), projectDirectory) },
             WorkingDirectory = directory,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -46,7 +53,7 @@ public sealed class HostProcess : IAsyncDisposable
             startInfo.Environment[key] = value;
         }
 
-        var process = Process.Start(startInfo) ?? throw new InvalidOperationException($"{project} did not start.");
+        var process = Process.Start(startInfo) ?? throw new InvalidOperationException($"{projectDirectory} did not start.");
         var host = new HostProcess(process);
         process.OutputDataReceived += (_, e) => host.Append(e.Data);
         process.ErrorDataReceived += (_, e) => host.Append(e.Data);
@@ -146,12 +153,12 @@ public sealed class HostProcess : IAsyncDisposable
         return directory?.FullName ?? throw new InvalidOperationException("Realtime.Orleans.sln not found above the test output.");
     }
 
-    private static string BuildOutputOf(string project)
+    private static string BuildOutputOf(string projectDirectory)
     {
         // The tests and the projects they reference are built with the same configuration.
         var configuration = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar)).Parent!.Name;
-        var directory = Path.Combine(SolutionRoot(), "src", project, "bin", configuration, "net10.0");
-        return Directory.Exists(directory) ? directory : throw new DirectoryNotFoundException($"Build output of {project} not found at {directory}.");
+        var directory = Path.Combine(SolutionRoot(), projectDirectory, "bin", configuration, "net10.0");
+        return Directory.Exists(directory) ? directory : throw new DirectoryNotFoundException($"Build output of {projectDirectory} not found at {directory}.");
     }
 
     private void Append(string? line)

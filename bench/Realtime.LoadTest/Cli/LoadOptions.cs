@@ -1,0 +1,79 @@
+using System.Globalization;
+using Realtime.LoadTest.Wire;
+
+namespace Realtime.LoadTest.Cli;
+
+/// <summary>Parameters of one scenario run, from the command line.</summary>
+public sealed record LoadOptions
+{
+    public int Clients { get; init; } = 100;
+
+    public WireProtocol Protocol { get; init; } = WireProtocol.Json;
+
+    /// <summary>Publishes (broadcasts, or notification rounds) per second.</summary>
+    public double Rate { get; init; } = 10;
+
+    public double Seconds { get; init; } = 10;
+
+    /// <summary>notify: users each round of notifications goes to.</summary>
+    public int Batch { get; init; } = 100;
+
+    /// <summary>orleans, bare or both.</summary>
+    public string Target { get; init; } = "orleans";
+
+    /// <summary>Client processes; 0 means ceil(N / 15,000).</summary>
+    public int ClientProcesses { get; init; }
+
+    public int SourceAddresses { get; init; } = 1;
+
+    /// <summary>broadcast: unmeasured broadcasts every client must receive before the measured ones.</summary>
+    public int Warmup { get; init; } = 3;
+
+    public string OutputDirectory { get; init; } = Path.Combine("artifacts", "bench");
+
+    /// <summary>How long to wait for connections, convergence and the last deliveries.</summary>
+    public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(120);
+
+    public int EffectiveClientProcesses => ClientProcesses > 0 ? ClientProcesses : Math.Max(1, (Clients + 14_999) / 15_000);
+
+    /// <summary>Parses "N [--protocol json|messagepack] [--rate R] [--seconds S] ...".</summary>
+    public static LoadOptions Parse(IReadOnlyList<string> args)
+    {
+        var options = new LoadOptions();
+        for (var i = 0; i < args.Count; i++)
+        {
+            var value = i + 1 < args.Count ? args[i + 1] : null;
+            options = args[i] switch
+            {
+                "--protocol" => options with { Protocol = Enum.Parse<WireProtocol>(Need(value, args[i++]), ignoreCase: true) },
+                "--rate" => options with { Rate = Number(value, args[i++]) },
+                "--seconds" => options with { Seconds = Number(value, args[i++]) },
+                "--warmup" => options with { Warmup = (int)Number(value, args[i++]) },
+                "--batch" => options with { Batch = (int)Number(value, args[i++]) },
+                "--target" => options with { Target = Need(value, args[i++]) },
+                "--client-processes" => options with { ClientProcesses = (int)Number(value, args[i++]) },
+                "--source-addresses" => options with { SourceAddresses = (int)Number(value, args[i++]) },
+                "--out" => options with { OutputDirectory = Need(value, args[i++]) },
+                "--timeout" => options with { Timeout = TimeSpan.FromSeconds(Number(value, args[i++])) },
+                var n when int.TryParse(n, NumberStyles.Integer, CultureInfo.InvariantCulture, out var clients) => options with { Clients = clients },
+                var unknown => throw new ArgumentException($"Unknown option '{unknown}'."),
+            };
+        }
+
+        if (options.Target is not ("orleans" or "bare" or "both"))
+        {
+            throw new ArgumentException("--target is orleans, bare or both.");
+        }
+
+        if (options.Clients < 1 || options.Rate <= 0 || options.Seconds <= 0)
+        {
+            throw new ArgumentException("N, --rate and --seconds must be positive.");
+        }
+
+        return options;
+    }
+
+    private static string Need(string? value, string option) => value ?? throw new ArgumentException($"{option} needs a value.");
+
+    private static double Number(string? value, string option) => double.Parse(Need(value, option), CultureInfo.InvariantCulture);
+}

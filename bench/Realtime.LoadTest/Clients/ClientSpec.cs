@@ -1,0 +1,46 @@
+using Realtime.LoadTest.Wire;
+
+namespace Realtime.LoadTest.Clients;
+
+/// <summary>
+/// Which clients one process holds: users FirstUser .. FirstUser+Count-1 ("u{n}") of one
+/// workspace or group, on one hub. Serialized to a worker process as JSON.
+/// </summary>
+public sealed record ClientSpec
+{
+    public required Uri Server { get; init; }
+
+    /// <summary>Hub path, e.g. "/realtime", "/notifications", "/hub".</summary>
+    public required string HubPath { get; init; }
+
+    public required WireProtocol Protocol { get; init; }
+
+    /// <summary>Workspace (Orleans edge) or group (bare hub).</summary>
+    public required string Workspace { get; init; }
+
+    public required int FirstUser { get; init; }
+
+    public required int Count { get; init; }
+
+    /// <summary>Users in the whole run: the size of each client's online-users bitset.</summary>
+    public required int TotalUsers { get; init; }
+
+    /// <summary>The event that tells a connection is fully set up.</summary>
+    public HubTarget ReadyOn { get; init; } = HubTarget.Connected;
+
+    /// <summary>Track who is online from presence messages (connect storm).</summary>
+    public bool TrackPresence { get; init; }
+
+    /// <summary>Edge JWT settings to mint tokens with; none for the bare hub.</summary>
+    public JwtSettings? Jwt { get; init; }
+
+    /// <summary>How many 127.0.0.x source addresses to spread the clients over (1: let the OS choose).</summary>
+    public int SourceAddresses { get; init; } = 1;
+
+    public int ConnectConcurrency { get; init; } = 64;
+
+    /// <summary>Hard limit on the life of every client loop of the run.</summary>
+    public TimeSpan MaxLifetime { get; init; } = TimeSpan.FromMinutes(30);
+}
+
+public sealed record JwtSettings(string Issuer, string Audience, string SigningKey);

@@ -1,0 +1,89 @@
+using Realtime.LoadTest.Cli;
+using Realtime.LoadTest.Clients;
+using Realtime.LoadTest.Results;
+using Realtime.LoadTest.Scenarios;
+using Realtime.LoadTest.Systems;
+
+// Load test of issue 7. Build first: dotnet build Realtime.Orleans.sln -c Release
+// Each scenario starts the silo, the edge (and the bare hub) from the Release build output, runs,
+// stops them, writes artifacts/bench/<scenario>-<timestamp>.json and prints a markdown table.
+//
+// dotnet run -c Release --project bench/Realtime.LoadTest -- connect-storm N [--protocol json|messagepack]
+// dotnet run -c Release --project bench/Realtime.LoadTest -- broadcast N --rate R --seconds S [--target orleans|bare|both] [--protocol ...]
+// dotnet run -c Release --project bench/Realtime.LoadTest -- notify N --rate R --seconds S [--batch B] [--protocol ...]
+// dotnet run -c Release --project bench/Realtime.LoadTest -- memory N [--target orleans|bare|both]
+// dotnet run -c Release --project bench/Realtime.LoadTest -- chart docs/img/broadcast-latency.png artifacts/bench/broadcast-*.json
+//
+// Common options: --client-processes K (default ceil(N/15000); one process holds ~19,900 sockets
+// at most here), --source-addresses M (spread clients over 127.0.0.2..; default 1), --timeout s
+// (each wait; default 120), --out dir (default artifacts/bench), --warmup W (broadcast: unmeasured
+// broadcasts every client receives first; default 3). notify reports rate as notifications/s (R x B).
+// Loopback targets only; results are preliminary on a 2-core machine shared with the load generator.
+// `worker` is the mode the parent starts its client processes in; not for direct use.
+var command = args.ElementAtOrDefault(0) ?? "";
+try
+{
+    return command switch
+    {
+        "worker" => await WorkerHost.RunAsync(Console.In, Console.Out),
+        "chart" => Chart(args.Skip(1).ToList()),
+        "connect-storm" or "broadcast" or "notify" or "memory" => await RunAsync(command, LoadOptions.Parse(args.Skip(1).ToList())),
+        _ => Usage(),
+    };
+}
+catch (ArgumentException ex)
+{
+    Console.Error.WriteLine(ex.Message);
+    return Usage();
+}
+
+static async Task<int> RunAsync(string scenario, LoadOptions options)
+{
+    var results = new List<ScenarioResult>();
+    var orleans = options.Target is "orleans" or "both" || scenario is "connect-storm" or "notify";
+    var bare = options.Target is "bare" or "both" && scenario is "broadcast" or "memory";
+    await using (var bareHub = bare ? await BareHubSystem.StartAsync() : null)
+    await using (var system = orleans ? await OrleansSystem.StartAsync() : null)
+    {
+        if (system is not null)
+        {
+            results.Add(scenario switch
+            {
+                "connect-storm" => await ConnectStormScenario.RunAsync(options, system),
+                "broadcast" => await BroadcastScenario.RunOrleansAsync(options, system),
+                "notify" => await NotifyScenario.RunAsync(options, system),
+                _ => await MemoryScenario.RunOrleansAsync(options, system),
+            });
+        }
+
+        if (bareHub is not null)
+        {
+            results.Add(scenario == "broadcast"
+                ? await BroadcastScenario.RunBareAsync(options, bareHub)
+                : await MemoryScenario.RunBareAsync(options, bareHub));
+        }
+    }
+
+    var path = ResultFiles.Write(options.OutputDirectory, scenario, results);
+    Console.WriteLine(MarkdownTable.Render(results));
+    Console.WriteLine($"results: {path}");
+    return results.All(r => r.Lost is null or 0 && r.Duplicates is null or 0 && r.FirstError is null) ? 0 : 1;
+}
+
+static int Chart(IReadOnlyList<string> args)
+{
+    if (args.Count < 2)
+    {
+        return Usage();
+    }
+
+    LatencyChart.Render(args.Skip(1).SelectMany(ResultFiles.Read), args[0]);
+    Console.WriteLine($"chart: {args[0]}");
+    return 0;
+}
+
+static int Usage()
+{
+    Console.Error.WriteLine("Usage: connect-storm|broadcast|notify|memory N [options], or chart <png> <result.json>... (see the top of Program.cs)");
+    return 2;
+}

@@ -1,0 +1,54 @@
+using System.Globalization;
+using System.Text;
+
+namespace Realtime.LoadTest.Results;
+
+/// <summary>A result as a markdown table, columns chosen by scenario.</summary>
+public static class MarkdownTable
+{
+    public static string Render(IReadOnlyList<ScenarioResult> results)
+    {
+        var text = new StringBuilder();
+        var scenario = results.Count > 0 ? results[0].Scenario : "";
+        switch (scenario)
+        {
+            case "connect-storm":
+                text.AppendLine("| target | protocol | N | connects/s | settled s | presence msgs/client min/mean/max | presence bytes/client min/mean/max | errors |");
+                text.AppendLine("|---|---|---|---|---|---|---|---|");
+                foreach (var r in results)
+                {
+                    text.AppendLine(Invariant($"| {r.Target} | {r.Protocol} | {r.Clients} | {r.ConnectsPerSecond:F0} | {r.SettledSeconds:F2} | {r.PresenceMessagesMin:F0} / {r.PresenceMessagesMean:F1} / {r.PresenceMessagesMax:F0} | {r.PresenceBytesMin:F0} / {r.PresenceBytesMean:F0} / {r.PresenceBytesMax:F0} | {r.ClientErrors} |"));
+                }
+
+                break;
+            case "memory":
+                text.AppendLine("| target | N | edge KB/conn (RSS) | silo KB/conn (RSS) | edge GC heap KB/conn | errors |");
+                text.AppendLine("|---|---|---|---|---|---|");
+                foreach (var r in results)
+                {
+                    text.AppendLine(Invariant($"| {r.Target} | {r.Clients} | {r.EdgeKbPerConnection:F1} | {r.SiloKbPerConnection:F1} | {r.EdgeGcHeapKbPerConnection:F1} | {r.ClientErrors} |"));
+                }
+
+                break;
+            default:
+                text.AppendLine("| scenario | target | protocol | N | rate/s | published | p50 ms | p95 ms | p99 ms | max ms | deliveries/s | lost | duplicates |");
+                text.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|---|---|");
+                foreach (var r in results)
+                {
+                    var l = r.Latency;
+                    text.AppendLine(Invariant($"| {r.Scenario} | {r.Target} | {r.Protocol} | {r.Clients} | {r.Rate} | {r.Published} | {l?.P50:F1} | {l?.P95:F1} | {l?.P99:F1} | {l?.Max:F1} | {r.DeliveriesPerSecond:F0} | {r.Lost} | {r.Duplicates} |"));
+                }
+
+                break;
+        }
+
+        foreach (var r in results.Where(r => r.FirstError is not null))
+        {
+            text.AppendLine(Invariant($"\n{r.Target} {r.Protocol} N={r.Clients}: {r.ClientErrors} client errors; first: {r.FirstError}"));
+        }
+
+        return text.ToString();
+    }
+
+    private static string Invariant(FormattableString value) => value.ToString(CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,68 @@
+using Realtime.LoadTest.Metrics;
+
+namespace Realtime.LoadTest.Results;
+
+/// <summary>One measured run of one scenario against one target, as written to the result JSON.</summary>
+public sealed record ScenarioResult
+{
+    public required string Scenario { get; init; }
+
+    public required string Target { get; init; }
+
+    public required string Protocol { get; init; }
+
+    public required int Clients { get; init; }
+
+    public DateTimeOffset StartedAt { get; init; } = DateTimeOffset.UtcNow;
+
+    public int ClientProcesses { get; init; } = 1;
+
+    public int Connected { get; init; }
+
+    public int Ready { get; init; }
+
+    public double ConnectsPerSecond { get; init; }
+
+    /// <summary>connect-storm: from the first connect until every client saw N online.</summary>
+    public double? SettledSeconds { get; init; }
+
+    public double? Rate { get; init; }
+
+    public double? Seconds { get; init; }
+
+    public int? Published { get; init; }
+
+    public long? Expected { get; init; }
+
+    public long? Received { get; init; }
+
+    public long? Lost => Expected - Received;
+
+    public long? Duplicates { get; init; }
+
+    public double? DeliveriesPerSecond { get; init; }
+
+    public LatencySummary? Latency { get; init; }
+
+    public double? PresenceMessagesMin { get; init; }
+
+    public double? PresenceMessagesMean { get; init; }
+
+    public double? PresenceMessagesMax { get; init; }
+
+    public double? PresenceBytesMin { get; init; }
+
+    public double? PresenceBytesMean { get; init; }
+
+    public double? PresenceBytesMax { get; init; }
+
+    public double? EdgeKbPerConnection { get; init; }
+
+    public double? SiloKbPerConnection { get; init; }
+
+    public double? EdgeGcHeapKbPerConnection { get; init; }
+
+    public int ClientErrors { get; init; }
+
+    public string? FirstError { get; init; }
+}

@@ -1,0 +1,128 @@
+using System.Globalization;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Realtime.EdgeGateway.Hosting;
+using Realtime.Grains.Hosting;
+using Realtime.LoadTest.Clients;
+using Realtime.Testing;
+
+namespace Realtime.LoadTest.Systems;
+
+/// <summary>
+/// The embedded default as separate processes from the Release build output: one silo
+/// (localhost clustering, in-memory providers, its configured stream polling period) and one
+/// edge with test JWT settings, plus an Orleans client in this process as a backend service has.
+/// </summary>
+public sealed class OrleansSystem : IAsyncDisposable
+{
+    public const string Issuer = "realtime-loadtest";
+    public const string Audience = "realtime";
+
+    // Loopback only, never a deployment key: the same kind of key the tests use.
+    public const string SigningKey = "realtime-loadtest-signing-key-at-least-32-bytes-long";
+
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(90);
+    private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(20);
+
+    private HostProcess? _silo;
+    private HostProcess? _edge;
+    private IHost? _client;
+
+    private OrleansSystem(Uri siloUrl, Uri edgeUrl)
+    {
+        SiloUrl = siloUrl;
+        EdgeUrl = edgeUrl;
+    }
+
+    public Uri SiloUrl { get; }
+
+    public Uri EdgeUrl { get; }
+
+    public int SiloPid => _silo!.Id;
+
+    public int EdgePid => _edge!.Id;
+
+    public static JwtSettings Jwt => new(Issuer, Audience, SigningKey);
+
+    public IClusterClient Client => _client!.Services.GetRequiredService<IClusterClient>();
+
+    public static async Task<OrleansSystem> StartAsync()
+    {
+        var clusterId = $"loadtest-{Guid.NewGuid():N}";
+        var gatewayPort = Port();
+        var system = new OrleansSystem(new Uri($"http://127.0.0.1:{Port()}"), new Uri($"http://127.0.0.1:{Port()}"));
+        try
+        {
+            system._silo = HostProcess.Start("Silo", "Realtime.Silo.dll", new Dictionary<string, string>
+            {
+                ["Urls"] = system.SiloUrl.ToString(),
+                ["Cluster__ClusterId"] = clusterId,
+                ["Cluster__GatewayPort"] = gatewayPort,
+                ["Silo__SiloPort"] = Port(),
+                ["Logging__LogLevel__Default"] = "Warning",
+            });
+            await system._silo.WaitUntilHealthyAsync(new Uri(system.SiloUrl, HostEndpoints.Ready), StartTimeout);
+
+            system._edge = HostProcess.Start("EdgeGateway", "Realtime.EdgeGateway.dll", new Dictionary<string, string>
+            {
+                ["Urls"] = system.EdgeUrl.ToString(),
+                ["Cluster__ClusterId"] = clusterId,
+                ["Cluster__GatewayPort"] = gatewayPort,
+                ["Jwt__Issuer"] = Issuer,
+                ["Jwt__Audience"] = Audience,
+                ["Jwt__SigningKey"] = SigningKey,
+                ["Logging__LogLevel__Default"] = "Warning",
+            });
+            await system._edge.WaitUntilHealthyAsync(new Uri(system.EdgeUrl, HostEndpoints.Ready), StartTimeout);
+
+            var builder = Host.CreateApplicationBuilder();
+            builder.Logging.SetMinimumLevel(LogLevel.Warning);
+            builder.UseOrleansClient(client => client.UseRealtimeCluster(new RealtimeClusterOptions
+            {
+                ClusterId = clusterId,
+                Clustering = ClusteringProvider.Localhost,
+                GatewayPort = int.Parse(gatewayPort, CultureInfo.InvariantCulture),
+            }));
+            system._client = builder.Build();
+            await system._client.StartAsync();
+            return system;
+        }
+        catch
+        {
+            await system.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>Stops what this run started, by the processes it holds: client, edge, then silo.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (_client is not null)
+        {
+            await _client.StopAsync(StopTimeout);
+            _client.Dispose();
+        }
+
+        foreach (var process in new[] { _edge, _silo })
+        {
+            if (process is null)
+            {
+                continue;
+            }
+
+            try
+            {
+                await process.TerminateAsync(StopTimeout);
+            }
+            catch (OperationCanceledException)
+            {
+                // Did not stop in time: DisposeAsync kills it.
+            }
+
+            await process.DisposeAsync();
+        }
+    }
+
+    private static string Port() => RedisServer.FreePort().ToString(CultureInfo.InvariantCulture);
+}
