@@ -26,6 +26,9 @@ public sealed record LoadOptions
 
     public int SourceAddresses { get; init; } = 1;
 
+    /// <summary>Seconds between each client's SignalR pings.</summary>
+    public double PingSeconds { get; init; } = 15;
+
     /// <summary>broadcast: unmeasured broadcasts every client must receive before the measured ones.</summary>
     public int Warmup { get; init; } = 3;
 
@@ -48,6 +51,7 @@ public sealed record LoadOptions
                 "--protocol" => options with { Protocol = Enum.Parse<WireProtocol>(Need(value, args[i++]), ignoreCase: true) },
                 "--rate" => options with { Rate = Number(value, args[i++]) },
                 "--seconds" => options with { Seconds = Number(value, args[i++]) },
+                "--ping-seconds" => options with { PingSeconds = Number(value, args[i++]) },
                 "--warmup" => options with { Warmup = (int)Number(value, args[i++]) },
                 "--batch" => options with { Batch = (int)Number(value, args[i++]) },
                 "--target" => options with { Target = Need(value, args[i++]) },

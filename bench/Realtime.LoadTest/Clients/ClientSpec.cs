@@ -39,6 +39,9 @@ public sealed record ClientSpec
 
     public int ConnectConcurrency { get; init; } = 64;
 
+    /// <summary>SignalR pings from each client; 15 s keeps the server's 30 s client timeout happy.</summary>
+    public TimeSpan PingInterval { get; init; } = TimeSpan.FromSeconds(15);
+
     /// <summary>Hard limit on the life of every client loop of the run.</summary>
     public TimeSpan MaxLifetime { get; init; } = TimeSpan.FromMinutes(30);
 }

@@ -217,7 +217,7 @@ public sealed class LoadClient : IAsyncDisposable
     {
         if (message.Type == 7)
         {
-            throw new InvalidDataException("The server closed the hub connection.");
+            throw new InvalidDataException($"The server closed the hub connection: {message.CloseError ?? "no error given"}.");
         }
 
         if (message.Type != 1)

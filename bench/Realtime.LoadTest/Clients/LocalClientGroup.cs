@@ -8,8 +8,6 @@ namespace Realtime.LoadTest.Clients;
 /// <summary>The clients of a spec, in this process: one shared histogram, one ping loop for all.</summary>
 public sealed class LocalClientGroup(ClientSpec spec) : IClientGroup
 {
-    /// <summary>SignalR's default: the server drops a client silent for 30 s.</summary>
-    private static readonly TimeSpan PingInterval = TimeSpan.FromSeconds(15);
     private static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan CloseTimeout = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(25);
@@ -137,10 +135,10 @@ public sealed class LocalClientGroup(ClientSpec spec) : IClientGroup
         return $"{spec.HubPath}?workspaceId={workspace}&access_token={Uri.EscapeDataString(token)}";
     }
 
-    /// <summary>Pings every client every 15 s until the group ends; the only sender after the handshakes.</summary>
+    /// <summary>Pings every client every PingInterval until the group ends; the only sender after the handshakes.</summary>
     private async Task PingLoopAsync()
     {
-        using var timer = new PeriodicTimer(PingInterval);
+        using var timer = new PeriodicTimer(spec.PingInterval);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(_lifetime.Token, _stopPinging.Token);
         try
         {

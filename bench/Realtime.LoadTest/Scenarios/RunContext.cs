@@ -21,6 +21,7 @@ public static class RunContext
         Jwt = OrleansSystem.Jwt,
         SourceAddresses = options.SourceAddresses,
         MaxLifetime = options.Timeout * 3 + TimeSpan.FromSeconds(options.Seconds),
+        PingInterval = TimeSpan.FromSeconds(options.PingSeconds),
     };
 
     public static ClientSpec BareClients(LoadOptions options, BareHubSystem system, string group) => new()
@@ -34,6 +35,7 @@ public static class RunContext
         TotalUsers = options.Clients,
         SourceAddresses = options.SourceAddresses,
         MaxLifetime = options.Timeout * 3 + TimeSpan.FromSeconds(options.Seconds),
+        PingInterval = TimeSpan.FromSeconds(options.PingSeconds),
     };
 
     /// <summary>

@@ -17,6 +17,9 @@ public struct HubMessage
     /// <summary>presence:summary online count; -1 when absent.</summary>
     public int Online;
 
+    /// <summary>The error of a close message (type 7), if the server gave one: rare, so a string is fine.</summary>
+    public string? CloseError;
+
     public void Reset()
     {
         Type = 0;
@@ -24,5 +27,6 @@ public struct HubMessage
         Seq = -1;
         SentAtMicros = 0;
         Online = -1;
+        CloseError = null;
     }
 }

@@ -31,6 +31,11 @@ public static class JsonHubParser
                 reader.Read();
                 message.Target = HubTargets.Classify(reader.ValueSpan);
             }
+            else if (reader.ValueTextEquals("error"u8))
+            {
+                reader.Read();
+                message.CloseError = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
+            }
             else if (reader.ValueTextEquals("arguments"u8))
             {
                 // Kept for after the loop: "target" may come after "arguments".

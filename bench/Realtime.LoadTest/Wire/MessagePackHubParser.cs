@@ -39,6 +39,11 @@ public static class MessagePackHubParser
         var reader = new MessagePackReader(body);
         var fields = reader.ReadArrayHeader();
         message.Type = reader.ReadInt32();
+        if (message.Type == 7 && fields >= 2)
+        {
+            message.CloseError = reader.TryReadNil() ? null : reader.ReadString();
+        }
+
         if (message.Type != 1 || fields < 5)
         {
             return;

@@ -16,6 +16,6 @@ public static class SignalRFrames
 
     private static readonly byte[] JsonPing = [.. "{\"type\":6}"u8, RecordSeparator];
 
-    // Length prefix 1, then the one-element array [6] (fixarray 0x91, positive fixint 6).
-    private static readonly byte[] MessagePackPing = [0x01, 0x91, 0x06];
+    // Length prefix 2 (the body's bytes), then the one-element array [6]: fixarray 0x91, positive fixint 6.
+    private static readonly byte[] MessagePackPing = [0x02, 0x91, 0x06];
 }

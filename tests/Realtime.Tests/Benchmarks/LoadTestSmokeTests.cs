@@ -32,6 +32,9 @@ public sealed class LoadTestSmokeTests(LoadTestSystemFixture fixture, ITestOutpu
         Seconds = 2,
         Batch = 100,
         Warmup = 1,
+
+        // Far more often than the tool's 15 s, so the clients' pings are on the wire during the run.
+        PingSeconds = 0.2,
         Timeout = TimeSpan.FromSeconds(30),
     };
 
