@@ -30,7 +30,6 @@ public static class EdgeHostingExtensions
         var identity = string.IsNullOrEmpty(edge.EdgeId) ? EdgeIdentity.CreateUnique() : new EdgeIdentity(edge.EdgeId);
 
         builder.UseOrleansClient(client => client.UseRealtimeCluster(cluster));
-        builder.WebHost.UseSockets(o => o.UnsafePreferInlineScheduling = edge.InlineSocketScheduling);
 
         var services = builder.Services;
         services.AddSingleton(TimeProvider.System);

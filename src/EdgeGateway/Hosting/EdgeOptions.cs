@@ -58,14 +58,6 @@ public sealed class EdgeOptions : IValidatableObject
     public bool DirectSend { get; set; } = true;
 
     /// <summary>
-    /// Run socket continuations inline on the socket's I/O thread (Kestrel's
-    /// UnsafePreferInlineScheduling) instead of queuing them: a broadcast's send() calls then happen
-    /// as the frames are written, without a thread hop per socket. Safe because nothing on the
-    /// edge's connection path blocks; turn off if a hub filter or handler ever does.
-    /// </summary>
-    public bool InlineSocketScheduling { get; set; } = true;
-
-    /// <summary>
     /// Messages that may wait to be written to one WebSocket (its socket buffers full); at the bound
     /// the connection is closed as a slow consumer rather than held in memory.
     /// </summary>
