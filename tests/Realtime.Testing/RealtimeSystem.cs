@@ -40,14 +40,23 @@ public sealed class RealtimeSystem : IAsyncDisposable
     public static JwtOptions JwtSettings => new() { Issuer = Issuer, Audience = Audience, SigningKey = SigningKey };
 
     /// <summary>Embedded default: one silo with localhost clustering and in-memory providers, one edge.</summary>
-    public static Task<RealtimeSystem> StartEmbeddedAsync(string environment = "Development", IReadOnlyDictionary<string, string?>? siloSettings = null) =>
-        StartAsync(siloCount: 1, edgeCount: 1, redis: null, environment, siloSettings);
+    public static Task<RealtimeSystem> StartEmbeddedAsync(
+        string environment = "Development",
+        IReadOnlyDictionary<string, string?>? siloSettings = null,
+        IReadOnlyDictionary<string, string?>? edgeSettings = null) =>
+        StartAsync(siloCount: 1, edgeCount: 1, redis: null, environment, siloSettings, edgeSettings);
 
     /// <summary>Production providers: silos clustered through Redis with Redis storage and reminders, several edges.</summary>
     public static Task<RealtimeSystem> StartOnRedisAsync(int siloCount, int edgeCount) =>
         StartAsync(siloCount, edgeCount, RedisServer.ConnectionString, "Production");
 
-    private static async Task<RealtimeSystem> StartAsync(int siloCount, int edgeCount, string? redis, string environment, IReadOnlyDictionary<string, string?>? siloSettings = null)
+    private static async Task<RealtimeSystem> StartAsync(
+        int siloCount,
+        int edgeCount,
+        string? redis,
+        string environment,
+        IReadOnlyDictionary<string, string?>? siloSettings = null,
+        IReadOnlyDictionary<string, string?>? edgeSettings = null)
     {
         var system = new RealtimeSystem();
         try
@@ -97,6 +106,7 @@ public sealed class RealtimeSystem : IAsyncDisposable
                     ["Edge:LeaseDuration"] = "00:00:05",
                     ["Edge:StreamCheckInterval"] = "00:00:00.500",
                 });
+                edge.Configuration.AddInMemoryCollection(edgeSettings ?? new Dictionary<string, string?>());
                 edge.AddRealtimeEdge();
                 var app = edge.Build();
                 app.MapRealtimeEdge();

@@ -43,10 +43,25 @@ public sealed class DirectSendTests(EmbeddedSystemFixture fixture)
         }
     }
 
-    private async Task<TestClient> ConnectAsync(string userId, HttpTransportType transport)
+    [Fact]
+    public async Task With_direct_send_off_the_edge_takes_the_stock_signalr_path()
     {
-        var token = fixture.System.Tokens.Issue(userId, [_workspaceId], ["member"], TimeSpan.FromMinutes(5));
-        var client = await TestClient.ConnectAsync(fixture.System.EdgeUrls[0], token, _workspaceId, transport: transport);
+        await using var stock = await RealtimeSystem.StartEmbeddedAsync(edgeSettings: new Dictionary<string, string?> { ["Edge:DirectSend"] = "false" });
+        Assert.IsType<DefaultHubLifetimeManager<RealtimeHub>>(stock.EdgeService<HubLifetimeManager<RealtimeHub>>());
+        await using var socket = await ConnectAsync(stock, "alice", HttpTransportType.WebSockets);
+        await socket.WaitForPresenceAsync("alice", "online");
+
+        await new RealtimeService(stock.EdgeService<IClusterClient>()).BroadcastToWorkspace(_workspaceId, "bench:tick", new { seq = 1 });
+
+        await socket.Events.WaitForAsync(e => e.Name == "bench:tick", "the broadcast");
+    }
+
+    private Task<TestClient> ConnectAsync(string userId, HttpTransportType transport) => ConnectAsync(fixture.System, userId, transport);
+
+    private async Task<TestClient> ConnectAsync(RealtimeSystem system, string userId, HttpTransportType transport)
+    {
+        var token = system.Tokens.Issue(userId, [_workspaceId], ["member"], TimeSpan.FromMinutes(5));
+        var client = await TestClient.ConnectAsync(system.EdgeUrls[0], token, _workspaceId, transport: transport);
         client.Record("bench:tick");
         return client;
     }
