@@ -27,7 +27,7 @@ public sealed partial class DirectSendHubLifetimeManager<THub>(
     private readonly string _hubName = HubNames.Of(typeof(THub));
 
     /// <summary>Connections written to directly (WebSockets over HTTP/1.1); the others take the stock path.</summary>
-    public int DirectConnections => _connections.Values.Count(m => m.Writer is not null);
+    public int DirectConnections => Members(_connections).Count(m => m.Writer is not null);
 
     public override Task OnConnectedAsync(HubConnectionContext connection)
     {
@@ -40,7 +40,7 @@ public sealed partial class DirectSendHubLifetimeManager<THub>(
         if (_connections.TryRemove(connection.ConnectionId, out var member))
         {
             member.Writer?.Abandon();
-            foreach (var group in member.Groups.Keys)
+            foreach (var group in member.LeaveAll())
             {
                 RemoveFromGroup(connection.ConnectionId, group);
             }
@@ -53,7 +53,7 @@ public sealed partial class DirectSendHubLifetimeManager<THub>(
     {
         if (_connections.TryGetValue(connectionId, out var member))
         {
-            member.Groups[groupName] = 0;
+            member.Join(groupName);
             _groups.GetOrAdd(groupName, _ => new(StringComparer.Ordinal))[connectionId] = member;
         }
 
@@ -64,7 +64,7 @@ public sealed partial class DirectSendHubLifetimeManager<THub>(
     {
         if (_connections.TryGetValue(connectionId, out var member))
         {
-            member.Groups.TryRemove(groupName, out _);
+            member.Leave(groupName);
         }
 
         RemoveFromGroup(connectionId, groupName);
@@ -72,10 +72,10 @@ public sealed partial class DirectSendHubLifetimeManager<THub>(
     }
 
     public override Task SendAllAsync(string methodName, object?[] args, CancellationToken cancellationToken = default) =>
-        SendAsync(_connections.Values, methodName, args, cancellationToken);
+        SendAsync(Members(_connections), methodName, args, cancellationToken);
 
     public override Task SendAllExceptAsync(string methodName, object?[] args, IReadOnlyList<string> excludedConnectionIds, CancellationToken cancellationToken = default) =>
-        SendAsync(_connections.Values.Where(m => !excludedConnectionIds.Contains(m.Connection.ConnectionId)), methodName, args, cancellationToken);
+        SendAsync(Members(_connections).Where(m => !excludedConnectionIds.Contains(m.Connection.ConnectionId)), methodName, args, cancellationToken);
 
     public override Task SendConnectionAsync(string connectionId, string methodName, object?[] args, CancellationToken cancellationToken = default) =>
         _connections.TryGetValue(connectionId, out var member) ? SendAsync([member], methodName, args, cancellationToken) : Task.CompletedTask;
@@ -84,25 +84,25 @@ public sealed partial class DirectSendHubLifetimeManager<THub>(
         SendAsync(connectionIds.Select(id => _connections.GetValueOrDefault(id)).OfType<Member>(), methodName, args, cancellationToken);
 
     public override Task SendGroupAsync(string groupName, string methodName, object?[] args, CancellationToken cancellationToken = default) =>
-        _groups.TryGetValue(groupName, out var group) ? SendAsync(group.Values, methodName, args, cancellationToken) : Task.CompletedTask;
+        _groups.TryGetValue(groupName, out var group) ? SendAsync(Members(group), methodName, args, cancellationToken) : Task.CompletedTask;
 
     public override Task SendGroupsAsync(IReadOnlyList<string> groupNames, string methodName, object?[] args, CancellationToken cancellationToken = default) =>
         SendAsync(
-            groupNames.SelectMany(name => _groups.TryGetValue(name, out var group) ? group.Values : []).DistinctBy(m => m.Connection.ConnectionId),
+            groupNames.SelectMany(name => _groups.TryGetValue(name, out var group) ? Members(group) : []).DistinctBy(m => m.Connection.ConnectionId),
             methodName,
             args,
             cancellationToken);
 
     public override Task SendGroupExceptAsync(string groupName, string methodName, object?[] args, IReadOnlyList<string> excludedConnectionIds, CancellationToken cancellationToken = default) =>
         _groups.TryGetValue(groupName, out var group)
-            ? SendAsync(group.Values.Where(m => !excludedConnectionIds.Contains(m.Connection.ConnectionId)), methodName, args, cancellationToken)
+            ? SendAsync(Members(group).Where(m => !excludedConnectionIds.Contains(m.Connection.ConnectionId)), methodName, args, cancellationToken)
             : Task.CompletedTask;
 
     public override Task SendUserAsync(string userId, string methodName, object?[] args, CancellationToken cancellationToken = default) =>
-        SendAsync(_connections.Values.Where(m => m.Connection.UserIdentifier == userId), methodName, args, cancellationToken);
+        SendAsync(Members(_connections).Where(m => m.Connection.UserIdentifier == userId), methodName, args, cancellationToken);
 
     public override Task SendUsersAsync(IReadOnlyList<string> userIds, string methodName, object?[] args, CancellationToken cancellationToken = default) =>
-        SendAsync(_connections.Values.Where(m => m.Connection.UserIdentifier is { } user && userIds.Contains(user)), methodName, args, cancellationToken);
+        SendAsync(Members(_connections).Where(m => m.Connection.UserIdentifier is { } user && userIds.Contains(user)), methodName, args, cancellationToken);
 
     public override Task<T> InvokeConnectionAsync<T>(string connectionId, string methodName, object?[] args, CancellationToken cancellationToken = default) =>
         throw new NotSupportedException("Client results are not used by the edge.");
@@ -114,6 +114,9 @@ public sealed partial class DirectSendHubLifetimeManager<THub>(
         type = null;
         return false;
     }
+
+    /// <summary>Enumerates without the locks and the copy that ConcurrentDictionary.Values takes, as each send does.</summary>
+    private static IEnumerable<Member> Members(ConcurrentDictionary<string, Member> members) => members.Select(pair => pair.Value);
 
     private static DirectSocketWriter? DirectWriterOf(HubConnectionContext connection) =>
         connection.GetHttpContext()?.Features.Get<DirectSocketWriter>();
@@ -194,12 +197,41 @@ public sealed partial class DirectSendHubLifetimeManager<THub>(
 
     private sealed class Member(HubConnectionContext connection, DirectSocketWriter? writer)
     {
+        /// <summary>Groups this connection is in, to leave them on disconnect; a connection is in very few.</summary>
+        private readonly List<string> _groups = new(2);
+
         public HubConnectionContext Connection { get; } = connection;
 
         public DirectSocketWriter? Writer { get; } = writer;
 
-        /// <summary>Groups this connection is in, to leave them on disconnect (values unused).</summary>
-        public ConcurrentDictionary<string, byte> Groups { get; } = new(StringComparer.Ordinal);
+        public void Join(string group)
+        {
+            lock (_groups)
+            {
+                if (!_groups.Contains(group))
+                {
+                    _groups.Add(group);
+                }
+            }
+        }
+
+        public void Leave(string group)
+        {
+            lock (_groups)
+            {
+                _groups.Remove(group);
+            }
+        }
+
+        public string[] LeaveAll()
+        {
+            lock (_groups)
+            {
+                var groups = _groups.ToArray();
+                _groups.Clear();
+                return groups;
+            }
+        }
     }
 
     /// <summary>One frame per protocol present in the audience, built on first use.</summary>
