@@ -20,6 +20,9 @@ public static class AuthenticationExtensions
             {
                 // Keep claim names as issued ("sub", "workspaces", "role").
                 options.MapInboundClaims = false;
+
+                // Nothing reads the token back; saved, every connection would keep it.
+                options.SaveToken = false;
                 options.Authority = jwt.Authority;
                 options.RequireHttpsMetadata = jwt.RequireHttpsMetadata;
                 options.TokenValidationParameters = new TokenValidationParameters
@@ -43,6 +46,11 @@ public static class AuthenticationExtensions
                             context.Token = token;
                         }
 
+                        return Task.CompletedTask;
+                    },
+                    OnTokenValidated = context =>
+                    {
+                        context.Principal = SlimPrincipal.From(context.Principal!, context.Scheme.Name);
                         return Task.CompletedTask;
                     },
                 };
