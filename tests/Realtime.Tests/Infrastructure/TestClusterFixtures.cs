@@ -57,6 +57,39 @@ public abstract class RealtimeTestClusterFixture : IAsyncLifetime
         builder.AddClientBuilderConfigurator<ClientConfigurator>();
         Cluster = builder.Build();
         await Cluster.DeployAsync();
+        if (UseFakeTime)
+        {
+            await WaitForReminderServicesAsync();
+        }
+    }
+
+    /// <summary>
+    /// On the fake clock, a reminder service whose first read of the reminder table failed (the
+    /// table grain still starting) retries only when fake time passes, and registering a reminder
+    /// fails 20 s later with "still initializing". Let fake time pass until every silo's service
+    /// takes reminders (probes with many keys reach both silos' ranges).
+    /// </summary>
+    private async Task WaitForReminderServicesAsync()
+    {
+        var probes = Enumerable.Range(0, 16).Select(i => Cluster.Client.GetGrain<Grains.IReminderProbeGrain>($"fixture-reminders-{i}")).ToList();
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(90);
+        foreach (var probe in probes)
+        {
+            while (true)
+            {
+                try
+                {
+                    await probe.Start(TimeSpan.FromHours(1)).WaitAsync(TimeSpan.FromSeconds(2));
+                    break;
+                }
+                catch (Exception ex) when (ex is TimeoutException or OrleansException && DateTime.UtcNow < deadline)
+                {
+                    FakeTime.Advance(TimeSpan.FromSeconds(30));
+                }
+            }
+
+            await probe.Stop();
+        }
     }
 
     public async Task DisposeAsync() => await Cluster.DisposeAsync();
