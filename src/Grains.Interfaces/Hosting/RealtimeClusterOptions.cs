@@ -27,11 +27,14 @@ public sealed class RealtimeClusterOptions : IValidatableObject
     public TimeSpan ConnectRetryWindow { get; set; } = TimeSpan.FromSeconds(60);
 
     /// <summary>
-    /// How long a call into the cluster waits for its answer. A call in flight to a silo that died
-    /// gets no answer: it fails after this time (Orleans' default is 30 s) and the caller can retry.
+    /// How long a call into the cluster waits for its answer (Orleans' default, 30 s). A call in
+    /// flight to a silo that died gets no answer and fails only after it. Shorter is not safer: in a
+    /// 10,000-user connect storm on 2 cores, joins wait in the workspace grain's queue for more than
+    /// 10 s, and a 10 s timeout refused 223 of 10,000 connections. Backends should rather give each
+    /// attempt its own shorter timeout in their retry policy.
     /// </summary>
     [Range(typeof(TimeSpan), "00:00:01", "00:05:00")]
-    public TimeSpan ResponseTimeout { get; set; } = TimeSpan.FromSeconds(10);
+    public TimeSpan ResponseTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {

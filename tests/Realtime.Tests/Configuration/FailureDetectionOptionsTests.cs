@@ -14,14 +14,14 @@ namespace Realtime.Tests.Configuration;
 public sealed class FailureDetectionOptionsTests
 {
     [Fact]
-    public void A_silo_probes_every_two_seconds_and_waits_ten_seconds_for_an_answer_by_default()
+    public void A_silo_probes_every_two_seconds_and_waits_thirty_seconds_for_an_answer_by_default()
     {
         using var silo = BuildSilo([]);
 
         var membership = silo.Services.GetRequiredService<IOptions<ClusterMembershipOptions>>().Value;
         Assert.Equal(TimeSpan.FromSeconds(2), membership.ProbeTimeout);
         Assert.Equal(3, membership.NumMissedProbesLimit);
-        Assert.Equal(TimeSpan.FromSeconds(10), silo.Services.GetRequiredService<IOptions<SiloMessagingOptions>>().Value.ResponseTimeout);
+        Assert.Equal(TimeSpan.FromSeconds(30), silo.Services.GetRequiredService<IOptions<SiloMessagingOptions>>().Value.ResponseTimeout);
     }
 
     [Fact]
@@ -32,14 +32,14 @@ public sealed class FailureDetectionOptionsTests
             ["Silo:Membership:ProbeTimeout"] = "00:00:05",
             ["Silo:Membership:NumMissedProbesLimit"] = "4",
             ["Silo:Membership:DeathVoteExpirationTimeout"] = "00:01:00",
-            ["Cluster:ResponseTimeout"] = "00:00:30",
+            ["Cluster:ResponseTimeout"] = "00:00:45",
         });
 
         var membership = silo.Services.GetRequiredService<IOptions<ClusterMembershipOptions>>().Value;
         Assert.Equal(TimeSpan.FromSeconds(5), membership.ProbeTimeout);
         Assert.Equal(4, membership.NumMissedProbesLimit);
         Assert.Equal(TimeSpan.FromMinutes(1), membership.DeathVoteExpirationTimeout);
-        Assert.Equal(TimeSpan.FromSeconds(30), silo.Services.GetRequiredService<IOptions<SiloMessagingOptions>>().Value.ResponseTimeout);
+        Assert.Equal(TimeSpan.FromSeconds(45), silo.Services.GetRequiredService<IOptions<SiloMessagingOptions>>().Value.ResponseTimeout);
     }
 
     [Theory]

@@ -13,7 +13,7 @@ public static class FaultTraffic
 
     /// <summary>
     /// A backend's per-attempt timeout. A call in flight on the connection to a gateway that died is
-    /// failed only by Cluster:ResponseTimeout (10 s); a retry policy does better to give up sooner
+    /// failed only by Cluster:ResponseTimeout (30 s); a retry policy does better to give up sooner
     /// and retry through another gateway. An attempt given up may still have been stored: its
     /// notification then has an id nobody was told, which is a duplicate of content, never a loss.
     /// </summary>

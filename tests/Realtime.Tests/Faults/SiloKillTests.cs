@@ -14,7 +14,7 @@ namespace Realtime.Tests.Faults;
 public sealed class SiloKillTests(ITestOutputHelper output)
 {
     // Failure detection (Silo:Membership, probes every ~2 s, 3 missed) declares the silo dead ~5 s after
-    // the kill; a send in flight to it fails only after Cluster:ResponseTimeout (10 s) and is retried.
+    // the kill; the backend gives each send 3 s and retries (a send in flight to it would otherwise wait out Cluster:ResponseTimeout).
     // Typically 3-11 s; the wait allows for a loaded CI machine. Figures in docs/reliability.md.
     private static readonly TimeSpan Recovery = TimeSpan.FromSeconds(25);
 
