@@ -1,3 +1,4 @@
+using Realtime.EdgeGateway.Identity;
 using Realtime.LoadTest.Wire;
 
 namespace Realtime.LoadTest.Clients;
@@ -32,7 +33,7 @@ public sealed record ClientSpec
     public bool TrackPresence { get; init; }
 
     /// <summary>Edge JWT settings to mint tokens with; none for the bare hub.</summary>
-    public JwtSettings? Jwt { get; init; }
+    public JwtOptions? Jwt { get; init; }
 
     /// <summary>How many 127.0.0.x source addresses to spread the clients over (1: let the OS choose).</summary>
     public int SourceAddresses { get; init; } = 1;
@@ -45,5 +46,3 @@ public sealed record ClientSpec
     /// <summary>Hard limit on the life of every client loop of the run.</summary>
     public TimeSpan MaxLifetime { get; init; } = TimeSpan.FromMinutes(30);
 }
-
-public sealed record JwtSettings(string Issuer, string Audience, string SigningKey);

@@ -25,7 +25,7 @@ public sealed class LocalClientGroup(ClientSpec spec) : IClientGroup
     {
         var server = LoopbackEndpoint.Parse(spec.Server);
         var tokens = spec.Jwt is { } jwt
-            ? new DevelopmentTokenIssuer(new JwtOptions { Issuer = jwt.Issuer, Audience = jwt.Audience, SigningKey = jwt.SigningKey }, TimeProvider.System)
+            ? new DevelopmentTokenIssuer(jwt, TimeProvider.System)
             : null;
         var failed = 0;
         string? firstError = null;

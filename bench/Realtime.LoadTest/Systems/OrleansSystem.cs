@@ -3,8 +3,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Realtime.EdgeGateway.Hosting;
+using Realtime.EdgeGateway.Identity;
 using Realtime.Grains.Hosting;
-using Realtime.LoadTest.Clients;
 using Realtime.Testing;
 
 namespace Realtime.LoadTest.Systems;
@@ -43,7 +43,7 @@ public sealed class OrleansSystem : IAsyncDisposable
 
     public int EdgePid => _edge!.Id;
 
-    public static JwtSettings Jwt => new(Issuer, Audience, SigningKey);
+    public static JwtOptions Jwt => new() { Issuer = Issuer, Audience = Audience, SigningKey = SigningKey };
 
     public IClusterClient Client => _client!.Services.GetRequiredService<IClusterClient>();
 
