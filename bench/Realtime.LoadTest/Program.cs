@@ -44,7 +44,7 @@ static async Task<int> RunAsync(string scenario, LoadOptions options)
     var orleans = options.Target is "orleans" or "both" || scenario is "connect-storm" or "notify";
     var bare = options.Target is "bare" or "both" && scenario is "broadcast" or "memory";
     await using (var bareHub = bare ? await BareHubSystem.StartAsync() : null)
-    await using (var system = orleans ? await OrleansSystem.StartAsync() : null)
+    await using (var system = orleans ? await OrleansSystem.StartAsync(Path.Combine(options.OutputDirectory, "logs")) : null)
     {
         if (system is not null)
         {

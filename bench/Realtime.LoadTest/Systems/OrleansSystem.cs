@@ -29,8 +29,11 @@ public sealed class OrleansSystem : IAsyncDisposable
     private HostProcess? _edge;
     private IHost? _client;
 
-    private OrleansSystem(Uri siloUrl, Uri edgeUrl)
+    private readonly string _logDirectory;
+
+    private OrleansSystem(Uri siloUrl, Uri edgeUrl, string logDirectory)
     {
+        _logDirectory = logDirectory;
         SiloUrl = siloUrl;
         EdgeUrl = edgeUrl;
     }
@@ -47,11 +50,11 @@ public sealed class OrleansSystem : IAsyncDisposable
 
     public IClusterClient Client => _client!.Services.GetRequiredService<IClusterClient>();
 
-    public static async Task<OrleansSystem> StartAsync()
+    public static async Task<OrleansSystem> StartAsync(string logDirectory)
     {
         var clusterId = $"loadtest-{Guid.NewGuid():N}";
         var gatewayPort = Port();
-        var system = new OrleansSystem(new Uri($"http://127.0.0.1:{Port()}"), new Uri($"http://127.0.0.1:{Port()}"));
+        var system = new OrleansSystem(new Uri($"http://127.0.0.1:{Port()}"), new Uri($"http://127.0.0.1:{Port()}"), logDirectory);
         try
         {
             system._silo = HostProcess.Start("Silo", "Realtime.Silo.dll", new Dictionary<string, string>
@@ -121,6 +124,21 @@ public sealed class OrleansSystem : IAsyncDisposable
             }
 
             await process.DisposeAsync();
+        }
+
+        WriteLogs();
+    }
+
+    /// <summary>The silo's and edge's output (warnings and up), kept with the results: evictions, refused calls.</summary>
+    private void WriteLogs()
+    {
+        Directory.CreateDirectory(_logDirectory);
+        foreach (var (name, process) in new[] { ("silo", _silo), ("edge", _edge) })
+        {
+            if (process is not null)
+            {
+                File.WriteAllText(Path.Combine(_logDirectory, $"{name}.log"), process.Output);
+            }
         }
     }
 

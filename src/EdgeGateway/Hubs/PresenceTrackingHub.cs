@@ -17,6 +17,9 @@ public abstract class PresenceTrackingHub(
     LocalConnections localConnections,
     TimeProvider timeProvider) : Hub
 {
+    /// <summary>How long a joined connection waits for its presence sync before enrolling without it.</summary>
+    public static readonly TimeSpan PresenceSyncGrace = TimeSpan.FromSeconds(30);
+
     protected IGrainFactory Grains => grains;
 
     protected TimeProvider Time => timeProvider;
@@ -37,8 +40,11 @@ public abstract class PresenceTrackingHub(
             RealtimeEvents.Connected,
             new ConnectedEvent(Context.ConnectionId, identity.UserId, identity.WorkspaceId, timeProvider.GetUtcNow()));
 
-        // The grain then sends this connection the workspace's current presence, through the edge stream.
+        // The grain then sends this connection the workspace's current presence through the edge
+        // stream, which also enrols it for the changes that follow: enrolling here instead would let
+        // changes still queued on the stream from before the join reach it, out of date.
         await Me.Connect(new EdgeConnection(Context.ConnectionId, edge.EdgeId));
+        _ = EnrolIfSyncLostAsync(Groups, Context.ConnectionId, EdgeGroups.Presence(identity.WorkspaceId), Context.ConnectionAborted);
         localConnections.Add(Context.ConnectionId, identity);
     }
 
@@ -46,6 +52,23 @@ public abstract class PresenceTrackingHub(
     {
         localConnections.Remove(Context.ConnectionId);
         await Me.Disconnect(Context.ConnectionId);
+    }
+
+    /// <summary>
+    /// Should the presence sync be lost with a failing silo, the connection is enrolled anyway once
+    /// any stream backlog from before its join is surely past (enrolling twice changes nothing).
+    /// </summary>
+    private async Task EnrolIfSyncLostAsync(IGroupManager groups, string connectionId, string presenceGroup, CancellationToken connectionAborted)
+    {
+        try
+        {
+            await Task.Delay(PresenceSyncGrace, timeProvider, connectionAborted);
+            await groups.AddToGroupAsync(connectionId, presenceGroup, connectionAborted);
+        }
+        catch (OperationCanceledException)
+        {
+            // The connection closed first.
+        }
     }
 
     /// <summary>Answers a list request with the reply event and as the invocation result.</summary>

@@ -18,6 +18,9 @@ public static class EdgeGroups
     /// <summary>An interest group (<see cref="InterestGroups"/>) within a workspace.</summary>
     public static string Interest(string workspaceId, string group) => $"interest/{workspaceId}/{group}";
 
+    /// <summary>Connections registered for the workspace's presence (<see cref="InterestGroups.Presence"/>).</summary>
+    public static string Presence(string workspaceId) => Interest(workspaceId, InterestGroups.Presence);
+
     public static string For(EventAudience audience) => audience switch
     {
         { IsEveryone: true } => Everyone,

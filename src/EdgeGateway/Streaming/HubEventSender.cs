@@ -11,6 +11,11 @@ public sealed class HubEventSender<THub>(IHubContext<THub> hubContext, RealtimeH
 
     public Task SendAsync(EventAudience audience, string eventName, object payload, CancellationToken cancellationToken)
     {
+        if (audience is { ConnectionId: { } joining, Group: { } group })
+        {
+            return JoinThenSendAsync(joining, EdgeGroups.Interest(audience.WorkspaceId, group), eventName, payload, cancellationToken);
+        }
+
         var clients = hubContext.Clients;
         var target = audience switch
         {
@@ -19,5 +24,12 @@ public sealed class HubEventSender<THub>(IHubContext<THub> hubContext, RealtimeH
             _ => clients.Group(EdgeGroups.For(audience)),
         };
         return target.SendAsync(eventName, payload, cancellationToken);
+    }
+
+    private async Task JoinThenSendAsync(string connectionId, string group, string eventName, object payload, CancellationToken cancellationToken)
+    {
+        // A connection of another hub is unknown to this hub's groups: both calls do nothing then.
+        await hubContext.Groups.AddToGroupAsync(connectionId, group, cancellationToken);
+        await hubContext.Clients.Client(connectionId).SendAsync(eventName, payload, cancellationToken);
     }
 }

@@ -2,8 +2,8 @@ namespace Realtime.Grains.Streaming;
 
 /// <summary>
 /// Who on an edge receives an event: a whole workspace, one user in it, a named interest group
-/// in it (users watching a user, a resource, a conversation), or one connection; optionally
-/// minus the connection that caused the event.
+/// in it (users watching a user, a resource, a conversation), or one connection (which may join
+/// a group with it); optionally minus the connection that caused the event.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("realtime.EventAudience")]
 public sealed record EventAudience(
@@ -25,6 +25,13 @@ public sealed record EventAudience(
 
     /// <summary>One connection of the workspace.</summary>
     public static EventAudience Connection(string workspaceId, string connectionId) => new(workspaceId, ConnectionId: connectionId);
+
+    /// <summary>
+    /// One connection, which joins the interest group first: every later event to the group on the
+    /// same edge stream reaches it too.
+    /// </summary>
+    public static EventAudience JoinGroup(string workspaceId, string connectionId, string group) =>
+        new(workspaceId, Group: group, ConnectionId: connectionId);
 
     /// <summary>An interest group of the workspace, named by <see cref="InterestGroups"/>.</summary>
     public static EventAudience InGroup(string workspaceId, string group, string? exceptConnectionId = null) =>

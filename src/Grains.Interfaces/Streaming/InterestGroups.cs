@@ -7,6 +7,14 @@ namespace Realtime.Grains.Streaming;
 /// </summary>
 public static class InterestGroups
 {
+    /// <summary>
+    /// Connections registered for the workspace's presence. A connection joins when the workspace's
+    /// presence sync for it arrives (<see cref="EventAudience.JoinGroup"/>), so presence changes
+    /// never go to sockets the workspace does not count yet: a storm of joins costs each socket
+    /// only the changes after its own.
+    /// </summary>
+    public const string Presence = "presence";
+
     public static string WatchersOf(string userId) => $"watch:{userId}";
 
     public static string Resource(string resourceType, string resourceId) => $"resource:{resourceType}:{resourceId}";

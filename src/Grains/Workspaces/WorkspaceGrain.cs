@@ -28,6 +28,7 @@ public sealed class WorkspaceGrain(
 
     private readonly PresenceOptions _options = options.Value;
     private readonly Dictionary<string, UserPresence> _pending = new(StringComparer.Ordinal);
+    private readonly List<EdgeConnection> _joining = [];
     private readonly HashSet<string> _trackedEdges = new(StringComparer.Ordinal);
     private readonly Dictionary<string, long> _calls = new(StringComparer.Ordinal);
     private MemberDirectory _members = null!;
@@ -42,6 +43,9 @@ public sealed class WorkspaceGrain(
     private bool InSummaryMode => _members.Active > _options.SummaryThreshold;
 
     private PresenceSummary CurrentSummary => new(WorkspaceId, _members.Online, _members.Away, _members.Total);
+
+    /// <summary>Connections registered for presence (sockets not yet counted get nothing, see <see cref="InterestGroups.Presence"/>).</summary>
+    private EventAudience PresenceAudience => EventAudience.InGroup(WorkspaceId, InterestGroups.Presence);
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -72,7 +76,7 @@ public sealed class WorkspaceGrain(
 
         if (update.Joined is { } joined)
         {
-            await SendCurrentPresenceAsync(joined);
+            await SyncJoinedAsync(joined);
         }
     }
 
@@ -135,7 +139,7 @@ public sealed class WorkspaceGrain(
     {
         if (_members.Active <= _options.ImmediateBroadcastLimit && _pending.Count == 0)
         {
-            await PublishAsync(PresenceHubs, RealtimeEvents.PresenceUpdate, [new EdgeDelivery(EventAudience.Workspace(WorkspaceId), new WorkspacePresence(WorkspaceId, [presence]))]);
+            await PublishAsync(PresenceHubs, RealtimeEvents.PresenceUpdate, [new EdgeDelivery(PresenceAudience, new WorkspacePresence(WorkspaceId, [presence]))]);
             return;
         }
 
@@ -149,21 +153,32 @@ public sealed class WorkspaceGrain(
         _flushTimer = null;
         var changed = _pending.Values.ToList();
         _pending.Clear();
-        if (changed.Count == 0)
+        if (changed.Count > 0)
         {
-            return;
+            await PublishChangesAsync(changed);
         }
 
+        // After the changes: the joiners' snapshot already holds them.
+        if (_joining.Count > 0)
+        {
+            var joining = _joining.ToList();
+            _joining.Clear();
+            await SendCurrentPresenceAsync(joining);
+        }
+    }
+
+    private async Task PublishChangesAsync(List<UserPresence> changed)
+    {
         if (!InSummaryMode)
         {
-            await PublishAsync(PresenceHubs, RealtimeEvents.PresenceUpdate, [new EdgeDelivery(EventAudience.Workspace(WorkspaceId), new WorkspacePresence(WorkspaceId, changed))]);
+            await PublishAsync(PresenceHubs, RealtimeEvents.PresenceUpdate, [new EdgeDelivery(PresenceAudience, new WorkspacePresence(WorkspaceId, changed))]);
             return;
         }
 
         var summary = CurrentSummary;
         if (summary != _lastSummarySent)
         {
-            await PublishAsync(PresenceHubs, RealtimeEvents.PresenceSummary, [new EdgeDelivery(EventAudience.Workspace(WorkspaceId), summary)]);
+            await PublishAsync(PresenceHubs, RealtimeEvents.PresenceSummary, [new EdgeDelivery(PresenceAudience, summary)]);
             _lastSummarySent = summary;
         }
 
@@ -182,17 +197,37 @@ public sealed class WorkspaceGrain(
     }
 
     /// <summary>
-    /// A connection that just joined gets what it missed before it was registered: the active
-    /// members while the workspace is small, else the summary (lists are paged on demand). It goes
-    /// on the same edge stream as the updates that follow, so it can never overtake them.
+    /// A connection that just joined gets what it missed before it was registered: at once while
+    /// changes go out at once, else with the next batch of changes (one stream message per edge
+    /// for all who joined meanwhile, so a storm of joins does not cost a message each).
     /// </summary>
-    private Task SendCurrentPresenceAsync(EdgeConnection joined)
+    private Task SyncJoinedAsync(EdgeConnection joined)
     {
-        var audience = EventAudience.Connection(WorkspaceId, joined.ConnectionId);
-        var evt = _members.Active <= _options.ImmediateBroadcastLimit
-            ? new EdgeEvent(PresenceHubs, RealtimeEvents.PresenceUpdate, [new EdgeDelivery(audience, new WorkspacePresence(WorkspaceId, _members.Page(null, _options.ImmediateBroadcastLimit, onlineOnly: true).Users))], timeProvider.GetUtcNow())
-            : new EdgeEvent(PresenceHubs, RealtimeEvents.PresenceSummary, [new EdgeDelivery(audience, CurrentSummary)], timeProvider.GetUtcNow());
-        return _publisher.PublishAsync([joined.EdgeId], evt);
+        if (_flushTimer is null)
+        {
+            return SendCurrentPresenceAsync([joined]);
+        }
+
+        _joining.Add(joined);
+        return Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// The active members while the workspace is small, else the summary (lists are paged on
+    /// demand), to each joined connection, which joins the presence audience with it. It goes on
+    /// the same edge stream as the updates that follow, so it can never overtake them.
+    /// </summary>
+    private Task SendCurrentPresenceAsync(IReadOnlyList<EdgeConnection> joined)
+    {
+        var (eventName, payload) = _members.Active <= _options.ImmediateBroadcastLimit
+            ? (RealtimeEvents.PresenceUpdate, (object)new WorkspacePresence(WorkspaceId, _members.Page(null, _options.ImmediateBroadcastLimit, onlineOnly: true).Users))
+            : (RealtimeEvents.PresenceSummary, CurrentSummary);
+        var now = timeProvider.GetUtcNow();
+        return Task.WhenAll(joined.GroupBy(j => j.EdgeId, StringComparer.Ordinal).Select(edge =>
+        {
+            var deliveries = edge.Select(j => new EdgeDelivery(EventAudience.JoinGroup(WorkspaceId, j.ConnectionId, InterestGroups.Presence), payload)).ToList();
+            return _publisher.PublishAsync([edge.Key], new EdgeEvent(PresenceHubs, eventName, deliveries, now));
+        }));
     }
 
     private Task PublishActivityAsync(ActivityEvent activity, string? sourceConnectionId)

@@ -12,7 +12,7 @@ public sealed class LoadTestSystemFixture : IAsyncLifetime
 {
     public OrleansSystem System { get; private set; } = null!;
 
-    public async Task InitializeAsync() => System = await OrleansSystem.StartAsync();
+    public async Task InitializeAsync() => System = await OrleansSystem.StartAsync(Path.Combine(Path.GetTempPath(), $"realtime-loadtest-smoke-{Guid.NewGuid():N}"));
 
     public async Task DisposeAsync() => await System.DisposeAsync();
 }

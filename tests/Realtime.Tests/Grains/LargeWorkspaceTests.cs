@@ -49,13 +49,13 @@ public sealed class LargeWorkspaceTests(SmallThresholdClusterFixture fixture)
             await PresenceOf(user).Connect(new EdgeConnection($"{user}-c", edge.EdgeId));
         }
 
-        // The newest connection learns the current summary at once, addressed to it alone.
+        // The newest connection learns the current summary, addressed to it alone.
         var joinSync = await edge.Events.WaitForAsync(e => e.Deliveries.Any(d => d.Audience.ConnectionId == $"{users[^1]}-c"), "the last join's sync");
-        Assert.Equal(new PresenceSummary(_workspaceId, users.Count, 0, users.Count), Assert.Single(joinSync.Deliveries).Payload);
+        Assert.Equal(new PresenceSummary(_workspaceId, users.Count, 0, users.Count), Assert.Single(joinSync.Deliveries, d => d.Audience.ConnectionId == $"{users[^1]}-c").Payload);
         var summary = await edge.Events.WaitForAsync(
             e => e.Payloads<PresenceSummary>(RealtimeEvents.PresenceSummary).Any(s => s.Online == users.Count) && e.Deliveries[0].Audience.ConnectionId is null,
             "a summary with every user online");
-        Assert.Equal(EventAudience.Workspace(_workspaceId), Assert.Single(summary.Deliveries).Audience);
+        Assert.Equal(EventAudience.InGroup(_workspaceId, InterestGroups.Presence), Assert.Single(summary.Deliveries).Audience);
 
         await PresenceOf(users[0]).SetActivity(PresenceActivity.Editing, "post-7", "post", $"{users[0]}-c");
         await PresenceOf(users[1]).Navigate("/reports");
@@ -74,6 +74,35 @@ public sealed class LargeWorkspaceTests(SmallThresholdClusterFixture fixture)
         Assert.All(
             afterThreshold.Where(e => e.EventName != RealtimeEvents.PresenceSummary).SelectMany(e => e.Deliveries),
             d => Assert.True(d.Audience.Group is not null || d.Audience.ConnectionId is not null, $"{d.Audience} is neither an interest group nor one joining connection"));
+    }
+
+    [Fact]
+    public async Task Each_join_gets_one_sync_that_enrols_it_and_joins_while_busy_share_a_message()
+    {
+        await using var edge = await EdgeStreamProbe.SubscribeAsync(Client);
+        var users = Enumerable.Range(1, SmallThresholdClusterFixture.SummaryThreshold + 3).Select(i => $"u{i:D2}").ToList();
+        var connections = users.Select(u => $"{u}-c").ToList();
+
+        // The first joins one by one (changes go out at once), the rest together while a batch is pending.
+        var small = SmallThresholdClusterFixture.ImmediateBroadcastLimit;
+        foreach (var user in users.Take(small))
+        {
+            await PresenceOf(user).Connect(new EdgeConnection($"{user}-c", edge.EdgeId));
+        }
+
+        await Task.WhenAll(users.Skip(small).Select(user => PresenceOf(user).Connect(new EdgeConnection($"{user}-c", edge.EdgeId))));
+
+        // Evaluated as each event arrives: true once the syncs seen so far cover every connection.
+        await edge.Events.WaitForAsync(
+            _ => connections.All(c => edge.Events.Snapshot().Any(e => e.Deliveries.Any(d => d.Audience.ConnectionId == c))),
+            "a sync for every join");
+        var syncs = edge.Events.Snapshot().Where(e => e.Deliveries.Any(d => d.Audience.ConnectionId is not null)).ToList();
+        var deliveries = syncs.SelectMany(e => e.Deliveries).ToList();
+
+        // Exactly one sync per connection, each enrolling it in the presence audience of its workspace.
+        Assert.Equal(connections, deliveries.Select(d => d.Audience.ConnectionId!).Order(StringComparer.Ordinal));
+        Assert.All(deliveries, d => Assert.Equal(EventAudience.JoinGroup(_workspaceId, d.Audience.ConnectionId!, InterestGroups.Presence), d.Audience));
+        Assert.True(syncs.Count < users.Count, $"expected the joins while busy to share a message, got {syncs.Count} sync messages for {users.Count} joins");
     }
 
     private IUserPresenceGrain PresenceOf(string userId) =>

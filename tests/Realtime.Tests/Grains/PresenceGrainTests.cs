@@ -29,7 +29,7 @@ public abstract class PresenceGrainTests(TestCluster cluster)
         Assert.Equal(1, presence.ConnectionCount);
         var update = await edge.Events.WaitForAsync(
             e => e.UpdateFor("alice")?.Status == PresenceStatus.Online && e.Deliveries[0].Audience.ConnectionId is null, "alice online on the edge");
-        Assert.Equal(EventAudience.Workspace(_workspaceId), Assert.Single(update.Deliveries).Audience);
+        Assert.Equal(EventAudience.InGroup(_workspaceId, InterestGroups.Presence), Assert.Single(update.Deliveries).Audience);
         Assert.True(update.Hubs.HasFlag(RealtimeHubs.Realtime) && update.Hubs.HasFlag(RealtimeHubs.Presence));
 
         var workspace = await Workspace.GetPresence(AllMembers);
