@@ -56,6 +56,38 @@ public sealed class DirectSendTests(EmbeddedSystemFixture fixture)
         await socket.Events.WaitForAsync(e => e.Name == "bench:tick", "the broadcast");
     }
 
+    [Fact]
+    public async Task A_broadcast_written_in_parallel_chunks_reaches_every_connection_once_and_in_order()
+    {
+        const int Clients = 40;
+        const int Broadcasts = 30;
+        await using var chunked = await RealtimeSystem.StartEmbeddedAsync(edgeSettings: new Dictionary<string, string?> { ["Edge:FanOutChunkSize"] = "8" });
+        var clients = new TestClient[Clients];
+        try
+        {
+            // Every fifth client on long polling: chunks mix direct and stock writes.
+            await Parallel.ForAsync(0, Clients, async (i, _) =>
+                clients[i] = await ConnectAsync(chunked, $"user{i:D2}", i % 5 == 0 ? HttpTransportType.LongPolling : HttpTransportType.WebSockets));
+            await Task.WhenAll(clients.Select(c => c.WaitForPresenceAsync("user00", "online")));
+
+            var realtime = new RealtimeService(chunked.EdgeService<IClusterClient>());
+            for (var i = 0; i < Broadcasts; i++)
+            {
+                await realtime.BroadcastToWorkspace(_workspaceId, "bench:tick", new { seq = i });
+            }
+
+            foreach (var client in clients)
+            {
+                await client.Events.WaitForAsync(e => e.Name == "bench:tick" && e.Payload.GetProperty("seq").GetInt32() == Broadcasts - 1, "the last broadcast");
+                Assert.Equal(Enumerable.Range(0, Broadcasts), client.Events.Snapshot().Where(e => e.Name == "bench:tick").Select(e => e.Payload.GetProperty("seq").GetInt32()));
+            }
+        }
+        finally
+        {
+            await Task.WhenAll(clients.Where(c => c is not null).Select(c => c.DisposeAsync().AsTask()));
+        }
+    }
+
     private Task<TestClient> ConnectAsync(string userId, HttpTransportType transport) => ConnectAsync(fixture.System, userId, transport);
 
     private async Task<TestClient> ConnectAsync(RealtimeSystem system, string userId, HttpTransportType transport)
