@@ -1,25 +1,27 @@
 #!/usr/bin/env bash
-# Runs every test of the solution against real parts: it installs redis-server when it is
-# missing (apt-get, as root), starts one on a free loopback port for the run, runs
-# `dotnet test`, and ends with the line "N passed, N failed". Exit code 0 only if all pass.
+# Runs every test of the solution against real parts: it installs redis-server and chromium
+# when they are missing (apt-get, as root), starts a redis-server on a free loopback port for
+# the run, runs `dotnet test`, and ends with the line "N passed, N failed". Exit code 0 only if all pass.
 set -euo pipefail
 cd "$(dirname "$0")"
 
 log() { printf '[test.sh] %s\n' "$*"; }
 
-install_redis() {
-  if command -v redis-server >/dev/null 2>&1; then return; fi
+# install_missing <command> <debian package>: apt-get installs the package when the command is missing.
+install_missing() {
+  local command=$1 package=$2
+  if command -v "$command" >/dev/null 2>&1; then return; fi
   if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null 2>&1; then
-    echo "redis-server is needed: install it (apt-get install -y redis-server) and run again." >&2
+    echo "$package is needed: install it (apt-get install -y $package) and run again." >&2
     exit 2
   fi
-  log "installing redis-server"
+  log "installing $package"
   for attempt in 1 2 3 4 5; do
-    if apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null; then return; fi
+    if apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$package" >/dev/null; then return; fi
     log "apt-get failed (attempt $attempt), retrying"
     sleep 5
   done
-  echo "could not install redis-server" >&2
+  echo "could not install $package" >&2
   exit 2
 }
 
@@ -32,7 +34,9 @@ free_port() {
   exit 2
 }
 
-install_redis
+install_missing redis-server redis-server
+# The team page's browser test drives Debian's Chromium (Playwright cannot download its own here).
+install_missing chromium chromium
 mkdir -p artifacts
 redis_port=$(free_port)
 redis_dir=$(mktemp -d)
