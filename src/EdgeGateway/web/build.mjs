@@ -27,5 +27,5 @@ await esbuild.build({
   sourcemap: "linked",
   legalComments: "linked",
   plugins: [clientIsExternal],
-  logLevel: "info",
+  logLevel: "warning",
 });
