@@ -74,8 +74,13 @@ export const HUB_PATHS = Object.freeze({
   dashboard: "/dashboard",
 });
 
-/** Server-to-client events of each hub (PROTOCOL.md). `on()` also accepts any other name. */
+/**
+ * Server-to-client events of each hub (PROTOCOL.md). `on()` also accepts any other name.
+ * Every hub may send `reconnect` { reason } before the server closes it (an edge draining);
+ * the client then connects again by itself.
+ */
 export const SERVER_EVENTS = Object.freeze({
+  all: ["reconnect"],
   realtime: ["presence:update", "presence:summary", "presence:list", "pong"],
   presence: ["presence:update", "presence:summary", "presence:typing", "presence:activity", "presence:online:list", "presence:watch:ack"],
   notifications: ["notification", "notification:unread", "notification:read:ack", "notification:subscribe:ack"],
@@ -171,6 +176,8 @@ export function createRealtimeClient({ baseUrl, workspaceId, getToken, lastNotif
     if (event === "notification") {
       connection.on(event, (n) => {
         if (seenNotifications.has(n.id)) return; // recovery and live delivery may overlap: show each once
+        // A new connection recovers missed ones of every type before the subscription is restored.
+        if (restore.notificationTypes && !restore.notificationTypes.includes(n.type)) return;
         seenNotifications.add(n.id);
         lastNotificationId = n.id;
         emit(event, n, name);
@@ -205,9 +212,22 @@ export function createRealtimeClient({ baseUrl, workspaceId, getToken, lastNotif
       await restoreHub(name).catch((error) => console.warn(`realtime client: restoring ${name} failed`, error));
     });
     connection.onclose((error) => {
-      setHubState(name, "disconnected");
-      emit("disconnected", { hub: name, error }, name);
       hub.started = null;
+      if (stopped) {
+        setHubState(name, "disconnected");
+        emit("disconnected", { hub: name, error }, name);
+        return;
+      }
+      // Closed by the server without leave to reconnect (an edge that drains sends `reconnect`,
+      // then closes): connect again ourselves, with the same backoff.
+      setHubState(name, "reconnecting");
+      emit("reconnecting", { hub: name, error }, name);
+      hub.started = startHub(name, hub).then(
+        () => {
+          emit("reconnected", { hub: name, connectionId: connection.connectionId }, name);
+          return restoreHub(name).catch((e) => console.warn(`realtime client: restoring ${name} failed`, e));
+        },
+        () => { hub.started = null; }); // refused (403) or stopped: "disconnected" was raised
     });
     return hub;
   }
