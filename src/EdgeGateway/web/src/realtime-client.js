@@ -176,10 +176,11 @@ export function createRealtimeClient({ baseUrl, workspaceId, getToken, lastNotif
     if (event === "notification") {
       connection.on(event, (n) => {
         if (seenNotifications.has(n.id)) return; // recovery and live delivery may overlap: show each once
+        seenNotifications.add(n.id);
+        if (seenNotifications.size > 1000) seenNotifications.delete(seenNotifications.values().next().value);
+        lastNotificationId = n.id;
         // A new connection recovers missed ones of every type before the subscription is restored.
         if (restore.notificationTypes && !restore.notificationTypes.includes(n.type)) return;
-        seenNotifications.add(n.id);
-        lastNotificationId = n.id;
         emit(event, n, name);
       });
     } else {
