@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs the whole system on its embedded default: one silo (localhost clustering, in-memory
 # grain storage, reminders and memory streams) and one edge gateway on http://localhost:3001.
-# Ctrl+C stops both. Nothing but the .NET SDK is needed.
+# Ctrl+C stops both. Needs the .NET SDK, and Node.js with npm for the edge's web client.
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -39,6 +39,7 @@ cat <<'MSG'
 Realtime.Orleans is up.
   Edge gateway:   http://localhost:3001   (hubs /realtime /presence /notifications /dashboard /inbox /metrics)
   Silo health:    http://127.0.0.1:3101/health
+  Team page:      http://localhost:3001/?user=alice&workspace=w1
   Get a token:    curl 'http://localhost:3001/dev/token?userId=alice&workspaces=w1'
   Connect:        new signalR.HubConnectionBuilder()
                     .withUrl('http://localhost:3001/realtime?workspaceId=w1', { accessTokenFactory: () => token })

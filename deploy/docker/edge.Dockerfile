@@ -2,6 +2,8 @@
 #   docker build -f deploy/docker/edge.Dockerfile -t realtime-edge .
 FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
 WORKDIR /src
+# npm bundles the web client (src/EdgeGateway/web) into wwwroot/js during the build.
+RUN apt-get update && apt-get install -y --no-install-recommends nodejs npm && rm -rf /var/lib/apt/lists/*
 # Restore first, from the project files only, so the layer is reused while only code changes.
 COPY global.json Directory.Build.props Directory.Packages.props .editorconfig ./
 COPY src/Grains.Interfaces/Grains.Interfaces.csproj src/Grains.Interfaces/

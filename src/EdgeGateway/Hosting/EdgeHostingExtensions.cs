@@ -75,7 +75,7 @@ public static class EdgeHostingExtensions
         return builder;
     }
 
-    /// <summary>Authentication, the hubs, health, the metrics scrape, and in Development the token endpoint.</summary>
+    /// <summary>The team page, authentication, the hubs, health, the metrics scrape, and in Development the token endpoint.</summary>
     public static WebApplication MapRealtimeEdge(this WebApplication app)
     {
         app.UseExceptionHandler();
@@ -86,6 +86,7 @@ public static class EdgeHostingExtensions
             app.UseDirectSend();
         }
         app.UseCors(BrowserOriginExtensions.PolicyName);
+        app.UseTeamPage();
         app.UseAuthentication();
         app.UseAuthorization();
 
