@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.AspNetCore.SignalR;
 using Realtime.Grains.Streaming;
 
@@ -57,8 +58,17 @@ public sealed partial class EdgeDrainer(
         await Task.Delay(FlushGrace);
         foreach (var (context, _) in open)
         {
-            // Aborting (not a clean close) makes the clients' automatic reconnect kick in.
-            context.Abort();
+            // A close that allows reconnecting: SignalR sends its close message with allowReconnect
+            // set, so the official clients' automatic reconnect takes them elsewhere. A plain abort
+            // reached them as the server's final, clean close, which they never retry.
+            if (context.Features.Get<IConnectionLifetimeNotificationFeature>() is { } lifetime)
+            {
+                lifetime.RequestClose();
+            }
+            else
+            {
+                context.Abort();
+            }
         }
     }
 

@@ -223,9 +223,29 @@ async function loadNotifications(client) {
 }
 
 function wireNotifications(client) {
+  // The server's count is the truth: after a reconnect it already counts the notifications it
+  // replays, so counting them again here would show too many. One refresh per burst.
+  // A notification arriving during a refresh asks again once it is done.
+  let refreshing = false;
+  let again = false;
+  const refreshUnread = async () => {
+    if (refreshing) { again = true; return; }
+    refreshing = true;
+    try {
+      do {
+        again = false;
+        const { count } = await client.getUnreadCount();
+        setUnread(count);
+      } while (again);
+    } catch (error) {
+      showError(`Reading the unread count failed: ${error.message}`);
+    } finally {
+      refreshing = false;
+    }
+  };
   client.on("notification", (n) => {
     addNotification(client, n, "top");
-    if (!n.read) setUnread(Number(byTestId("unread-count").textContent) + 1);
+    if (!n.read) refreshUnread();
   });
   client.on("notification:unread", ({ count }) => setUnread(count));
   client.on("notification:read:ack", (ack) => {
