@@ -27,6 +27,7 @@ public sealed partial class EdgeStreamSubscription(
 {
     private readonly SemaphoreSlim _resubscribing = new(1, 1);
     private StreamSubscriptionHandle<EdgeEvent>? _handle;
+    private volatile bool _catchUpAfterNextCheck;
 
     private IStreamProvider Provider => client.GetStreamProvider(StreamNames.Provider);
 
@@ -87,6 +88,11 @@ public sealed partial class EdgeStreamSubscription(
         }
 
         await reattachment.ReattachAllAsync(cancellationToken);
+
+        // A notification published right after the new subscription, before the cluster's pulling
+        // agent delivers to it, is missed by the stream and by that first catch-up alike; the
+        // next check, with the subscription confirmed, catches up once more (repeats are dropped).
+        _catchUpAfterNextCheck = true;
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -99,6 +105,11 @@ public sealed partial class EdgeStreamSubscription(
                 if (!await IsSubscribedAsync())
                 {
                     await ResubscribeAsync(stoppingToken);
+                }
+                else if (_catchUpAfterNextCheck)
+                {
+                    _catchUpAfterNextCheck = false;
+                    await reattachment.ReattachAllAsync(stoppingToken);
                 }
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
