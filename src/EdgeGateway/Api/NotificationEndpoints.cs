@@ -1,6 +1,8 @@
 using System.Security.Claims;
 using System.Text.Json;
 using Realtime.EdgeGateway.Identity;
+using Realtime.EdgeGateway.Limits;
+using Realtime.EdgeGateway.Telemetry;
 using Realtime.Grains;
 using Realtime.Grains.Notifications;
 
@@ -22,7 +24,7 @@ public static class NotificationEndpoints
         return endpoints;
     }
 
-    private static async Task<IResult> SendAsync(SendNotificationRequest? request, IGrainFactory grains)
+    private static async Task<IResult> SendAsync(SendNotificationRequest? request, IGrainFactory grains, EdgeLimitsOptions limits, EdgeMetrics metrics)
     {
         if (request is null)
         {
@@ -30,7 +32,12 @@ public static class NotificationEndpoints
         }
 
         var draft = new NotificationDraft(request.Type!, request.Title!, request.Message!, request.Data is { } data ? RawJson.From(data) : null);
-        var errors = NotificationDraftRules.Validate(draft);
+        var errors = NotificationDraftRules.Validate(draft, limits.MaxNotificationTitleLength, limits.MaxNotificationMessageLength);
+        if (request.Title?.Length > limits.MaxNotificationTitleLength || request.Message?.Length > limits.MaxNotificationMessageLength)
+        {
+            metrics.LimitRejected(LimitNames.FieldLength, LimitNames.HttpApi);
+        }
+
         if (!RealtimeIds.IsValid(request.UserId))
         {
             errors["userId"] = ["a valid user id"];

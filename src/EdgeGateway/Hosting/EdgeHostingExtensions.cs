@@ -7,6 +7,7 @@ using Realtime.EdgeGateway.Delivery;
 using Realtime.EdgeGateway.Draining;
 using Realtime.EdgeGateway.Hubs;
 using Realtime.EdgeGateway.Identity;
+using Realtime.EdgeGateway.Limits;
 using Realtime.EdgeGateway.Notifications;
 using Realtime.EdgeGateway.Presence;
 using Realtime.EdgeGateway.Protocols;
@@ -38,6 +39,9 @@ public static class EdgeHostingExtensions
         services.AddSingleton<DevelopmentTokenIssuer>();
         services.AddBrowserOrigins(edge);
         services.AddProblemDetails();
+
+        // Before the other hub filters: a connection over the limit is refused before anything tracks it.
+        services.AddEdgeLimits(builder.Configuration);
         services.ConfigureHttpJsonOptions(o => WireJson.Configure(o.SerializerOptions));
 
         services.AddSignalR()
@@ -88,6 +92,7 @@ public static class EdgeHostingExtensions
         app.UseCors(BrowserOriginExtensions.PolicyName);
         app.UseTeamPage();
         app.UseAuthentication();
+        app.UseEdgeConnectionLimit();
         app.UseAuthorization();
 
         app.MapHub<RealtimeHub>(HubPaths.Realtime).RequireAuthorization(RealtimePolicies.WorkspaceMember);

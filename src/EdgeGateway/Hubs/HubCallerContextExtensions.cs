@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.SignalR;
 using Realtime.EdgeGateway.Identity;
+using Realtime.EdgeGateway.Limits;
 
 namespace Realtime.EdgeGateway.Hubs;
 
@@ -24,4 +25,9 @@ public static class HubCallerContextExtensions
         context.Items[IdentityKey] = identity;
         return identity;
     }
+
+    /// <summary>The edge's limits (Edge:Limits), for the checks of client payloads.</summary>
+    public static EdgeLimitsOptions GetLimits(this HubCallerContext context) =>
+        (context.GetHttpContext() ?? throw new InvalidOperationException("Hub connection has no HTTP context."))
+            .RequestServices.GetRequiredService<EdgeLimitsOptions>();
 }

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.SignalR;
 using Realtime.EdgeGateway.Identity;
+using Realtime.EdgeGateway.Limits;
 using Realtime.Grains;
 using Realtime.Grains.Presence;
 
@@ -7,11 +8,12 @@ namespace Realtime.EdgeGateway.Hubs;
 
 /// <summary>
 /// Checks of client payloads. Bad input is refused with a HubException that says what is
-/// wrong; the connection stays usable, and nothing is stored or broadcast.
+/// wrong; the connection stays usable, and nothing is stored or broadcast. Text longer than the
+/// configured limits (Edge:Limits) is refused with a <see cref="LimitRefusedException"/>, which
+/// the limits filter counts.
 /// </summary>
 public static class HubInput
 {
-    public const int MaxPageLength = 512;
     public const int MaxWatchedUsers = 100;
 
     public static T Require<T>(T? request, string eventName, ConnectionIdentity identity)
@@ -34,10 +36,16 @@ public static class HubInput
         }
     }
 
-    public static string Page(string? page) =>
-        !string.IsNullOrWhiteSpace(page) && page.Length <= MaxPageLength
-            ? page
-            : throw new HubException($"page:navigate needs a page of 1 to {MaxPageLength} characters.");
+    public static string Page(string? page, EdgeLimitsOptions limits)
+    {
+        var problem = $"page:navigate needs a page of 1 to {limits.MaxPageLength} characters.";
+        if (string.IsNullOrWhiteSpace(page))
+        {
+            throw new HubException(problem);
+        }
+
+        return page.Length <= limits.MaxPageLength ? page : throw new LimitRefusedException(LimitNames.FieldLength, problem);
+    }
 
     public static PresenceStatus Status(string? status) => status switch
     {
@@ -47,18 +55,37 @@ public static class HubInput
         _ => throw new HubException("presence:status needs a status of \"online\", \"away\" or \"offline\"."),
     };
 
-    /// <summary>An id-like field: conversation, resource and resource type ids.</summary>
-    public static string Id(string? value, string field, string eventName) =>
-        RealtimeIds.IsValid(value)
+    /// <summary>An id-like field: conversation, resource, resource type and message ids.</summary>
+    public static string Id(string? value, string field, string eventName, EdgeLimitsOptions limits)
+    {
+        var problem = $"{eventName} needs {field}: 1 to {limits.MaxIdLength} letters, digits or - _ . @ :";
+        if (value is { Length: > 0 } && value.Length > limits.MaxIdLength)
+        {
+            throw new LimitRefusedException(LimitNames.FieldLength, problem);
+        }
+
+        return RealtimeIds.IsValid(value) ? value : throw new HubException(problem);
+    }
+
+    /// <summary>A notification id: its shape is the grain's to judge, its length the edge's.</summary>
+    public static string NotificationId(string? value, string field, string eventName, EdgeLimitsOptions limits)
+    {
+        if (string.IsNullOrEmpty(value))
+        {
+            throw new HubException($"{eventName} needs a {field}.");
+        }
+
+        return value.Length <= limits.MaxIdLength
             ? value
-            : throw new HubException($"{eventName} needs {field}: 1 to {RealtimeIds.MaxLength} letters, digits or - _ . @ :");
+            : throw new LimitRefusedException(LimitNames.FieldLength, $"{eventName} needs a {field} of at most {limits.MaxIdLength} characters.");
+    }
 
     public static string ActivityType(string? type) =>
         type is not null && PresenceActivity.Types.Contains(type)
             ? type
             : throw new HubException($"presence:activity needs a type of {string.Join(", ", PresenceActivity.Types.Select(t => $"\"{t}\""))}.");
 
-    public static PresencePage PresencePage(PresencePageRequest? request, bool onlineOnly)
+    public static PresencePage PresencePage(PresencePageRequest? request, bool onlineOnly, EdgeLimitsOptions limits)
     {
         var limit = request?.Limit ?? Grains.Presence.PresencePage.DefaultLimit;
         if (limit is < 1 or > Grains.Presence.PresencePage.MaxLimit)
@@ -66,21 +93,41 @@ public static class HubInput
             throw new HubException($"limit must be between 1 and {Grains.Presence.PresencePage.MaxLimit}.");
         }
 
-        if (request?.Cursor is { } cursor && !RealtimeIds.IsValid(cursor))
+        if (request?.Cursor is { } cursor)
         {
-            throw new HubException("cursor is not one this server gave out.");
+            Id(cursor, "a cursor this server gave out", "presence paging", limits);
         }
 
         return new PresencePage(request?.Cursor, limit, onlineOnly);
     }
 
-    public static IReadOnlyList<string> WatchedUsers(IReadOnlyList<string>? userIds)
+    public static IReadOnlyList<string> WatchedUsers(IReadOnlyList<string>? userIds, EdgeLimitsOptions limits)
     {
+        var problem = $"presence:watch needs userIds: up to {MaxWatchedUsers} valid user ids of at most {limits.MaxIdLength} characters.";
         if (userIds is null || userIds.Count > MaxWatchedUsers || !userIds.All(RealtimeIds.IsValid))
         {
-            throw new HubException($"presence:watch needs userIds: up to {MaxWatchedUsers} valid user ids.");
+            throw new HubException(problem);
         }
 
-        return userIds.Distinct(StringComparer.Ordinal).ToList();
+        return userIds.Any(u => u.Length > limits.MaxIdLength)
+            ? throw new LimitRefusedException(LimitNames.FieldLength, problem)
+            : userIds.Distinct(StringComparer.Ordinal).ToList();
+    }
+
+    /// <summary>An optional filter of names (platforms, metrics): null for everything.</summary>
+    public static IReadOnlyList<string>? NameFilter(IReadOnlyList<string>? names, string field, int maxEntries, EdgeLimitsOptions limits)
+    {
+        var problem = $"{field} must list 1 to {maxEntries} valid names of at most {limits.MaxIdLength} characters, or be left out for all.";
+        if (names is null)
+        {
+            return null;
+        }
+
+        if (names.Count == 0 || names.Count > maxEntries || !names.All(RealtimeIds.IsValid))
+        {
+            throw new HubException(problem);
+        }
+
+        return names.Any(n => n.Length > limits.MaxIdLength) ? throw new LimitRefusedException(LimitNames.FieldLength, problem) : names;
     }
 }

@@ -27,7 +27,7 @@ public sealed class InboxHub(IGrainFactory grains, EdgeIdentity edge, LocalConne
         HubInput.EnsureSameWorkspace(request, Identity);
         var reply = request?.ConversationId is null
             ? await SubscribeToWorkspaceAsync()
-            : await SubscribeToConversationAsync(HubInput.Id(request.ConversationId, "a conversationId", RealtimeEvents.InboxSubscribe));
+            : await SubscribeToConversationAsync(HubInput.Id(request.ConversationId, "a conversationId", RealtimeEvents.InboxSubscribe, Limits));
         await Clients.Caller.SendAsync(RealtimeEvents.InboxSubscribed, reply);
         return reply;
     }
@@ -36,7 +36,7 @@ public sealed class InboxHub(IGrainFactory grains, EdgeIdentity edge, LocalConne
     public Task Typing(InboxTypingRequest? request)
     {
         var typing = HubInput.Require(request, RealtimeEvents.InboxTyping, Identity);
-        var conversationId = HubInput.Id(typing.ConversationId, "a conversationId", RealtimeEvents.InboxTyping);
+        var conversationId = HubInput.Id(typing.ConversationId, "a conversationId", RealtimeEvents.InboxTyping, Limits);
         var isTyping = typing.IsTyping ?? throw new HubException("inbox:typing needs isTyping: true or false.");
         return GrainRefusals.AsHubErrors(() => Conversation(conversationId).SetTyping(Identity.UserId, isTyping, Context.ConnectionId));
     }
@@ -46,8 +46,8 @@ public sealed class InboxHub(IGrainFactory grains, EdgeIdentity edge, LocalConne
     public Task<InboxReadReceipt> Read(InboxReadRequest? request)
     {
         var read = HubInput.Require(request, RealtimeEvents.InboxRead, Identity);
-        var conversationId = HubInput.Id(read.ConversationId, "a conversationId", RealtimeEvents.InboxRead);
-        var messageId = HubInput.Id(read.MessageId, "a messageId", RealtimeEvents.InboxRead);
+        var conversationId = HubInput.Id(read.ConversationId, "a conversationId", RealtimeEvents.InboxRead, Limits);
+        var messageId = HubInput.Id(read.MessageId, "a messageId", RealtimeEvents.InboxRead, Limits);
         return GrainRefusals.AsHubErrors(() => Conversation(conversationId).MarkRead(Identity.UserId, messageId, Context.ConnectionId));
     }
 

@@ -5,7 +5,6 @@ using Realtime.EdgeGateway.Hosting;
 using Realtime.EdgeGateway.Presence;
 using Realtime.EdgeGateway.Streaming;
 using Realtime.EdgeGateway.Telemetry;
-using Realtime.Grains;
 using Realtime.Grains.Dashboards;
 using Realtime.Grains.Streaming;
 using Realtime.Grains.Telemetry;
@@ -39,10 +38,7 @@ public abstract partial class LiveUpdatesHub<THub>(
 
     protected async Task<LiveUpdatesSubscribed> SubscribeAsync(RealtimeHubs hub, IReadOnlyList<string>? filter, string field, string replyEvent)
     {
-        if (filter is not null && (filter.Count == 0 || filter.Count > MaxFilterEntries || !filter.All(RealtimeIds.IsValid)))
-        {
-            throw new HubException($"{field} must list 1 to {MaxFilterEntries} valid names, or be left out for all.");
-        }
+        filter = HubInput.NameFilter(filter, field, MaxFilterEntries, Limits);
 
         var identity = Identity;
         var context = Context;

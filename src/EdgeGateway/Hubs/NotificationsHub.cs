@@ -27,9 +27,10 @@ public sealed class NotificationsHub(
 
     public override async Task OnConnectedAsync()
     {
-        await base.OnConnectedAsync();
+        // Checked first: a refused connection must not have registered anything.
         string? lastSeen = Context.GetHttpContext()?.Request.Query[LastNotificationIdQuery];
-        lastSeen = string.IsNullOrEmpty(lastSeen) ? null : lastSeen;
+        lastSeen = string.IsNullOrEmpty(lastSeen) ? null : HubInput.NotificationId(lastSeen, LastNotificationIdQuery, "connecting to /notifications", Limits);
+        await base.OnConnectedAsync();
         notificationConnections.Add(Context.ConnectionId, Identity, lastSeen);
         await GrainRefusals.AsHubErrors(() => Notifications.Attach(Context.ConnectionId, Edge.EdgeId, lastSeen));
     }
@@ -45,8 +46,8 @@ public sealed class NotificationsHub(
     [HubMethodName(RealtimeEvents.NotificationRead)]
     public Task<NotificationReadAck> MarkRead(NotificationReadRequest? request)
     {
-        var id = HubInput.Require(request, RealtimeEvents.NotificationRead, Identity).NotificationId
-            ?? throw new HubException("notification:read needs a notificationId.");
+        var id = HubInput.NotificationId(
+            HubInput.Require(request, RealtimeEvents.NotificationRead, Identity).NotificationId, "notificationId", RealtimeEvents.NotificationRead, Limits);
         return GrainRefusals.AsHubErrors(() => Notifications.MarkRead(id));
     }
 
@@ -72,8 +73,8 @@ public sealed class NotificationsHub(
     [HubMethodName(RealtimeEvents.NotificationSync)]
     public Task Sync(NotificationSyncRequest? request)
     {
-        var lastSeen = HubInput.Require(request, RealtimeEvents.NotificationSync, Identity).LastNotificationId
-            ?? throw new HubException("notification:sync needs a lastNotificationId.");
+        var lastSeen = HubInput.NotificationId(
+            HubInput.Require(request, RealtimeEvents.NotificationSync, Identity).LastNotificationId, "lastNotificationId", RealtimeEvents.NotificationSync, Limits);
         return GrainRefusals.AsHubErrors(() => Notifications.Sync(Context.ConnectionId, Edge.EdgeId, lastSeen));
     }
 

@@ -32,7 +32,7 @@ public sealed class PresenceHub(IGrainFactory grains, EdgeIdentity edge, LocalCo
     public async Task SetTyping(TypingRequest? request)
     {
         var typing = HubInput.Require(request, RealtimeEvents.PresenceTyping, Identity);
-        var conversationId = HubInput.Id(typing.ConversationId, "a conversationId", RealtimeEvents.PresenceTyping);
+        var conversationId = HubInput.Id(typing.ConversationId, "a conversationId", RealtimeEvents.PresenceTyping, Limits);
         var isTyping = typing.IsTyping ?? throw new HubException("presence:typing needs isTyping: true or false.");
 
         var groups = ItemSet(ConversationGroupsKey);
@@ -50,8 +50,8 @@ public sealed class PresenceHub(IGrainFactory grains, EdgeIdentity edge, LocalCo
     {
         var activity = HubInput.Require(request, RealtimeEvents.PresenceActivity, Identity);
         var type = HubInput.ActivityType(activity.Type);
-        var resourceId = HubInput.Id(activity.ResourceId, "a resourceId", RealtimeEvents.PresenceActivity);
-        var resourceType = HubInput.Id(activity.ResourceType, "a resourceType", RealtimeEvents.PresenceActivity);
+        var resourceId = HubInput.Id(activity.ResourceId, "a resourceId", RealtimeEvents.PresenceActivity, Limits);
+        var resourceType = HubInput.Id(activity.ResourceType, "a resourceType", RealtimeEvents.PresenceActivity, Limits);
 
         var group = EdgeGroups.Interest(Identity.WorkspaceId, InterestGroups.Resource(resourceType, resourceId));
         if (Context.Items.TryGetValue(ResourceGroupKey, out var previous) && previous is string previousGroup && previousGroup != group)
@@ -73,7 +73,7 @@ public sealed class PresenceHub(IGrainFactory grains, EdgeIdentity edge, LocalCo
     [HubMethodName(RealtimeEvents.PresenceWatch)]
     public async Task<WatchAck> Watch(WatchRequest? request)
     {
-        var userIds = HubInput.WatchedUsers(HubInput.Require(request, RealtimeEvents.PresenceWatch, Identity).UserIds);
+        var userIds = HubInput.WatchedUsers(HubInput.Require(request, RealtimeEvents.PresenceWatch, Identity).UserIds, Limits);
         var workspaceId = Identity.WorkspaceId;
         var groups = ItemSet(WatchGroupsKey);
         var wanted = userIds.Select(u => EdgeGroups.Interest(workspaceId, InterestGroups.WatchersOf(u))).ToHashSet(StringComparer.Ordinal);

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.SignalR;
 using Realtime.EdgeGateway.Identity;
+using Realtime.EdgeGateway.Limits;
 using Realtime.EdgeGateway.Presence;
 using Realtime.EdgeGateway.Streaming;
 using Realtime.Grains.Presence;
@@ -27,6 +28,8 @@ public abstract class PresenceTrackingHub(
     protected EdgeIdentity Edge => edge;
 
     protected ConnectionIdentity Identity => Context.GetIdentity();
+
+    protected EdgeLimitsOptions Limits => Context.GetLimits();
 
     protected IUserPresenceGrain Me => grains.UserPresence(Identity);
 
@@ -76,7 +79,7 @@ public abstract class PresenceTrackingHub(
     {
         var identity = Identity;
         HubInput.EnsureSameWorkspace(request, identity);
-        var page = await grains.Workspace(identity.WorkspaceId).GetPresence(HubInput.PresencePage(request, onlineOnly));
+        var page = await grains.Workspace(identity.WorkspaceId).GetPresence(HubInput.PresencePage(request, onlineOnly, Limits));
         await Clients.Caller.SendAsync(replyEvent, page);
         return page;
     }

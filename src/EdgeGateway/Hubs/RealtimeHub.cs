@@ -21,7 +21,7 @@ public sealed class RealtimeHub(IGrainFactory grains, EdgeIdentity edge, LocalCo
     [HubMethodName(RealtimeEvents.PageNavigate)]
     public async Task Navigate(PageNavigateRequest? request)
     {
-        var page = HubInput.Page(HubInput.Require(request, RealtimeEvents.PageNavigate, Identity).Page);
+        var page = HubInput.Page(HubInput.Require(request, RealtimeEvents.PageNavigate, Identity).Page, Limits);
         await Me.Navigate(page);
     }
 

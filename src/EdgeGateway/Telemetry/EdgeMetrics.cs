@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+using Realtime.EdgeGateway.Limits;
 using Realtime.EdgeGateway.Presence;
 using Realtime.Grains.Streaming;
 using Realtime.Grains.Telemetry;
@@ -26,6 +27,7 @@ public sealed class EdgeMetrics
     private readonly Counter<long> _dispatchErrors;
     private readonly Counter<long> _slowConsumerDrops;
     private readonly Counter<long> _resubscriptions;
+    private readonly Counter<long> _limitRejections;
     private readonly Histogram<double> _deliveryLatency;
     private readonly Histogram<double> _streamLag;
 
@@ -45,6 +47,8 @@ public sealed class EdgeMetrics
             "realtime.edge.slow_consumer.drops", "{message}", "Messages dropped for connections that do not keep up, by hub.");
         _resubscriptions = meter.CreateCounter<long>(
             "realtime.edge.stream.resubscriptions", "{subscription}", "Times this edge found its stream subscription gone from the cluster and subscribed again.");
+        _limitRejections = meter.CreateCounter<long>(
+            "realtime.edge.limits.rejected", "{rejection}", "Calls, connections and messages refused by a limit (Edge:Limits), by limit and hub.");
         _deliveryLatency = meter.CreateHistogram(
             "realtime.edge.delivery.latency", "ms", "From the grain publishing an event to this edge having handed it to SignalR, by event name.", tags: null, LatencyBuckets);
         _streamLag = meter.CreateHistogram(
@@ -79,6 +83,16 @@ public sealed class EdgeMetrics
     /// name ("realtime", "presence", "notifications", ...); anything else is counted as "other".
     /// </summary>
     public void RecordSlowConsumerDrop(string hub) => _slowConsumerDrops.Add(1, MetricTags.ForHub(hub));
+
+    /// <summary>
+    /// Something a client sent or opened was refused by a limit. <paramref name="limit"/> is one of
+    /// LimitNames; <paramref name="hub"/> a hub name, or "http" for the HTTP API.
+    /// </summary>
+    public void LimitRejected(string limit, string hub) =>
+        _limitRejections.Add(
+            1,
+            new KeyValuePair<string, object?>(LimitNames.Tag, limit),
+            new KeyValuePair<string, object?>(MetricTags.Hub, hub == LimitNames.HttpApi ? hub : MetricTags.HubName(hub)));
 
     /// <summary>Milliseconds since the grain's publish time; clocks of different machines may disagree, so never below 0.</summary>
     private double SincePublished(EdgeEvent evt) => Math.Max(0, (_time.GetUtcNow() - evt.PublishedAt).TotalMilliseconds);

@@ -10,7 +10,13 @@ public static class NotificationDraftRules
     public const int MaxDataBytes = RawJson.MaxBytes;
 
     /// <summary>Problems with the draft, by field; empty when it is fine.</summary>
-    public static Dictionary<string, string[]> Validate(NotificationDraft draft)
+    public static Dictionary<string, string[]> Validate(NotificationDraft draft) => Validate(draft, MaxTitleLength, MaxMessageLength);
+
+    /// <summary>
+    /// The same, with lower length limits of the entry point (an edge's Edge:Limits); the grain
+    /// checks the ceilings above whatever the entry point allowed.
+    /// </summary>
+    public static Dictionary<string, string[]> Validate(NotificationDraft draft, int maxTitleLength, int maxMessageLength)
     {
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
         if (!NotificationTypes.All.Contains(draft.Type ?? ""))
@@ -18,14 +24,14 @@ public static class NotificationDraftRules
             errors["type"] = [$"one of {string.Join(", ", NotificationTypes.All.Order(StringComparer.Ordinal))}"];
         }
 
-        if (string.IsNullOrWhiteSpace(draft.Title) || draft.Title.Length > MaxTitleLength)
+        if (string.IsNullOrWhiteSpace(draft.Title) || draft.Title.Length > Math.Min(maxTitleLength, MaxTitleLength))
         {
-            errors["title"] = [$"1 to {MaxTitleLength} characters"];
+            errors["title"] = [$"1 to {Math.Min(maxTitleLength, MaxTitleLength)} characters"];
         }
 
-        if (draft.Message is null || draft.Message.Length > MaxMessageLength)
+        if (draft.Message is null || draft.Message.Length > Math.Min(maxMessageLength, MaxMessageLength))
         {
-            errors["message"] = [$"0 to {MaxMessageLength} characters"];
+            errors["message"] = [$"0 to {Math.Min(maxMessageLength, MaxMessageLength)} characters"];
         }
 
         if (draft.Data is { } data && Encoding.UTF8.GetByteCount(data.Json) > MaxDataBytes)

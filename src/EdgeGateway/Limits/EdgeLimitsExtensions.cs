@@ -1,0 +1,35 @@
+using Microsoft.AspNetCore.SignalR;
+using Realtime.Grains.Hosting;
+
+namespace Realtime.EdgeGateway.Limits;
+
+/// <summary>Wires the limits of an edge (section "Edge:Limits"): message size, event rates, connections per user, field lengths.</summary>
+public static class EdgeLimitsExtensions
+{
+    /// <summary>Call before the other hub filters are added, so that a refused connection is refused before anything tracks it.</summary>
+    public static IServiceCollection AddEdgeLimits(this IServiceCollection services, IConfiguration configuration)
+    {
+        var limits = configuration.GetValidated<EdgeLimitsOptions>(EdgeLimitsOptions.SectionName);
+        services.AddSingleton(limits);
+        services.AddSingleton<EventRateLimiters>();
+        services.AddSingleton<UserConnectionLimiter>();
+        services.AddSingleton<LimitsHubFilter>();
+        services.Configure<HubOptions>(hubs =>
+        {
+            hubs.MaximumReceiveMessageSize = limits.MaxMessageBytes;
+            hubs.AddFilter<LimitsHubFilter>();
+        });
+        return services;
+    }
+
+    /// <summary>
+    /// Refuses a user already at their connection limit with 429 problem+json when they negotiate or
+    /// open a WebSocket, before any connection exists: the official clients fail start() with it.
+    /// The hub filter remains the exact guard (simultaneous connects can all pass this check).
+    /// </summary>
+    public static WebApplication UseEdgeConnectionLimit(this WebApplication app)
+    {
+        app.UseMiddleware<UserConnectionLimitMiddleware>();
+        return app;
+    }
+}
