@@ -49,7 +49,8 @@ public sealed class UserConnectionLimitMiddleware(
             return false;
         }
 
-        return context.WebSockets.IsWebSocketRequest
+        // The Upgrade header, not context.WebSockets: SignalR adds the WebSocket middleware only inside its endpoint.
+        return context.Request.Headers.Upgrade.Any(u => string.Equals(u, "websocket", StringComparison.OrdinalIgnoreCase))
             || (HttpMethods.IsPost(context.Request.Method) && path.Value!.EndsWith("/negotiate", StringComparison.OrdinalIgnoreCase));
     }
 

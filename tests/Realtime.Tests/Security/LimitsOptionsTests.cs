@@ -1,0 +1,36 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Options;
+using Realtime.EdgeGateway.Limits;
+using Realtime.Grains.Hosting;
+
+namespace Realtime.Tests.Security;
+
+/// <summary>Edge:Limits is validated at start; a bad value stops the edge naming the setting.</summary>
+public sealed class LimitsOptionsTests
+{
+    [Theory]
+    [InlineData("MaxMessageBytes", "0", "Edge:Limits:MaxMessageBytes")]
+    [InlineData("MaxConnectionsPerUser", "-1", "Edge:Limits:MaxConnectionsPerUser")]
+    [InlineData("MaxIdLength", "500", "Edge:Limits:MaxIdLength")]
+    [InlineData("EventBurstPerConnection", "1", "Edge:Limits:EventBurstPerConnection")]
+    [InlineData("EventsPerSecondPerUser", "many", "Edge:Limits")]
+    public void A_bad_value_is_refused_naming_the_setting(string key, string value, string named)
+    {
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { [$"Edge:Limits:{key}"] = value })
+            .Build();
+
+        var refused = Assert.Throws<OptionsValidationException>(() => configuration.GetValidated<EdgeLimitsOptions>(EdgeLimitsOptions.SectionName));
+
+        Assert.Contains(named, refused.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_defaults_are_valid()
+    {
+        var limits = new ConfigurationBuilder().Build().GetValidated<EdgeLimitsOptions>(EdgeLimitsOptions.SectionName);
+
+        Assert.Equal(32 * 1024, limits.MaxMessageBytes);
+        Assert.True(limits.EventBurstPerConnection >= limits.EventsPerSecondPerConnection);
+    }
+}
