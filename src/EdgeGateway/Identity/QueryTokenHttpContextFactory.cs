@@ -10,12 +10,13 @@ namespace Realtime.EdgeGateway.Identity;
 /// and everything that records URLs would record it: the hosting "Request starting/finished"
 /// logs (written before any middleware runs), traces' url.query/url.full, any later request log.
 /// On hub paths the token becomes the Authorization header (JwtBearer reads only the header); on
-/// other paths it is dropped: URL tokens are accepted for hubs only.
+/// other paths it is dropped: URL tokens are accepted for hubs only (the hub itself and its
+/// negotiate; not the HTTP API under /realtime/...).
 /// </summary>
 public sealed class QueryTokenHttpContextFactory(IServiceProvider services, IEnumerable<string> hubPaths) : IHttpContextFactory
 {
     private readonly DefaultHttpContextFactory _inner = new(services);
-    private readonly PathString[] _hubPaths = hubPaths.Select(p => new PathString(p)).ToArray();
+    private readonly HashSet<string> _hubPaths = hubPaths.SelectMany(p => new[] { p, p + "/negotiate" }).ToHashSet(StringComparer.OrdinalIgnoreCase);
 
     public HttpContext Create(IFeatureCollection featureCollection)
     {
@@ -29,7 +30,7 @@ public sealed class QueryTokenHttpContextFactory(IServiceProvider services, IEnu
 
     public void Dispose(HttpContext httpContext) => _inner.Dispose(httpContext);
 
-    public static void MoveQueryToken(IHttpRequestFeature request, IReadOnlyList<PathString> hubPaths)
+    public static void MoveQueryToken(IHttpRequestFeature request, IReadOnlySet<string> hubPaths)
     {
         // Cheap test first: most requests carry no token, and a key may be percent-encoded.
         var queryString = request.QueryString;
@@ -46,10 +47,9 @@ public sealed class QueryTokenHttpContextFactory(IServiceProvider services, IEnu
         }
 
         request.QueryString = QueryString.Create(query).ToUriComponent();
-        var path = new PathString(request.Path);
-        request.RawTarget = new PathString(request.PathBase).Add(path).ToUriComponent() + request.QueryString;
+        request.RawTarget = new PathString(request.PathBase).Add(new PathString(request.Path)).ToUriComponent() + request.QueryString;
         if (token.Count == 1 && !string.IsNullOrEmpty(token[0]) && !request.Headers.ContainsKey(HeaderNames.Authorization)
-            && hubPaths.Any(p => path.StartsWithSegments(p)))
+            && hubPaths.Contains(request.Path.TrimEnd('/')))
         {
             request.Headers.Authorization = $"Bearer {token[0]}";
         }
