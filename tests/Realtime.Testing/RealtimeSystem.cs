@@ -43,8 +43,9 @@ public sealed class RealtimeSystem : IAsyncDisposable
     public static Task<RealtimeSystem> StartEmbeddedAsync(
         string environment = "Development",
         IReadOnlyDictionary<string, string?>? siloSettings = null,
-        IReadOnlyDictionary<string, string?>? edgeSettings = null) =>
-        StartAsync(siloCount: 1, edgeCount: 1, redis: null, environment, siloSettings, edgeSettings);
+        IReadOnlyDictionary<string, string?>? edgeSettings = null,
+        Action<WebApplicationBuilder>? configureEdge = null) =>
+        StartAsync(siloCount: 1, edgeCount: 1, redis: null, environment, siloSettings, edgeSettings, configureEdge);
 
     /// <summary>Production providers: silos clustered through Redis with Redis storage and reminders, several edges.</summary>
     public static Task<RealtimeSystem> StartOnRedisAsync(int siloCount, int edgeCount) =>
@@ -56,7 +57,8 @@ public sealed class RealtimeSystem : IAsyncDisposable
         string? redis,
         string environment,
         IReadOnlyDictionary<string, string?>? siloSettings = null,
-        IReadOnlyDictionary<string, string?>? edgeSettings = null)
+        IReadOnlyDictionary<string, string?>? edgeSettings = null,
+        Action<WebApplicationBuilder>? configureEdge = null)
     {
         var system = new RealtimeSystem();
         try
@@ -107,6 +109,7 @@ public sealed class RealtimeSystem : IAsyncDisposable
                     ["Edge:StreamCheckInterval"] = "00:00:00.500",
                 });
                 edge.Configuration.AddInMemoryCollection(edgeSettings ?? new Dictionary<string, string?>());
+                configureEdge?.Invoke(edge);
                 edge.AddRealtimeEdge();
                 var app = edge.Build();
                 app.MapRealtimeEdge();

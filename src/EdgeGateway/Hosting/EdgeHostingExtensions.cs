@@ -95,12 +95,12 @@ public static class EdgeHostingExtensions
         app.UseEdgeConnectionLimit();
         app.UseAuthorization();
 
-        app.MapHub<RealtimeHub>(HubPaths.Realtime).RequireAuthorization(RealtimePolicies.WorkspaceMember);
-        app.MapHub<PresenceHub>(HubPaths.Presence).RequireAuthorization(RealtimePolicies.WorkspaceMember);
-        app.MapHub<NotificationsHub>(HubPaths.Notifications).RequireAuthorization(RealtimePolicies.WorkspaceMember);
-        app.MapHub<DashboardHub>(HubPaths.Dashboard).RequireAuthorization(RealtimePolicies.WorkspaceMember);
-        app.MapHub<MetricsHub>(HubPaths.Metrics).RequireAuthorization(RealtimePolicies.WorkspaceMember);
-        app.MapHub<InboxHub>(HubPaths.Inbox).RequireAuthorization(RealtimePolicies.WorkspaceMember);
+        app.MapRealtimeHub<RealtimeHub>(HubPaths.Realtime);
+        app.MapRealtimeHub<PresenceHub>(HubPaths.Presence);
+        app.MapRealtimeHub<NotificationsHub>(HubPaths.Notifications);
+        app.MapRealtimeHub<DashboardHub>(HubPaths.Dashboard);
+        app.MapRealtimeHub<MetricsHub>(HubPaths.Metrics);
+        app.MapRealtimeHub<InboxHub>(HubPaths.Inbox);
         app.MapPresenceEndpoints();
         app.MapNotificationEndpoints();
         app.MapStatsEndpoints();
@@ -113,6 +113,15 @@ public static class EdgeHostingExtensions
 
         return app;
     }
+
+    /// <summary>
+    /// A hub endpoint: only members of the connection's workspace connect (each hub method checks
+    /// its own policy again), and a connection closes when its token expires; clients reconnect
+    /// with a fresh one.
+    /// </summary>
+    private static void MapRealtimeHub<THub>(this WebApplication app, string path)
+        where THub : Hub =>
+        app.MapHub<THub>(path, o => o.CloseOnAuthenticationExpiration = true).RequireAuthorization(RealtimePolicies.WorkspaceMember);
 
     private static IServiceCollection AddHubEventSender<THub>(this IServiceCollection services, RealtimeHubs hub)
         where THub : Hub =>

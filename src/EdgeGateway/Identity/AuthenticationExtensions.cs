@@ -1,18 +1,22 @@
 using System.Text;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.IdentityModel.Tokens;
 using Realtime.Grains.Hosting;
 
 namespace Realtime.EdgeGateway.Identity;
 
-/// <summary>JWT bearer authentication and the workspace policy, as PROTOCOL.md describes.</summary>
+/// <summary>JWT bearer authentication and the authorization policies, as PROTOCOL.md and docs/security.md describe.</summary>
 public static class AuthenticationExtensions
 {
     public static IServiceCollection AddRealtimeAuthentication(this IServiceCollection services, IConfiguration configuration, IEnumerable<string> hubPaths)
     {
         var jwt = configuration.GetValidated<JwtOptions>(JwtOptions.SectionName);
         services.AddSingleton(jwt);
-        var paths = hubPaths.Select(p => new PathString(p)).ToArray();
+
+        // Before anything logs the URL, browsers' query tokens become headers (hub paths) or are dropped.
+        var paths = hubPaths.ToArray();
+        services.AddSingleton<IHttpContextFactory>(sp => new QueryTokenHttpContextFactory(sp, paths));
 
         services
             .AddAuthentication(JwtBearerDefaults.AuthenticationScheme)
@@ -23,31 +27,28 @@ public static class AuthenticationExtensions
 
                 // Nothing reads the token back; saved, every connection would keep it.
                 options.SaveToken = false;
-                options.Authority = jwt.Authority;
+                options.Authority = NullIfEmpty(jwt.Authority);
+                options.MetadataAddress = NullIfEmpty(jwt.MetadataAddress)!;
                 options.RequireHttpsMetadata = jwt.RequireHttpsMetadata;
+
+                // Keys of the authority: fetched again periodically, and at once (at most once per
+                // minimum interval) when a token names a key not known yet, i.e. after a rotation.
+                options.RefreshOnIssuerKeyNotFound = true;
+                options.AutomaticRefreshInterval = jwt.KeyRefreshInterval;
+                options.RefreshInterval = jwt.KeyRefreshMinimumInterval;
                 options.TokenValidationParameters = new TokenValidationParameters
                 {
                     ValidIssuer = jwt.Issuer,
                     ValidAudience = jwt.Audience,
-                    IssuerSigningKey = jwt.SigningKey is null ? null : new SymmetricSecurityKey(Encoding.UTF8.GetBytes(jwt.SigningKey)),
+                    IssuerSigningKey = string.IsNullOrEmpty(jwt.SigningKey) ? null : new SymmetricSecurityKey(Encoding.UTF8.GetBytes(jwt.SigningKey)),
                     ValidateIssuerSigningKey = true,
+                    RequireExpirationTime = true,
                     ClockSkew = jwt.ClockSkew,
                     NameClaimType = RealtimeClaims.UserId,
                     RoleClaimType = RealtimeClaims.Role,
                 };
                 options.Events = new JwtBearerEvents
                 {
-                    OnMessageReceived = context =>
-                    {
-                        // Browsers cannot set headers on WebSocket and SSE requests: take the query token on hub paths only.
-                        string? token = context.Request.Query[RealtimeClaims.AccessTokenQuery];
-                        if (!string.IsNullOrEmpty(token) && paths.Any(p => context.Request.Path.StartsWithSegments(p)))
-                        {
-                            context.Token = token;
-                        }
-
-                        return Task.CompletedTask;
-                    },
                     OnTokenValidated = context =>
                     {
                         context.Principal = SlimPrincipal.From(context.Principal!, context.Scheme.Name);
@@ -56,18 +57,20 @@ public static class AuthenticationExtensions
                 };
             });
 
-        services.AddSingleton<Microsoft.AspNetCore.Authorization.IAuthorizationHandler, WorkspaceMemberHandler>();
+        services.AddSingleton<IAuthorizationHandler, WorkspaceMemberHandler>();
         services.AddAuthorizationBuilder()
             .AddPolicy(RealtimePolicies.WorkspaceMember, policy => policy
                 .RequireAuthenticatedUser()
-                .AddRequirements(new WorkspaceMemberRequirement(allowServiceRoles: false)))
+                .AddRequirements(new WorkspaceMemberRequirement(allowAcrossWorkspaces: false)))
             .AddPolicy(RealtimePolicies.WorkspaceReader, policy => policy
                 .RequireAuthenticatedUser()
-                .AddRequirements(new WorkspaceMemberRequirement(allowServiceRoles: true)))
+                .AddRequirements(new WorkspaceMemberRequirement(allowAcrossWorkspaces: true)))
             .AddPolicy(RealtimePolicies.Service, policy => policy
                 .RequireAuthenticatedUser()
-                .RequireRole(RealtimeRoles.Service, RealtimeRoles.Admin));
+                .RequireRole(RealtimeRoles.AcrossWorkspaces));
 
         return services;
     }
+
+    private static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
 }

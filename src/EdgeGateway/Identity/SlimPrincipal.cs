@@ -19,7 +19,15 @@ public static class SlimPrincipal
 
     public static ClaimsPrincipal From(ClaimsPrincipal validated, string authenticationType)
     {
-        var claims = validated.Claims.Where(c => Kept.Contains(c.Type)).Select(c => new Claim(c.Type, c.Value));
+        var claims = validated.Claims.Where(c => Kept.Contains(c.Type)).Select(c => new Claim(c.Type, c.Value)).ToList();
+
+        // Tokens of identity providers that issue no roles are members: the role is made explicit
+        // here, once, so that the policies only ever ask for roles.
+        if (!claims.Any(c => c.Type == RealtimeClaims.Role))
+        {
+            claims.Add(new Claim(RealtimeClaims.Role, RealtimeRoles.Member));
+        }
+
         return new ClaimsPrincipal(new ClaimsIdentity(claims, authenticationType, RealtimeClaims.UserId, RealtimeClaims.Role));
     }
 }

@@ -1,0 +1,43 @@
+using System.Reflection;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.SignalR;
+using Realtime.EdgeGateway.Hubs;
+using Realtime.EdgeGateway.Identity;
+
+namespace Realtime.Tests.Security;
+
+/// <summary>
+/// Every hub event carries its authorization policy (docs/security.md), and the tenant matrix
+/// tries every hub event there is: a new event without either fails here.
+/// </summary>
+public sealed class HubEventPolicyTests
+{
+    private static readonly IReadOnlyList<(Type Hub, MethodInfo Method, string Event)> Events =
+        typeof(RealtimeHub).Assembly.GetTypes()
+            .Where(t => typeof(Hub).IsAssignableFrom(t) && !t.IsAbstract)
+            .SelectMany(hub => hub.GetMethods(BindingFlags.Public | BindingFlags.Instance)
+                .Where(m => m.GetCustomAttribute<HubMethodNameAttribute>() is not null)
+                .Select(m => (hub, m, m.GetCustomAttribute<HubMethodNameAttribute>()!.Name)))
+            .ToList();
+
+    [Fact]
+    public void Every_hub_event_requires_the_workspace_member_policy()
+    {
+        var without = Events
+            .Where(e => e.Method.GetCustomAttribute<AuthorizeAttribute>()?.Policy != RealtimePolicies.WorkspaceMember)
+            .Select(e => $"{e.Hub.Name}.{e.Method.Name} ({e.Event})")
+            .ToList();
+
+        Assert.NotEmpty(Events);
+        Assert.Empty(without);
+    }
+
+    [Fact]
+    public void The_tenant_matrix_tries_every_hub_event()
+    {
+        var events = Events.Select(e => e.Event).Order(StringComparer.Ordinal).ToList();
+        var tried = TenantMatrix.HubEvents.Select(e => e.Name).Order(StringComparer.Ordinal).ToList();
+
+        Assert.Equal(events, tried);
+    }
+}

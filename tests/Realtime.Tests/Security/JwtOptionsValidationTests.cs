@@ -1,0 +1,49 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Options;
+using Realtime.EdgeGateway.Identity;
+using Realtime.Grains.Hosting;
+
+namespace Realtime.Tests.Security;
+
+/// <summary>A bad Jwt setting stops the edge at start, with a message naming the setting.</summary>
+public sealed class JwtOptionsValidationTests
+{
+    [Theory]
+    [InlineData("Jwt:Authority", "http://id.example.test", "Jwt:Authority")]
+    [InlineData("Jwt:MetadataAddress", "http://id.example.test/.well-known/openid-configuration", "Jwt:MetadataAddress")]
+    [InlineData("Jwt:SigningKey", "too-short", "Jwt:SigningKey")]
+    [InlineData("Jwt:ClockSkew", "01:00:00", "Jwt:ClockSkew")]
+    [InlineData("Jwt:KeyRefreshMinimumInterval", "1.00:00:00", "Jwt:KeyRefreshMinimumInterval")]
+    public void A_bad_value_is_refused_naming_the_setting(string key, string value, string named)
+    {
+        var settings = new Dictionary<string, string?>
+        {
+            ["Jwt:Issuer"] = "i",
+            ["Jwt:Audience"] = "a",
+            ["Jwt:SigningKey"] = RealtimeSystem.SigningKey,
+            ["Jwt:KeyRefreshInterval"] = "01:00:00",
+            [key] = value,
+        };
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
+
+        var error = Assert.Throws<OptionsValidationException>(() => configuration.GetValidated<JwtOptions>(JwtOptions.SectionName));
+
+        Assert.Contains(named, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void An_http_authority_is_allowed_when_https_metadata_is_not_required()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Jwt:Issuer"] = "i",
+            ["Jwt:Audience"] = "a",
+            ["Jwt:Authority"] = "http://127.0.0.1:5000",
+            ["Jwt:RequireHttpsMetadata"] = "false",
+        }).Build();
+
+        var jwt = configuration.GetValidated<JwtOptions>(JwtOptions.SectionName);
+
+        Assert.True(jwt.UsesAuthority);
+    }
+}
