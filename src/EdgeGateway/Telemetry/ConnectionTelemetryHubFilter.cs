@@ -4,13 +4,44 @@ using Realtime.EdgeGateway.Hubs;
 namespace Realtime.EdgeGateway.Telemetry;
 
 /// <summary>
-/// Counts and logs the connections of every hub, registered once for all of them. A connection
+/// Counts and logs the connections and failed calls of every hub, registered once for all of them. A connection
 /// is counted when its hub accepted it and uncounted when it ends, however its hub's own
 /// disconnect handling goes.
 /// </summary>
 public sealed partial class ConnectionTelemetryHubFilter(EdgeMetrics metrics, ILogger<ConnectionTelemetryHubFilter> logger) : IHubFilter
 {
+    /// <summary>The log category of SignalR's hub dispatcher, whose per-call error log this filter replaces.</summary>
+    public const string SignalRDispatcherCategory = "Microsoft.AspNetCore.SignalR.Internal.DefaultHubDispatcher";
+
     private static readonly object CountedHubKey = new();
+
+    /// <summary>
+    /// Counts failed hub calls, and logs those that are the server's fault. A HubException is the
+    /// caller's (bad input, a limit, a policy): counted and logged at Debug only, because SignalR's
+    /// own log of every failed call (at Error, with a stack trace) is turned off
+    /// (<see cref="SignalRDispatcherCategory"/>): a client sending garbage must not flood the log.
+    /// </summary>
+    public async ValueTask<object?> InvokeMethodAsync(HubInvocationContext invocationContext, Func<HubInvocationContext, ValueTask<object?>> next)
+    {
+        try
+        {
+            return await next(invocationContext);
+        }
+        catch (HubException ex)
+        {
+            var hub = HubName(invocationContext.Hub);
+            metrics.InvocationFailed(hub, refused: true);
+            LogInvocationRefused(invocationContext.HubMethodName, hub, invocationContext.Context.ConnectionId, ex.Message);
+            throw;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            var hub = HubName(invocationContext.Hub);
+            metrics.InvocationFailed(hub, refused: false);
+            LogInvocationFailed(ex, invocationContext.HubMethodName, hub, invocationContext.Context.ConnectionId);
+            throw;
+        }
+    }
 
     public async Task OnConnectedAsync(HubLifetimeContext context, Func<HubLifetimeContext, Task> next)
     {
@@ -57,6 +88,12 @@ public sealed partial class ConnectionTelemetryHubFilter(EdgeMetrics metrics, IL
 
     [LoggerMessage(2, LogLevel.Debug, "Connection {ConnectionId} closed on hub {Hub}")]
     private partial void LogDisconnected(string connectionId, string hub);
+
+    [LoggerMessage(4, LogLevel.Debug, "Call of {Method} on hub {Hub} by connection {ConnectionId} refused: {Reason}")]
+    private partial void LogInvocationRefused(string method, string hub, string connectionId, string reason);
+
+    [LoggerMessage(5, LogLevel.Error, "Call of {Method} on hub {Hub} by connection {ConnectionId} failed")]
+    private partial void LogInvocationFailed(Exception exception, string method, string hub, string connectionId);
 
     [LoggerMessage(3, LogLevel.Information, "Connection {ConnectionId} on hub {Hub} closed with an error")]
     private partial void LogDisconnectedWithError(Exception exception, string connectionId, string hub);

@@ -28,6 +28,7 @@ public sealed class EdgeMetrics
     private readonly Counter<long> _slowConsumerDrops;
     private readonly Counter<long> _resubscriptions;
     private readonly Counter<long> _limitRejections;
+    private readonly Counter<long> _invocationErrors;
     private readonly Histogram<double> _deliveryLatency;
     private readonly Histogram<double> _streamLag;
 
@@ -49,6 +50,8 @@ public sealed class EdgeMetrics
             "realtime.edge.stream.resubscriptions", "{subscription}", "Times this edge found its stream subscription gone from the cluster and subscribed again.");
         _limitRejections = meter.CreateCounter<long>(
             "realtime.edge.limits.rejected", "{rejection}", "Calls, connections and messages refused by a limit (Edge:Limits), by limit and hub.");
+        _invocationErrors = meter.CreateCounter<long>(
+            "realtime.edge.hub.invocation.errors", "{invocation}", "Hub method calls that failed, by hub and kind: refused (bad input, a limit, a policy) or failed (a server-side error).");
         _deliveryLatency = meter.CreateHistogram(
             "realtime.edge.delivery.latency", "ms", "From the grain publishing an event to this edge having handed it to SignalR, by event name.", tags: null, LatencyBuckets);
         _streamLag = meter.CreateHistogram(
@@ -83,6 +86,13 @@ public sealed class EdgeMetrics
     /// name ("realtime", "presence", "notifications", ...); anything else is counted as "other".
     /// </summary>
     public void RecordSlowConsumerDrop(string hub) => _slowConsumerDrops.Add(1, MetricTags.ForHub(hub));
+
+    /// <summary>A hub method call failed: <paramref name="refused"/> when the caller's input, a limit or a policy refused it, else a server-side failure.</summary>
+    public void InvocationFailed(string hub, bool refused) =>
+        _invocationErrors.Add(
+            1,
+            new KeyValuePair<string, object?>(MetricTags.Hub, MetricTags.HubName(hub)),
+            new KeyValuePair<string, object?>("kind", refused ? "refused" : "failed"));
 
     /// <summary>
     /// Something a client sent or opened was refused by a limit. <paramref name="limit"/> is one of

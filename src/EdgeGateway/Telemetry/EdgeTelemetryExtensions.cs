@@ -14,6 +14,10 @@ public static class EdgeTelemetryExtensions
         services.AddSingleton<EdgeMetrics>();
         services.AddSingleton<ConnectionTelemetryHubFilter>();
         services.Configure<HubOptions>(hubs => hubs.AddFilter<ConnectionTelemetryHubFilter>());
+
+        // SignalR logs every failed hub call at Error with a stack trace, a refused one included:
+        // a client sending garbage or flooding would flood the log. The filter counts and logs them instead.
+        services.Configure<LoggerFilterOptions>(logging => logging.AddFilter(ConnectionTelemetryHubFilter.SignalRDispatcherCategory, LogLevel.None));
         services.AddRealtimeMetrics(options, "realtime-edge", edge.EdgeId, EdgeMetrics.MeterName);
 
         // The Orleans client tells its connection status to every observer registered as a service.
