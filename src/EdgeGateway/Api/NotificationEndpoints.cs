@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using System.Text.Json;
+using Microsoft.AspNetCore.Mvc;
 using Realtime.EdgeGateway.Identity;
 using Realtime.EdgeGateway.Limits;
 using Realtime.EdgeGateway.Telemetry;
@@ -19,7 +20,10 @@ public static class NotificationEndpoints
 
     public static IEndpointRouteBuilder MapNotificationEndpoints(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapPost("/realtime/notifications/send", SendAsync).RequireAuthorization(RealtimePolicies.Service);
+        var limits = endpoints.ServiceProvider.GetRequiredService<EdgeLimitsOptions>();
+        endpoints.MapPost("/realtime/notifications/send", SendAsync)
+            .RequireAuthorization(RealtimePolicies.Service)
+            .WithMetadata(new RequestSizeLimitAttribute(limits.MaxRequestBodyBytes));
         endpoints.MapGet("/realtime/notifications/workspace/{workspaceId}", ListOwnAsync).RequireAuthorization(RealtimePolicies.WorkspaceMember);
         return endpoints;
     }

@@ -84,6 +84,7 @@ public static class EdgeHostingExtensions
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseRequestBodyLimitCounting();
         app.UseEdgeDrain();
         if (app.Services.GetRequiredService<IOptions<EdgeOptions>>().Value.DirectSend)
         {

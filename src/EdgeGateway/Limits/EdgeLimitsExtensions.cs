@@ -3,7 +3,7 @@ using Realtime.Grains.Hosting;
 
 namespace Realtime.EdgeGateway.Limits;
 
-/// <summary>Wires the limits of an edge (section "Edge:Limits"): message size, event rates, connections per user, field lengths.</summary>
+/// <summary>Wires the limits of an edge (section "Edge:Limits"): message size, event rates, connections per user, field lengths, HTTP body size.</summary>
 public static class EdgeLimitsExtensions
 {
     /// <summary>Call before the other hub filters are added, so that a refused connection is refused before anything tracks it.</summary>
@@ -30,6 +30,13 @@ public static class EdgeLimitsExtensions
     public static WebApplication UseEdgeConnectionLimit(this WebApplication app)
     {
         app.UseMiddleware<UserConnectionLimitMiddleware>();
+        return app;
+    }
+
+    /// <summary>Counts HTTP bodies refused for their size (inside the status code pages, which write the 413 problem).</summary>
+    public static WebApplication UseRequestBodyLimitCounting(this WebApplication app)
+    {
+        app.UseMiddleware<RequestBodyLimitCounter>();
         return app;
     }
 }

@@ -39,6 +39,13 @@ public sealed class EdgeLimitsOptions : IValidatableObject
     [Range(0, 100_000)]
     public int MaxConnectionsPerUser { get; set; } = 50;
 
+    /// <summary>
+    /// Bytes of an HTTP API request body (POST /realtime/notifications/send): a bigger one gets 413
+    /// before it is parsed. Kestrel's own default is 30 MB; the fields inside are bounded anyway.
+    /// </summary>
+    [Range(1024, 16 * 1024 * 1024)]
+    public int MaxRequestBodyBytes { get; set; } = 64 * 1024;
+
     /// <summary>Characters of free text such as the page of page:navigate.</summary>
     [Range(1, 64 * 1024)]
     public int MaxPageLength { get; set; } = 512;

@@ -10,6 +10,7 @@ public static class LimitNames
     public const string ConnectionsPerUser = "connections_per_user";
     public const string MessageSize = "message_size";
     public const string FieldLength = "field_length";
+    public const string RequestBody = "request_body";
 
     /// <summary>The "hub" tag of refusals made by the HTTP API rather than a hub.</summary>
     public const string HttpApi = "http";

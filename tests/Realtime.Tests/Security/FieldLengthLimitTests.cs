@@ -75,4 +75,22 @@ public sealed class FieldLengthLimitTests(LimitedSystemFixture fixture)
         Assert.Equal(HttpStatusCode.Accepted, fine.StatusCode);
         Assert.True(await fixture.WaitForRejectionsAsync(LimitNames.FieldLength, LimitNames.HttpApi) >= 1);
     }
+
+    [Fact]
+    public async Task An_http_body_over_the_limit_is_a_413_problem_before_it_is_parsed()
+    {
+        using var http = new HttpClient { BaseAddress = fixture.System.EdgeUrls[0] };
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", fixture.Token("backend", _workspaceId, "service"));
+        var huge = new { userId = "someone", workspaceId = _workspaceId, type = "system", title = "big", message = "hello", data = new { blob = new string('b', 100 * 1024) } };
+
+        using var response = await http.PostAsJsonAsync("/realtime/notifications/send", huge);
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.DoesNotContain("Exception", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.True(await fixture.WaitForRejectionsAsync(LimitNames.RequestBody, LimitNames.HttpApi) >= 1);
+
+        using var fine = await http.PostAsJsonAsync("/realtime/notifications/send", huge with { data = new { blob = "small" } });
+        Assert.Equal(HttpStatusCode.Accepted, fine.StatusCode);
+    }
 }
