@@ -27,6 +27,15 @@ public sealed class OptionalPayloadHubProtocol(IHubProtocol inner, OptionalPaylo
         var frame = input;
         if (!inner.TryParseMessage(ref input, binder, out message))
         {
+            // A whole message of an unknown type was read (SignalR's protocols skip those for future
+            // versions) but reported as "need more bytes": with MaximumReceiveMessageSize set, SignalR
+            // then never moves past it and the connection hangs. Reported as a ping, it is skipped.
+            if (input.Length < frame.Length)
+            {
+                message = PingMessage.Instance;
+                return true;
+            }
+
             return false;
         }
 
