@@ -42,29 +42,12 @@ public static class HubInput
 
         // Every member receives the page and the grain stores it: control characters (NUL, newlines,
         // terminal escapes) and unpaired surrogates are never part of a location and would reach them all.
-        if (string.IsNullOrWhiteSpace(page) || page.Any(char.IsControl) || !IsWellFormedUtf16(page))
+        if (string.IsNullOrWhiteSpace(page) || !PlainText.IsClean(page))
         {
             throw new HubException(problem);
         }
 
         return page.Length <= limits.MaxPageLength ? page : throw new LimitRefusedException(LimitNames.FieldLength, problem);
-    }
-
-    private static bool IsWellFormedUtf16(string text)
-    {
-        for (var i = 0; i < text.Length; i++)
-        {
-            if (char.IsHighSurrogate(text[i]) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
-            {
-                i++;
-            }
-            else if (char.IsSurrogate(text[i]))
-            {
-                return false;
-            }
-        }
-
-        return true;
     }
 
     public static PresenceStatus Status(string? status) => status switch

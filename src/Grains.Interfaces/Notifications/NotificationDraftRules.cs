@@ -28,10 +28,18 @@ public static class NotificationDraftRules
         {
             errors["title"] = [$"1 to {Math.Min(maxTitleLength, MaxTitleLength)} characters"];
         }
+        else if (!PlainText.IsClean(draft.Title))
+        {
+            errors["title"] = ["text without control characters"];
+        }
 
         if (draft.Message is null || draft.Message.Length > Math.Min(maxMessageLength, MaxMessageLength))
         {
             errors["message"] = [$"0 to {Math.Min(maxMessageLength, MaxMessageLength)} characters"];
+        }
+        else if (!PlainText.IsClean(draft.Message, allowLineBreaks: true))
+        {
+            errors["message"] = ["text without control characters other than line breaks and tabs"];
         }
 
         if (draft.Data is { } data && Encoding.UTF8.GetByteCount(data.Json) > MaxDataBytes)

@@ -93,4 +93,23 @@ public sealed class FieldLengthLimitTests(LimitedSystemFixture fixture)
         using var fine = await http.PostAsJsonAsync("/realtime/notifications/send", huge with { data = new { blob = "small" } });
         Assert.Equal(HttpStatusCode.Accepted, fine.StatusCode);
     }
+
+    [Fact]
+    public async Task Notification_text_with_control_characters_over_http_is_a_400_problem_naming_the_field()
+    {
+        using var http = new HttpClient { BaseAddress = fixture.System.EdgeUrls[0] };
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", fixture.Token("backend", _workspaceId, "service"));
+        var draft = new { userId = "someone", workspaceId = _workspaceId, type = "system", title = "\u001b[31mred", message = "line one\nline two\u0000" };
+
+        using var response = await http.PostAsJsonAsync("/realtime/notifications/send", draft);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var errors = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("errors");
+        Assert.Equal("text without control characters", errors.GetProperty("title")[0].GetString());
+        Assert.Equal("text without control characters other than line breaks and tabs", errors.GetProperty("message")[0].GetString());
+
+        // Line breaks and tabs are fine in a message.
+        using var fine = await http.PostAsJsonAsync("/realtime/notifications/send", draft with { title = "red", message = "line one\n\tline two" });
+        Assert.Equal(HttpStatusCode.Accepted, fine.StatusCode);
+    }
 }
