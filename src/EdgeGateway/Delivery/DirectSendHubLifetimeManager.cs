@@ -83,7 +83,9 @@ public sealed partial class DirectSendHubLifetimeManager<THub>(
         SendAsync(Members(_connections).Where(m => !excludedConnectionIds.Contains(m.Connection.ConnectionId)), methodName, args, cancellationToken);
 
     public override Task SendConnectionAsync(string connectionId, string methodName, object?[] args, CancellationToken cancellationToken = default) =>
-        _connections.TryGetValue(connectionId, out var member) ? SendAsync([member], methodName, args, cancellationToken) : Task.CompletedTask;
+        _connections.TryGetValue(connectionId, out var member)
+            ? Write(new OutgoingMessage(new InvocationMessage(methodName, args)), [member], cancellationToken)
+            : Task.CompletedTask;
 
     public override Task SendConnectionsAsync(IReadOnlyList<string> connectionIds, string methodName, object?[] args, CancellationToken cancellationToken = default) =>
         SendAsync(connectionIds.Select(id => _connections.GetValueOrDefault(id)).OfType<Member>(), methodName, args, cancellationToken);
