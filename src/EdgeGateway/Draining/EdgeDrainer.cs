@@ -58,9 +58,10 @@ public sealed partial class EdgeDrainer(
         await Task.Delay(FlushGrace);
         foreach (var (context, _) in open)
         {
-            // A close that allows reconnecting: SignalR sends its close message with allowReconnect
-            // set, so the official clients' automatic reconnect takes them elsewhere. A plain abort
-            // reached them as the server's final, clean close, which they never retry.
+            // A close that allows reconnecting: SignalR then sends its close message with
+            // allowReconnect set, so the official clients' automatic reconnect takes them elsewhere
+            // (a plain abort reached them as a final, clean close). Not yet reliable: one CI run saw
+            // the .NET client closed instead; our own clients also get the reconnect event above.
             if (context.Features.Get<IConnectionLifetimeNotificationFeature>() is { } lifetime)
             {
                 lifetime.RequestClose();
