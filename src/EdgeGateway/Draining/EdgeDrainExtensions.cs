@@ -10,6 +10,7 @@ public static class EdgeDrainExtensions
     public static IServiceCollection AddEdgeDrain(this IServiceCollection services)
     {
         services.AddSingleton<EdgeDrainState>();
+        services.AddSingleton<OpenHubRequests>();
         services.AddSingleton<DrainableConnections>();
         services.AddSingleton<EdgeDrainer>();
         services.AddSingleton<DrainTrackingHubFilter>();
@@ -21,19 +22,32 @@ public static class EdgeDrainExtensions
         return services;
     }
 
-    /// <summary>While draining, hub requests get 503 so the client tries another edge.</summary>
+    /// <summary>
+    /// While draining, hub requests get 503 so the client tries another edge; until then each is
+    /// counted while it lasts, so the drain can wait for its connections' clean close.
+    /// </summary>
     public static WebApplication UseEdgeDrain(this WebApplication app)
     {
         var drain = app.Services.GetRequiredService<EdgeDrainState>();
+        var open = app.Services.GetRequiredService<OpenHubRequests>();
         app.Use(async (context, next) =>
         {
-            if (drain.IsDraining && HubPaths.All.Any(p => context.Request.Path.StartsWithSegments(p, StringComparison.OrdinalIgnoreCase)))
+            if (!HubPaths.All.Any(p => context.Request.Path.StartsWithSegments(p, StringComparison.OrdinalIgnoreCase)))
+            {
+                await next(context);
+                return;
+            }
+
+            if (drain.IsDraining)
             {
                 context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
                 return;
             }
 
-            await next(context);
+            using (open.Enter())
+            {
+                await next(context);
+            }
         });
         return app;
     }

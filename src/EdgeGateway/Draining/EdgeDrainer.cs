@@ -6,27 +6,36 @@ namespace Realtime.EdgeGateway.Draining;
 
 /// <summary>
 /// Drains the edge on a graceful stop (SIGTERM): readiness fails and new connections are refused,
-/// then every open connection is sent <c>reconnect</c> and closed, so the clients' automatic
-/// reconnect moves them to another edge. It runs in ApplicationStopping, before SignalR closes the
-/// connections itself: SignalR registers its callback before the first connection is dispatched,
-/// this one is registered at the first connection, and callbacks run last-registered first.
+/// then every open connection is sent <c>reconnect</c> and closed with leave to reconnect, so the
+/// clients' automatic reconnect moves them to another edge. It runs in ApplicationStopping, before
+/// SignalR closes the connections itself: SignalR registers its callback before the first
+/// connection is dispatched, this one is registered at the first connection, and callbacks run
+/// last-registered first. It returns once every hub request has ended: SignalR's own shutdown
+/// tears sockets down without a close handshake, and a client whose socket breaks that way drops
+/// the messages it had received but not yet read (the .NET client's pipe fails with the error)
+/// and, depending on timing, reads the close without leave to reconnect.
 /// </summary>
 public sealed partial class EdgeDrainer(
     EdgeDrainState drain,
     DrainableConnections connections,
+    OpenHubRequests requests,
     IHostApplicationLifetime lifetime,
     ILogger<EdgeDrainer> logger) : IDisposable
 {
     public const string ShutdownReason = "edge shutting down";
 
-    /// <summary>ApplicationStopping callbacks are synchronous: bound the time one slow client can hold the stop.</summary>
+    /// <summary>ApplicationStopping callbacks are synchronous: bound the time slow clients can hold the stop.</summary>
     private static readonly TimeSpan TellTimeout = TimeSpan.FromSeconds(5);
 
-    /// <summary>A send completes once written to the connection's pipe, not the socket: let it flush before the abort.</summary>
-    private static readonly TimeSpan FlushGrace = TimeSpan.FromMilliseconds(300);
+    /// <summary>
+    /// How long the clients get to complete their close handshake (SignalR's WebSocket close
+    /// timeout is 5 s); with <see cref="TellTimeout"/> well inside the host's shutdown timeout.
+    /// </summary>
+    private static readonly TimeSpan CloseTimeout = TimeSpan.FromSeconds(10);
 
     private readonly Lock _gate = new();
     private CancellationTokenRegistration? _stopping;
+    private Task? _drained;
 
     /// <summary>Tracks an accepted connection for the drain.</summary>
     public void Track(HubCallerContext context, IClientProxy client)
@@ -41,43 +50,69 @@ public sealed partial class EdgeDrainer(
 
     public void Dispose() => _stopping?.Dispose();
 
-    /// <summary>Tells every open connection to reconnect elsewhere, then closes it; new ones are refused from now on.</summary>
-    public async Task DrainAsync()
+    /// <summary>
+    /// Tells every open connection to reconnect elsewhere, closes it, and completes when every hub
+    /// request has ended (or the close timeout passed); new connections are refused from now on.
+    /// Every call shares the one drain.
+    /// </summary>
+    public Task DrainAsync()
     {
-        drain.Begin();
-        var open = connections.Snapshot();
-        if (open.Count == 0)
+        lock (_gate)
         {
-            return;
-        }
-
-        LogDraining(open.Count);
-        var payload = new { reason = ShutdownReason };
-        using var timeout = new CancellationTokenSource(TellTimeout);
-        await Task.WhenAll(open.Select(c => TellAsync(c.Client, payload, timeout.Token)));
-        await Task.Delay(FlushGrace);
-        foreach (var (context, _) in open)
-        {
-            // A close that allows reconnecting: SignalR then sends its close message with
-            // allowReconnect set, so the official clients' automatic reconnect takes them elsewhere
-            // (a plain abort reached them as a final, clean close). Not yet reliable: one CI run saw
-            // the .NET client closed instead; our own clients also get the reconnect event above.
-            if (context.Features.Get<IConnectionLifetimeNotificationFeature>() is { } lifetime)
-            {
-                lifetime.RequestClose();
-            }
-            else
-            {
-                context.Abort();
-            }
+            return _drained ??= RunAsync();
         }
     }
 
-    private async Task TellAsync(IClientProxy client, object payload, CancellationToken cancellationToken)
+    private async Task RunAsync()
+    {
+        drain.Begin();
+        var open = connections.Snapshot();
+        if (open.Count > 0)
+        {
+            LogDraining(open.Count);
+            var payload = new { reason = ShutdownReason };
+            try
+            {
+                // Completes once each event is written to its socket's stream; the close below
+                // goes out behind it on the same stream.
+                await Task.WhenAll(open.Select(c => TellAsync(c.Client, payload))).WaitAsync(TellTimeout);
+            }
+            catch (TimeoutException)
+            {
+                LogTellTimedOut(TellTimeout);
+            }
+
+            foreach (var (context, _) in open)
+            {
+                // SignalR sends its close message with allowReconnect set: the official clients'
+                // automatic reconnect takes them elsewhere (a plain abort is a final close to them).
+                if (context.Features.Get<IConnectionLifetimeNotificationFeature>() is { } lifetime)
+                {
+                    lifetime.RequestClose();
+                }
+                else
+                {
+                    context.Abort();
+                }
+            }
+        }
+
+        try
+        {
+            await requests.WhenIdleAsync().WaitAsync(CloseTimeout);
+            LogDrained();
+        }
+        catch (TimeoutException)
+        {
+            LogCloseTimedOut(requests.Count, CloseTimeout);
+        }
+    }
+
+    private async Task TellAsync(IClientProxy client, object payload)
     {
         try
         {
-            await client.SendAsync(RealtimeEvents.Reconnect, payload, cancellationToken);
+            await client.SendAsync(RealtimeEvents.Reconnect, payload);
         }
         catch (Exception ex)
         {
@@ -91,4 +126,13 @@ public sealed partial class EdgeDrainer(
 
     [LoggerMessage(2, LogLevel.Debug, "A connection could not be told to reconnect")]
     private partial void LogTellFailed(Exception exception);
+
+    [LoggerMessage(3, LogLevel.Warning, "Draining: not every connection took the reconnect event within {Timeout}; closing them anyway")]
+    private partial void LogTellTimedOut(TimeSpan timeout);
+
+    [LoggerMessage(4, LogLevel.Information, "Drained: every hub connection closed")]
+    private partial void LogDrained();
+
+    [LoggerMessage(5, LogLevel.Warning, "Draining: {Count} hub requests still open after {Timeout}; the shutdown closes them")]
+    private partial void LogCloseTimedOut(int count, TimeSpan timeout);
 }

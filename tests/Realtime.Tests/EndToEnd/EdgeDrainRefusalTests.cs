@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.WebSockets;
+using Microsoft.AspNetCore.SignalR.Client;
 using Realtime.EdgeGateway.Draining;
 using Realtime.Grains.Streaming;
 
@@ -19,6 +20,37 @@ public sealed class EdgeDrainRefusalTests : IAsyncLifetime
     public async Task InitializeAsync() => _system = await RealtimeSystem.StartEmbeddedAsync();
 
     public async Task DisposeAsync() => await _system.DisposeAsync();
+
+    [Fact]
+    public async Task The_official_clients_automatic_reconnect_takes_over_when_an_edge_drains()
+    {
+        var token = _system.Tokens.Issue("alice", [WorkspaceId], ["member"], TimeSpan.FromMinutes(5));
+        await using var connection = new HubConnectionBuilder()
+            .WithUrl(new Uri(_system.EdgeUrls[0], $"/realtime?workspaceId={WorkspaceId}"), o => o.AccessTokenProvider = () => Task.FromResult<string?>(token))
+            .WithAutomaticReconnect([TimeSpan.FromSeconds(30)])
+            .Build();
+        var reconnecting = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var closed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        connection.Reconnecting += _ =>
+        {
+            reconnecting.TrySetResult();
+            return Task.CompletedTask;
+        };
+        connection.Closed += _ =>
+        {
+            closed.TrySetResult();
+            return Task.CompletedTask;
+        };
+        await connection.StartAsync();
+
+        await _system.EdgeService<EdgeDrainer>().DrainAsync();
+
+        // The close allows reconnecting, so the client retries (elsewhere, behind a load balancer)
+        // instead of treating it as the server's final word.
+        var first = await Task.WhenAny(reconnecting.Task, closed.Task).WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Same(reconnecting.Task, first);
+        Assert.Equal(HubConnectionState.Reconnecting, connection.State);
+    }
 
     [Fact]
     public async Task A_draining_edge_closes_its_clients_and_refuses_new_connections_with_503()

@@ -1,12 +1,14 @@
 using System.Diagnostics;
+using Microsoft.AspNetCore.SignalR.Client;
 using Realtime.Grains.Streaming;
+using Realtime.Tests.Clients;
 using Xunit.Abstractions;
 
 namespace Realtime.Tests.Faults;
 
 /// <summary>
 /// An edge stopped gracefully (SIGTERM, as in a rolling deploy) tells its clients to reconnect
-/// and closes them; they carry on at the other edge and miss nothing.
+/// and closes them with leave to reconnect; they carry on at the other edge and miss nothing.
 /// </summary>
 public sealed class EdgeDrainTests(ITestOutputHelper output)
 {
@@ -46,5 +48,63 @@ public sealed class EdgeDrainTests(ITestOutputHelper output)
         Assert.Equal("edge shutting down", reconnect.Payload.GetProperty("reason").GetString());
         Assert.Equal(sent, bob.ReceivedIds);
         Assert.Equal(0, bob.Duplicates);
+    }
+
+    [Fact]
+    public async Task The_official_clients_reconnect_through_the_load_balancer_to_another_edge()
+    {
+        await using var cluster = await FaultCluster.StartAsync(silos: 1);
+        await using var balancer = new LoopbackBalancer(cluster.EdgeUrls);
+        var hubUrl = new Uri(balancer.Url, $"/realtime?workspaceId={FaultTraffic.WorkspaceId}");
+        await using var dotnet = new OfficialDotnetClient(hubUrl, FaultTraffic.Token("alice"));
+        await dotnet.StartAsync();
+        await using var js = await StockJsClient.ConnectAsync(hubUrl, FaultTraffic.Token("bob"), RealtimeEvents.Reconnect);
+        var before = (dotnet.Connection.ConnectionId, js.Reports.Snapshot()[0].GetProperty("connectionId").GetString());
+
+        await cluster.StopEdgeAsync(0);
+
+        // Told first, then a close that allows reconnecting: neither client treats it as final.
+        await dotnet.Events.WaitForAsync(e => e == "event:reconnect", "the .NET client got the reconnect event");
+        await dotnet.Events.WaitForAsync(e => e == "reconnected", "the .NET client reconnected");
+        await js.Reports.WaitForAsync(r => r.GetProperty("kind").GetString() == "event", "the JS client got the reconnect event");
+        var reconnected = await js.WaitForStateAsync("reconnected");
+
+        output.WriteLine($".NET client: {string.Join(" > ", dotnet.Events.Snapshot())}; JS client: {string.Join(" > ", js.Reports.Snapshot())}");
+        Assert.Equal(["event:reconnect", "reconnecting", "reconnected"], dotnet.Events.Snapshot());
+        Assert.False(js.Reported("closed"));
+        Assert.NotEqual(before.Item2, reconnected.GetProperty("connectionId").GetString());
+
+        // The other edge serves them now.
+        var pong = await dotnet.Connection.InvokeAsync<System.Text.Json.JsonElement>("ping");
+        Assert.True(pong.TryGetProperty("timestamp", out _));
+        Assert.NotEqual(before.Item1, dotnet.Connection.ConnectionId);
+    }
+
+    /// <summary>An official .NET client with automatic reconnect, recording its reconnect event and state changes in order.</summary>
+    private sealed class OfficialDotnetClient(Uri hubUrl, string token) : IAsyncDisposable
+    {
+        public HubConnection Connection { get; } = new HubConnectionBuilder()
+            .WithUrl(hubUrl, o => o.AccessTokenProvider = () => Task.FromResult<string?>(token))
+            .WithAutomaticReconnect([TimeSpan.Zero, TimeSpan.FromMilliseconds(250), TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(5)])
+            .Build();
+
+        public EventLog<string> Events { get; } = new();
+
+        public Task StartAsync()
+        {
+            Connection.On<System.Text.Json.JsonElement>(RealtimeEvents.Reconnect, _ => Events.Add("event:reconnect"));
+            Connection.Reconnecting += _ => Record("reconnecting");
+            Connection.Reconnected += _ => Record("reconnected");
+            Connection.Closed += _ => Record("closed");
+            return Connection.StartAsync();
+        }
+
+        public ValueTask DisposeAsync() => Connection.DisposeAsync();
+
+        private Task Record(string state)
+        {
+            Events.Add(state);
+            return Task.CompletedTask;
+        }
     }
 }

@@ -1,0 +1,86 @@
+using System.Diagnostics;
+using System.Text.Json;
+
+namespace Realtime.Tests.Clients;
+
+/// <summary>
+/// The stock <c>@microsoft/signalr</c> JavaScript client, run by Node.js from the edge's web
+/// client dependencies (stock-signalr-client.mjs), with automatic reconnect on. What it reports
+/// (events it was sent, its state changes) is kept as JSON lines to wait on.
+/// </summary>
+public sealed class StockJsClient : IAsyncDisposable
+{
+    private readonly Process _process;
+
+    private StockJsClient(Process process) => _process = process;
+
+    /// <summary>What the client reported, in order: <c>{ kind: "event", name, payload }</c> or <c>{ kind: "state", state, ... }</c>.</summary>
+    public EventLog<JsonElement> Reports { get; } = new();
+
+    public static async Task<StockJsClient> ConnectAsync(Uri hubUrl, string token, params string[] record)
+    {
+        var startInfo = new ProcessStartInfo("node")
+        {
+            ArgumentList = { Path.Combine(AppContext.BaseDirectory, "Clients", "stock-signalr-client.mjs") },
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            Environment =
+            {
+                ["SIGNALR_FROM"] = Path.Combine(HostProcess.SolutionRoot(), "src", "EdgeGateway", "web"),
+                ["HUB_URL"] = hubUrl.ToString(),
+                ["ACCESS_TOKEN"] = token,
+                ["RECORD"] = string.Join(',', record),
+            },
+        };
+        var process = Process.Start(startInfo) ?? throw new InvalidOperationException("node did not start.");
+        var client = new StockJsClient(process);
+        process.OutputDataReceived += (_, e) =>
+        {
+            if (!string.IsNullOrWhiteSpace(e.Data))
+            {
+                client.Reports.Add(JsonDocument.Parse(e.Data).RootElement.Clone());
+            }
+        };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        var started = await client.Reports.WaitForAsync(r => r.GetProperty("kind").GetString() == "state", "the JS client to start");
+        if (started.GetProperty("state").GetString() != "connected")
+        {
+            throw new InvalidOperationException($"The JS client did not connect: {started}");
+        }
+
+        return client;
+    }
+
+    /// <summary>Waits for the state report <paramref name="state"/>.</summary>
+    public Task<JsonElement> WaitForStateAsync(string state) =>
+        Reports.WaitForAsync(r => IsState(r, state), $"the JS client to be {state}");
+
+    public bool Reported(string state) => Reports.Snapshot().Any(r => IsState(r, state));
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            // Closing stdin stops it cleanly; kill it if it does not go.
+            _process.StandardInput.Close();
+            using var exit = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+            try
+            {
+                await _process.WaitForExitAsync(exit.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                _process.Kill(entireProcessTree: true);
+                await _process.WaitForExitAsync();
+            }
+        }
+
+        _process.Dispose();
+    }
+
+    private static bool IsState(JsonElement report, string state) =>
+        report.GetProperty("kind").GetString() == "state" && report.GetProperty("state").GetString() == state;
+}
