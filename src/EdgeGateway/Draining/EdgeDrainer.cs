@@ -63,6 +63,12 @@ public sealed partial class EdgeDrainer(
         }
     }
 
+    /// <summary>
+    /// Tells one connection to reconnect elsewhere and closes it with leave to reconnect: for a
+    /// connection that completed its handshake as the drain began and so missed its snapshot.
+    /// </summary>
+    public Task SendAwayAsync(HubCallerContext context, IClientProxy client) => SendAwayAsync((context, client));
+
     private async Task RunAsync()
     {
         drain.Begin();
@@ -70,31 +76,7 @@ public sealed partial class EdgeDrainer(
         if (open.Count > 0)
         {
             LogDraining(open.Count);
-            var payload = new { reason = ShutdownReason };
-            try
-            {
-                // Completes once each event is written to its socket's stream; the close below
-                // goes out behind it on the same stream.
-                await Task.WhenAll(open.Select(c => TellAsync(c.Client, payload))).WaitAsync(TellTimeout);
-            }
-            catch (TimeoutException)
-            {
-                LogTellTimedOut(TellTimeout);
-            }
-
-            foreach (var (context, _) in open)
-            {
-                // SignalR sends its close message with allowReconnect set: the official clients'
-                // automatic reconnect takes them elsewhere (a plain abort is a final close to them).
-                if (context.Features.Get<IConnectionLifetimeNotificationFeature>() is { } lifetime)
-                {
-                    lifetime.RequestClose();
-                }
-                else
-                {
-                    context.Abort();
-                }
-            }
+            await Task.WhenAll(open.Select(SendAwayAsync));
         }
 
         try
@@ -108,27 +90,37 @@ public sealed partial class EdgeDrainer(
         }
     }
 
-    private async Task TellAsync(IClientProxy client, object payload)
+    private async Task SendAwayAsync((HubCallerContext Context, IClientProxy Client) connection)
     {
         try
         {
-            await client.SendAsync(RealtimeEvents.Reconnect, payload);
+            // Completes once the event is written to the socket's stream; the close below goes out
+            // behind it on the same stream.
+            await connection.Client.SendAsync(RealtimeEvents.Reconnect, new { reason = ShutdownReason }).WaitAsync(TellTimeout);
         }
         catch (Exception ex)
         {
             // The connection is closed anyway; a client that missed the event reconnects on the close.
             LogTellFailed(ex);
         }
+
+        // SignalR sends its close message with allowReconnect set: the official clients' automatic
+        // reconnect takes them elsewhere (a plain abort is a final close to them).
+        if (connection.Context.Features.Get<IConnectionLifetimeNotificationFeature>() is { } lifetime)
+        {
+            lifetime.RequestClose();
+        }
+        else
+        {
+            connection.Context.Abort();
+        }
     }
 
     [LoggerMessage(1, LogLevel.Information, "Draining: telling {Count} connections to reconnect elsewhere")]
     private partial void LogDraining(int count);
 
-    [LoggerMessage(2, LogLevel.Debug, "A connection could not be told to reconnect")]
+    [LoggerMessage(2, LogLevel.Debug, "A connection could not be told to reconnect in time; it is closed anyway")]
     private partial void LogTellFailed(Exception exception);
-
-    [LoggerMessage(3, LogLevel.Warning, "Draining: not every connection took the reconnect event within {Timeout}; closing them anyway")]
-    private partial void LogTellTimedOut(TimeSpan timeout);
 
     [LoggerMessage(4, LogLevel.Information, "Drained: every hub connection closed")]
     private partial void LogDrained();

@@ -40,6 +40,10 @@ public static class EdgeHostingExtensions
         services.AddBrowserOrigins(edge);
         services.AddProblemDetails();
 
+        // Binding failures are thrown in every environment, for one handler to answer 400 naming the field.
+        services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+        services.AddExceptionHandler<BadRequestProblems>();
+
         // Before the other hub filters: a connection over the limit is refused before anything tracks it.
         services.AddEdgeLimits(builder.Configuration);
         services.ConfigureHttpJsonOptions(o => WireJson.Configure(o.SerializerOptions));
