@@ -8,7 +8,8 @@ namespace Realtime.EdgeGateway.Api;
 /// <summary>
 /// What the HTTP API could not bind (malformed JSON, a body that is not JSON or not an object, a
 /// field of the wrong JSON type, an unparsable query or route value) becomes 400 problem+json
-/// whose <c>errors</c> name the field, in every environment. ASP.NET Core reports these as
+/// whose <c>errors</c> name the field, in every environment. (A body of another media type is
+/// answered 415 by ASP.NET Core itself, and the status code pages make it problem+json.) ASP.NET Core reports these as
 /// <see cref="BadHttpRequestException"/>; they are thrown everywhere (not only in Development) so
 /// that this one handler answers them all the same way.
 /// </summary>
@@ -51,11 +52,6 @@ public sealed partial class BadRequestProblems(IProblemDetailsService problems, 
             return (FieldOf(json.Path), "not valid here: " + (json.Path is null or "$" ? "the body must be a JSON object" : "a value of the wrong JSON type, or malformed JSON"));
         }
 
-        if (bad.StatusCode == StatusCodes.Status415UnsupportedMediaType)
-        {
-            return (BodyField, "must be JSON (Content-Type: application/json)");
-        }
-
         var binding = ParameterBinding().Match(bad.Message);
         if (binding.Success)
         {
@@ -68,9 +64,17 @@ public sealed partial class BadRequestProblems(IProblemDetailsService problems, 
             : (BodyField, "could not be read");
     }
 
-    /// <summary>"$.title" is "title", "$.data.items[2]" is "data.items[2]"; the root is the body.</summary>
-    private static string FieldOf(string? path) =>
-        path is null || !path.StartsWith("$.", StringComparison.Ordinal) ? BodyField : path[2..];
+    /// <summary>The top-level field of a JSON path: "$.title" is "title", "$.data.items[2]" is "data"; the root is the body.</summary>
+    private static string FieldOf(string? path)
+    {
+        if (path is null || !path.StartsWith("$.", StringComparison.Ordinal))
+        {
+            return BodyField;
+        }
+
+        var end = path.AsSpan(2).IndexOfAny('.', '[');
+        return end < 0 ? path[2..] : path.Substring(2, end);
+    }
 
     private static string Expected(string type) => type.TrimEnd('?') switch
     {

@@ -32,7 +32,7 @@ public static class NotificationEndpoints
     {
         if (request is null)
         {
-            return Results.Problem(statusCode: StatusCodes.Status400BadRequest, title: "A JSON body is required.");
+            return Results.ValidationProblem(new Dictionary<string, string[]> { [BadRequestProblems.BodyField] = ["a JSON object is required"] });
         }
 
         var draft = new NotificationDraft(request.Type!, request.Title!, request.Message!, request.Data is { } data ? RawJson.From(data) : null);

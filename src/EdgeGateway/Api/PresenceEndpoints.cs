@@ -15,13 +15,20 @@ public static class PresenceEndpoints
         presence.MapGet("/workspace/{workspaceId}", async (string workspaceId, string? cursor, int? limit, bool? onlineOnly, IGrainFactory grains) =>
         {
             var pageSize = limit ?? PresencePage.DefaultLimit;
-            if (pageSize is < 1 or > PresencePage.MaxLimit || (cursor is not null && !RealtimeIds.IsValid(cursor)))
+            var errors = new Dictionary<string, string[]>();
+            if (pageSize is < 1 or > PresencePage.MaxLimit)
             {
-                return Results.ValidationProblem(new Dictionary<string, string[]>
-                {
-                    ["limit"] = [$"between 1 and {PresencePage.MaxLimit}"],
-                    ["cursor"] = ["a nextCursor this API returned"],
-                });
+                errors["limit"] = [$"between 1 and {PresencePage.MaxLimit}"];
+            }
+
+            if (cursor is not null && !RealtimeIds.IsValid(cursor))
+            {
+                errors["cursor"] = ["a nextCursor this API returned"];
+            }
+
+            if (errors.Count > 0)
+            {
+                return Results.ValidationProblem(errors);
             }
 
             var page = await grains.Workspace(workspaceId)
