@@ -63,6 +63,7 @@ public static class EdgeHostingExtensions
         services.AddHubEventSender<RealtimeHub>(RealtimeHubs.Realtime);
         services.AddHubEventSender<PresenceHub>(RealtimeHubs.Presence);
         services.AddHubEventSender<InboxHub>(RealtimeHubs.Inbox);
+        services.AddSingleton<HubConnectionHandler<NotificationsHub>, NotificationsConnectionHandler>();
         services.AddSingleton<NotificationConnections>();
         services.AddSingleton<NotificationReattachment>();
         services.AddSingleton<IHubEventSender, NotificationHubSender>();

@@ -14,7 +14,8 @@ namespace Realtime.EdgeGateway.Hubs;
 /// /notifications: live notifications of the connection's user and workspace, read state,
 /// type filters, and recovery. A client that reconnects passes the id of the last notification
 /// it saw (`lastNotificationId` query parameter, or `notification:sync` after connecting) and
-/// gets every one it missed, in order, once, then the live ones.
+/// gets every one it missed, in order, once, then the live ones. One that does not starts from
+/// the point its handshake completed (see <see cref="NotificationsConnectionHandler"/>).
 /// </summary>
 public sealed class NotificationsHub(
     IGrainFactory grains,
@@ -31,7 +32,9 @@ public sealed class NotificationsHub(
     {
         // Checked first: a refused connection must not have registered anything.
         string? lastSeen = Context.GetHttpContext()?.Request.Query[LastNotificationIdQuery];
-        lastSeen = string.IsNullOrEmpty(lastSeen) ? null : HubInput.NotificationId(lastSeen, LastNotificationIdQuery, "connecting to /notifications", Limits);
+        lastSeen = string.IsNullOrEmpty(lastSeen)
+            ? NotificationsConnectionHandler.StartingPointOf(Context)
+            : HubInput.NotificationId(lastSeen, LastNotificationIdQuery, "connecting to /notifications", Limits);
         await base.OnConnectedAsync();
         notificationConnections.Add(Context.ConnectionId, Identity, lastSeen);
         await GrainRefusals.AsHubErrors(() => Notifications.Attach(Context.ConnectionId, Edge.EdgeId, lastSeen));

@@ -19,6 +19,15 @@ public interface INotificationGrain : IGrainWithStringKey
     Task ReceiveWorkspaceNotification(WorkspaceNotification notification);
 
     /// <summary>
+    /// Where a new connection starts: the id of the newest notification the user has (workspace-wide
+    /// ones sent so far taken first), or of the start when there is none. Taken before the
+    /// connection's handshake and passed to <see cref="Attach"/> as its last seen id, it makes every
+    /// notification accepted after the handshake reach the connection, whenever it attaches.
+    /// </summary>
+    [Alias("GetStartingPoint")]
+    Task<string> GetStartingPoint();
+
+    /// <summary>
     /// A /notifications connection starts: it receives live notifications from now on, after the
     /// ones since <paramref name="lastSeenId"/> (if given) and the unread count.
     /// </summary>

@@ -65,6 +65,13 @@ public sealed class NotificationGrain(
         await StoreAndDeliverAsync(Materialize(items));
     }
 
+    public async Task<string> GetStartingPoint()
+    {
+        // Workspace-wide notifications sent so far are older than the connection: they come before the point.
+        await StoreAndDeliverAsync(Materialize(await Feed.GetSince(state.State.LastWorkspaceSequence)));
+        return _ids.Format(state.State.LastSequence);
+    }
+
     public async Task Attach(string connectionId, string edgeId, string? lastSeenId)
     {
         var since = ParseOrThrow(lastSeenId);
