@@ -13,7 +13,11 @@ public interface IDashboardGrain : IGrainWithStringKey
     [Alias("Publish")]
     Task Publish(DashboardUpdate update);
 
-    /// <summary>The latest value of every key, oldest first.</summary>
+    /// <summary>
+    /// The latest value of every key, oldest first. Every update published after this call reaches
+    /// the caller's edge if a connection of the workspace is there (a subscribing connection reads
+    /// this after registering its subscription on its edge, and misses nothing in between).
+    /// </summary>
     [Alias("GetLatest"), ReadOnly]
     Task<IReadOnlyList<DashboardUpdate>> GetLatest();
 }

@@ -53,8 +53,14 @@ public sealed class DashboardGrain(
         await _publisher.PublishAsync(await EdgesAsync(), evt);
     }
 
-    public Task<IReadOnlyList<DashboardUpdate>> GetLatest() =>
-        Task.FromResult<IReadOnlyList<DashboardUpdate>>(state.State.Latest.Values.OrderBy(u => u.Timestamp).ToList());
+    public Task<IReadOnlyList<DashboardUpdate>> GetLatest()
+    {
+        // The caller is usually a connection subscribing, on an edge the kept list may not have yet
+        // (it joined the workspace within the last refresh): the next update asks the workspace
+        // again, so that every update after these values reaches it.
+        _edgesFetchedAt = DateTimeOffset.MinValue;
+        return Task.FromResult<IReadOnlyList<DashboardUpdate>>(state.State.Latest.Values.OrderBy(u => u.Timestamp).ToList());
+    }
 
     /// <summary>The workspace's edges, asked again at most once a second so fast updates do not load the workspace grain.</summary>
     private async Task<IReadOnlyCollection<string>> EdgesAsync()

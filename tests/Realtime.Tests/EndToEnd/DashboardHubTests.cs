@@ -45,6 +45,35 @@ public abstract class DashboardHubTests(RealtimeSystem system)
         Assert.Single(outsider.Events.Snapshot(), e => e.Name == "dashboard:followers:update");
     }
 
+    [Theory]
+    [InlineData("/dashboard", "dashboard:subscribe", "dashboard:metric:update")]
+    [InlineData("/metrics", "metrics:subscribe", "metrics:update")]
+    public async Task An_update_published_the_moment_a_connection_subscribed_reaches_it(string hub, string subscribe, string eventName)
+    {
+        var clients = new List<TestClient>();
+        try
+        {
+            for (var i = 0; i < 4; i++)
+            {
+                // Just published: the grain has the workspace's edges fresh in mind, without the new connection's.
+                await PublishAsync(hub, "warm", i);
+                var client = await ConnectAsync($"user-{i}", hub, edge: i);
+                clients.Add(client);
+                await client.Connection.InvokeAsync<JsonElement>(subscribe);
+
+                await PublishAsync(hub, "reach", i);
+
+                await client.Events.WaitForAsync(
+                    e => e.Name == eventName && e.Payload.GetProperty("metric").GetString() == "reach" && e.Payload.GetProperty("value").GetDouble() == i,
+                    $"connection {i} got the update published right after it subscribed");
+            }
+        }
+        finally
+        {
+            await Task.WhenAll(clients.Select(c => c.DisposeAsync().AsTask()));
+        }
+    }
+
     [Fact]
     public async Task A_platform_filter_lets_only_that_platform_through()
     {
@@ -146,6 +175,9 @@ public abstract class DashboardHubTests(RealtimeSystem system)
 
         Assert.Empty(await Service.GetLatest(_workspaceId));
     }
+
+    private Task PublishAsync(string hub, string metric, double value) =>
+        hub == "/metrics" ? Service.PublishMetric(_workspaceId, metric, value) : Service.BroadcastMetricUpdate(_workspaceId, metric, value);
 
     private Task<TestClient> ConnectAsync(string userId, string hub, int edge = 0, string? workspaceId = null)
     {
