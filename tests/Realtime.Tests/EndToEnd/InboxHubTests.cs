@@ -69,6 +69,36 @@ public abstract class InboxHubTests(RealtimeSystem system)
     }
 
     [Fact]
+    public async Task A_message_sent_the_moment_a_connection_subscribed_reaches_it()
+    {
+        await Inbox.AddCustomerMessage(_workspaceId, "c1", "m-open", "cust-1", "hello");
+        var clients = new List<TestClient>();
+        try
+        {
+            for (var i = 0; i < 4; i++)
+            {
+                // Whole inbox and one conversation, on every edge in turn, each the first of its user there.
+                var whole = await ConnectAsync($"agent-{i}", edge: i);
+                var single = await ConnectAsync($"lead-{i}", edge: i + 1);
+                clients.AddRange([whole, single]);
+                await whole.Connection.InvokeAsync<JsonElement>("inbox:subscribe");
+                await SubscribeAsync(single, "c1");
+
+                var sent = await Inbox.AddCustomerMessage(_workspaceId, "c1", $"m{i}", "cust-1", $"message {i}");
+
+                foreach (var client in new[] { whole, single })
+                {
+                    await client.Events.WaitForAsync(e => e.Name == "inbox:message" && MessageId(e) == sent.MessageId, $"message {i} right after subscribing");
+                }
+            }
+        }
+        finally
+        {
+            await Task.WhenAll(clients.Select(c => c.DisposeAsync().AsTask()));
+        }
+    }
+
+    [Fact]
     public async Task A_connection_subscribed_to_the_whole_inbox_and_to_a_conversation_gets_each_event_once()
     {
         await Inbox.AddCustomerMessage(_workspaceId, "conv-a", "a1", "customer-1", "Hi");
