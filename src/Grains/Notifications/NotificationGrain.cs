@@ -1,4 +1,6 @@
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Storage;
 using Realtime.Grains.Hosting;
 using Realtime.Grains.Presence;
 using Realtime.Grains.Streaming;
@@ -13,9 +15,12 @@ namespace Realtime.Grains.Notifications;
 /// A connection goes live by an attach barrier published on its edge's stream, in order with
 /// the live notifications: what came before the barrier is caught up (if asked), what came after
 /// is delivered live, so a reconnecting client gets every missed notification exactly once.
+/// Notifications are stored in pages beside a small index (<see cref="NotificationPages"/>): a
+/// change writes its page and the index, not the whole list.
 /// </summary>
 public sealed class NotificationGrain(
     [PersistentState("notifications", StorageNames.Realtime)] IPersistentState<NotificationState> state,
+    [FromKeyedServices(StorageNames.Realtime)] IGrainStorage storage,
     IOptions<NotificationOptions> options,
     TimeProvider timeProvider,
     RealtimeGrainMetrics metrics) : Grain, INotificationGrain
@@ -29,24 +34,33 @@ public sealed class NotificationGrain(
     private string _userId = "";
     private NotificationIds _ids = null!;
     private EdgePublisher _publisher = null!;
+    private NotificationPages _pages = null!;
 
-    private List<StoredNotification> Items => state.State.Items;
+    private IReadOnlyList<StoredNotification> Items => _pages.Items;
 
-    private int Unread => Items.Count(i => !i.Notification.Read);
+    private int Unread => _pages.Unread;
 
-    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         (_workspaceId, _userId) = RealtimeIds.ParseUserInWorkspace(this.GetPrimaryKeyString());
         _ids = new NotificationIds(_workspaceId, _userId);
         _publisher = new EdgePublisher(this.GetStreamProvider(StreamNames.Provider), metrics);
-        return Task.CompletedTask;
+        _pages = new NotificationPages(storage, this.GetGrainId());
+        await _pages.LoadAsync(state.State.Pages);
+        if (state.State.Items.Count > 0)
+        {
+            // Kept as one list by an earlier version: moved into pages once.
+            _pages.Adopt(state.State.Items);
+            state.State.Items = [];
+            await SaveAsync();
+        }
     }
 
     public async Task<Notification> Send(NotificationDraft draft)
     {
         NotificationDraftRules.EnsureValid(draft);
         var notification = Append(draft, timeProvider.GetUtcNow());
-        await state.WriteStateAsync();
+        await SaveAsync();
         await DeliverToUserAsync(RealtimeEvents.Notification, notification);
         return notification;
     }
@@ -102,17 +116,15 @@ public sealed class NotificationGrain(
 
     public async Task<NotificationReadAck> MarkRead(string notificationId)
     {
-        var index = _ids.TryParse(notificationId, out var sequence) ? Items.FindIndex(i => i.Sequence == sequence) : -1;
+        var index = _ids.TryParse(notificationId, out var sequence) ? _pages.IndexOf(sequence) : -1;
         if (index < 0)
         {
             throw new KeyNotFoundException($"Notification '{notificationId}' is not one of this user's notifications in this workspace.");
         }
 
-        var item = Items[index];
-        if (!item.Notification.Read)
+        if (_pages.MarkRead(index))
         {
-            Items[index] = item with { Notification = item.Notification with { Read = true } };
-            await state.WriteStateAsync();
+            await SaveAsync();
         }
 
         var ack = new NotificationReadAck(notificationId, false, Unread);
@@ -126,10 +138,10 @@ public sealed class NotificationGrain(
         {
             for (var i = 0; i < Items.Count; i++)
             {
-                Items[i] = Items[i] with { Notification = Items[i].Notification with { Read = true } };
+                _pages.MarkRead(i);
             }
 
-            await state.WriteStateAsync();
+            await SaveAsync();
         }
 
         var ack = new NotificationReadAck(null, true, 0);
@@ -141,8 +153,8 @@ public sealed class NotificationGrain(
     {
         var before = ParseOrThrow(cursor) ?? long.MaxValue;
         var page = Items
-            .Where(i => i.Sequence < before && !(unreadOnly && i.Notification.Read))
             .Reverse()
+            .Where(i => i.Sequence < before && !(unreadOnly && i.Notification.Read))
             .Take(limit + 1)
             .ToList();
         var more = page.Count > limit;
@@ -158,7 +170,7 @@ public sealed class NotificationGrain(
     {
         var sequence = ++state.State.LastSequence;
         var notification = new Notification(_ids.Format(sequence), draft.Type, draft.Title, draft.Message, draft.Data, _userId, _workspaceId, createdAt, Read: false);
-        Items.Add(new StoredNotification(sequence, notification));
+        _pages.Append(new StoredNotification(sequence, notification));
         Trim();
         return notification;
     }
@@ -183,7 +195,7 @@ public sealed class NotificationGrain(
             return;
         }
 
-        await state.WriteStateAsync();
+        await SaveAsync();
         foreach (var notification in created)
         {
             await DeliverToUserAsync(RealtimeEvents.Notification, notification);
@@ -195,13 +207,28 @@ public sealed class NotificationGrain(
     {
         while (Items.Count > _options.MaxPerUser)
         {
-            var oldestRead = Items.FindIndex(i => i.Notification.Read);
-            Items.RemoveAt(oldestRead >= 0 ? oldestRead : 0);
+            var oldestRead = -1;
+            if (Unread < Items.Count)
+            {
+                for (var i = 0; i < Items.Count && oldestRead < 0; i++)
+                {
+                    oldestRead = Items[i].Notification.Read ? i : -1;
+                }
+            }
+
+            _pages.RemoveAt(oldestRead >= 0 ? oldestRead : 0);
         }
     }
 
-    private List<Notification> After(long since, long until) =>
-        Items.Where(i => i.Sequence > since && i.Sequence <= until).Select(i => i.Notification).ToList();
+    /// <summary>The changed pages, then the index that lists them.</summary>
+    private async Task SaveAsync()
+    {
+        await _pages.SaveAsync();
+        state.State.Pages = _pages.Pages;
+        await state.WriteStateAsync();
+    }
+
+    private List<Notification> After(long since, long until) => _pages.Between(since, until);
 
     private long? ParseOrThrow(string? id)
     {

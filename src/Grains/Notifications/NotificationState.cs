@@ -1,9 +1,14 @@
 namespace Realtime.Grains.Notifications;
 
-/// <summary>Persisted notifications of one user in one workspace, oldest first.</summary>
+/// <summary>
+/// The persisted index of one user's notifications in one workspace. The notifications themselves
+/// are kept in pages (<see cref="NotificationPages"/>), each its own storage record, so that
+/// accepting or reading one writes a page and this index, whatever the number kept.
+/// </summary>
 [GenerateSerializer, Alias("realtime.NotificationState")]
 public sealed class NotificationState
 {
+    /// <summary>Where earlier versions kept every notification, written whole on each change; moved into pages when read.</summary>
     [Id(0)]
     public List<StoredNotification> Items { get; set; } = [];
 
@@ -14,6 +19,18 @@ public sealed class NotificationState
     /// <summary>The newest workspace-wide notification this user has a copy of.</summary>
     [Id(2)]
     public long LastWorkspaceSequence { get; set; }
+
+    /// <summary>The pages that hold notifications, ascending.</summary>
+    [Id(3)]
+    public List<long> Pages { get; set; } = [];
+}
+
+/// <summary>Up to <see cref="NotificationPages.PageSize"/> notifications of consecutive sequences, oldest first.</summary>
+[GenerateSerializer, Alias("realtime.StoredNotificationPage")]
+public sealed class StoredNotificationPage
+{
+    [Id(0)]
+    public List<StoredNotification> Items { get; set; } = [];
 }
 
 /// <summary>A notification with its sequence, the part of its id that orders it.</summary>

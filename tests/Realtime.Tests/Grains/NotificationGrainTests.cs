@@ -1,4 +1,7 @@
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Storage;
 using Orleans.TestingHost;
+using Realtime.Grains.Hosting;
 using Realtime.Grains;
 using Realtime.Grains.Notifications;
 using Realtime.Grains.Presence;
@@ -103,6 +106,65 @@ public abstract class NotificationGrainTests(TestCluster cluster)
     }
 
     [Fact]
+    public async Task Kept_notifications_and_their_read_state_survive_a_reactivation()
+    {
+        // Several pages' worth, some read, one page emptied by the bound.
+        var sent = new List<Notification>();
+        for (var i = 0; i < 3 * NotificationPages.PageSize + 5; i++)
+        {
+            sent.Add(await Service.SendNotification("alice", _workspaceId, NotificationTypes.Message, $"n{i}", ""));
+        }
+
+        foreach (var read in new[] { 0, 3, NotificationPages.PageSize + 1, sent.Count - 1 })
+        {
+            await Inbox("alice").MarkRead(sent[read].Id);
+        }
+
+        var before = await Inbox("alice").List(null, 1000, unreadOnly: false);
+
+        await GrainActivations.DeactivateAsync(Client, Inbox("alice"));
+
+        var after = await Inbox("alice").List(null, 1000, unreadOnly: false);
+        Assert.Equal(before.Notifications, after.Notifications);
+        Assert.Equal(before.UnreadCount, after.UnreadCount);
+        Assert.Equal(sent.Count - 4, after.UnreadCount);
+        var next = await Service.SendNotification("alice", _workspaceId, NotificationTypes.Message, "next", "");
+        Assert.Equal(Sequence(sent[^1].Id) + 1, Sequence(next.Id));
+    }
+
+    [Fact]
+    public async Task Notifications_kept_as_one_list_by_an_earlier_version_are_moved_into_pages_and_none_is_lost()
+    {
+        var grain = Inbox("alice");
+        var ids = new NotificationIds(_workspaceId, "alice");
+        var legacy = new NotificationState { LastSequence = 40, LastWorkspaceSequence = 0 };
+        for (var sequence = 3; sequence <= 40; sequence++)
+        {
+            legacy.Items.Add(new StoredNotification(sequence, new Notification(
+                ids.Format(sequence), NotificationTypes.Message, $"old {sequence}", "", null, "alice", _workspaceId, DateTimeOffset.UnixEpoch.AddMinutes(sequence), Read: sequence % 5 == 0)));
+        }
+
+        var storage = Storage();
+        await storage.WriteStateAsync("notifications", grain.GetGrainId(), new GrainState<NotificationState>(legacy));
+
+        var page = await grain.List(null, 1000, unreadOnly: false);
+        Assert.Equal(legacy.Items.Select(i => i.Notification).Reverse(), page.Notifications);
+        Assert.Equal(legacy.Items.Count(i => !i.Notification.Read), page.UnreadCount);
+
+        var moved = new GrainState<NotificationState>(new NotificationState());
+        await storage.ReadStateAsync("notifications", grain.GetGrainId(), moved);
+        Assert.Empty(moved.State!.Items);
+        Assert.Equal([0, 1, 2], moved.State.Pages);
+
+        await grain.MarkRead(ids.Format(4));
+        await GrainActivations.DeactivateAsync(Client, grain);
+        var reread = await grain.List(null, 1000, unreadOnly: false);
+        Assert.Equal(legacy.Items.Count, reread.Notifications.Count);
+        Assert.True(reread.Notifications.Single(n => n.Id == ids.Format(4)).Read);
+        Assert.Equal(ids.Format(41), (await Service.SendNotification("alice", _workspaceId, NotificationTypes.Message, "new", "")).Id);
+    }
+
+    [Fact]
     public async Task A_workspace_notification_reaches_connected_members_now_and_others_when_they_connect_each_with_own_read_state()
     {
         await Presence("alice").Connect(new EdgeConnection("a1", "edge-a"));
@@ -166,6 +228,10 @@ public abstract class NotificationGrainTests(TestCluster cluster)
         var liveEvent = events.FindIndex(e => e.Payloads<Notification>(RealtimeEvents.Notification).Any(n => n.Id == live.Id));
         Assert.True(barrier < liveEvent, "the live notification comes after the connection's barrier");
     }
+
+    /// <summary>The grain storage provider the silos use, as an earlier version of the grain wrote to it.</summary>
+    private IGrainStorage Storage() =>
+        cluster.Silos.OfType<InProcessSiloHandle>().First().SiloHost.Services.GetRequiredKeyedService<IGrainStorage>(StorageNames.Realtime);
 
     private INotificationGrain Inbox(string userId) => Client.GetGrain<INotificationGrain>(RealtimeIds.UserInWorkspace(_workspaceId, userId));
 
