@@ -3,6 +3,7 @@ using Realtime.Benchmarks;
 
 // dotnet run -c Release --project bench/Realtime.Benchmarks -- presence-latency [updates] [polling-ms,...]
 // dotnet run -c Release --project bench/Realtime.Benchmarks -- workspace-load [users]
+// dotnet run -c Release --project bench/Realtime.Benchmarks -- notification-storage [kept,...] [ops]
 var scenario = args.ElementAtOrDefault(0) ?? "presence-latency";
 switch (scenario)
 {
@@ -19,8 +20,13 @@ switch (scenario)
         Console.WriteLine("|---|---|---|---|");
         await WorkspaceLoadBenchmark.RunAsync(users);
         return 0;
+    case "notification-storage":
+        await RunNotificationStorageAsync(
+            (args.ElementAtOrDefault(1) ?? "10,1000,10000").Split(',').Select(n => int.Parse(n, CultureInfo.InvariantCulture)),
+            int.Parse(args.ElementAtOrDefault(2) ?? "200", CultureInfo.InvariantCulture));
+        return 0;
     default:
-        Console.Error.WriteLine($"Unknown scenario '{scenario}'. Scenarios: presence-latency, workspace-load");
+        Console.Error.WriteLine($"Unknown scenario '{scenario}'. Scenarios: presence-latency, workspace-load, notification-storage");
         return 2;
 }
 
@@ -35,5 +41,21 @@ static async Task RunPresenceLatencyAsync(int updates, IEnumerable<TimeSpan> per
         var result = await PresenceLatencyBenchmark.RunAsync(period, updates, warmup: 30);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"| {period.TotalMilliseconds} ms | {result.Count} | {result.P50:F1} | {result.P95:F1} | {result.P99:F1} | {result.Max:F1} |"));
+    }
+}
+
+static async Task RunNotificationStorageAsync(IEnumerable<int> keptSizes, int ops)
+{
+    Console.WriteLine($"notification-storage: {ops} operations each, one silo on a local redis-server, N notifications kept for the user");
+    Console.WriteLine();
+    Console.WriteLine("| storage | kept | operation | ops | mean ms | p50 ms | p99 ms | bytes to Redis per op |");
+    Console.WriteLine("|---|---|---|---|---|---|---|---|");
+    foreach (var kept in keptSizes)
+    {
+        foreach (var row in await NotificationStorageBenchmark.RunAsync(kept, ops))
+        {
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"| {row.Storage} | {row.Kept:N0} | {row.Operation} | {row.Ops} | {row.MeanMs:F2} | {row.P50Ms:F2} | {row.P99Ms:F2} | {row.BytesPerOp:N0} |"));
+        }
     }
 }

@@ -129,6 +129,8 @@ public sealed class RealtimeSystem : IAsyncDisposable
     public T EdgeService<T>(int edge = 0)
         where T : notnull => _edges[edge].Services.GetRequiredService<T>();
 
+    public IServiceProvider SiloServices(int silo = 0) => _silos[silo].Services;
+
     public async ValueTask DisposeAsync()
     {
         foreach (var app in Enumerable.Reverse(_edges).Concat(Enumerable.Reverse(_silos)))

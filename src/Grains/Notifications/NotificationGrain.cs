@@ -36,6 +36,9 @@ public sealed class NotificationGrain(
     private EdgePublisher _publisher = null!;
     private NotificationPages _pages = null!;
 
+    /// <summary>What the stored index says; it is written again only when that changes.</summary>
+    private (long LastWorkspaceSequence, List<long> Pages) _indexWritten = (0, []);
+
     private IReadOnlyList<StoredNotification> Items => _pages.Items;
 
     private int Unread => _pages.Unread;
@@ -47,6 +50,11 @@ public sealed class NotificationGrain(
         _publisher = new EdgePublisher(this.GetStreamProvider(StreamNames.Provider), metrics);
         _pages = new NotificationPages(storage, this.GetGrainId());
         await _pages.LoadAsync(state.State.Pages);
+
+        // The newest notification is never the one removed over the bound, so its page knows the
+        // last sequence even when the index was last written a few accepts earlier.
+        state.State.LastSequence = Math.Max(state.State.LastSequence, Items.Count > 0 ? Items[^1].Sequence : 0);
+        _indexWritten = (state.State.LastWorkspaceSequence, state.State.Pages);
         if (state.State.Items.Count > 0)
         {
             // Kept as one list by an earlier version: moved into pages once.
@@ -220,12 +228,22 @@ public sealed class NotificationGrain(
         }
     }
 
-    /// <summary>The changed pages, then the index that lists them.</summary>
+    /// <summary>
+    /// The changed pages, then the index if what it says changed: the pages there are, or the
+    /// workspace notifications taken. An accept writes one page, and the index once per page.
+    /// </summary>
     private async Task SaveAsync()
     {
         await _pages.SaveAsync();
-        state.State.Pages = _pages.Pages;
+        var pages = _pages.Pages;
+        if (_indexWritten.LastWorkspaceSequence == state.State.LastWorkspaceSequence && _indexWritten.Pages.SequenceEqual(pages))
+        {
+            return;
+        }
+
+        state.State.Pages = pages;
         await state.WriteStateAsync();
+        _indexWritten = (state.State.LastWorkspaceSequence, pages);
     }
 
     private List<Notification> After(long since, long until) => _pages.Between(since, until);
