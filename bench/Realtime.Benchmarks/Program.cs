@@ -3,6 +3,7 @@ using Realtime.Benchmarks;
 
 // dotnet run -c Release --project bench/Realtime.Benchmarks -- presence-latency [updates] [polling-ms,...]
 // dotnet run -c Release --project bench/Realtime.Benchmarks -- workspace-load [users]
+// dotnet run -c Release --project bench/Realtime.Benchmarks -- cluster-stats [edges,...] [warmup-seconds] [measure-seconds]
 var scenario = args.ElementAtOrDefault(0) ?? "presence-latency";
 switch (scenario)
 {
@@ -19,8 +20,15 @@ switch (scenario)
         Console.WriteLine("|---|---|---|---|");
         await WorkspaceLoadBenchmark.RunAsync(users);
         return 0;
+    case "cluster-stats":
+        await RunClusterStatsAsync(
+            (args.ElementAtOrDefault(1) ?? "5,50").Split(',').Select(e => int.Parse(e, CultureInfo.InvariantCulture)).ToList(),
+            new ClusterStatsBenchmark.Load(
+                Warmup: TimeSpan.FromSeconds(int.Parse(args.ElementAtOrDefault(2) ?? "15", CultureInfo.InvariantCulture)),
+                Measure: TimeSpan.FromSeconds(int.Parse(args.ElementAtOrDefault(3) ?? "30", CultureInfo.InvariantCulture))));
+        return 0;
     default:
-        Console.Error.WriteLine($"Unknown scenario '{scenario}'. Scenarios: presence-latency, workspace-load");
+        Console.Error.WriteLine($"Unknown scenario '{scenario}'. Scenarios: presence-latency, workspace-load, cluster-stats");
         return 2;
 }
 
@@ -35,5 +43,26 @@ static async Task RunPresenceLatencyAsync(int updates, IEnumerable<TimeSpan> per
         var result = await PresenceLatencyBenchmark.RunAsync(period, updates, warmup: 30);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"| {period.TotalMilliseconds} ms | {result.Count} | {result.P50:F1} | {result.P95:F1} | {result.P99:F1} | {result.Max:F1} |"));
+    }
+}
+
+static async Task RunClusterStatsAsync(IReadOnlyList<int> edgeCounts, ClusterStatsBenchmark.Load load)
+{
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+        $"cluster-stats: calls into the cluster stats grain, 2 silos; per edge {load.ConnectionsPerEdge} connections, {load.WorkspacesPerEdge} workspaces, {load.ConnectionChangesPerEdgePerSecond} connection changes/s, {load.BroadcastsPerEdgePerSecond} broadcasts/s, lease renewed every {ClusterStatsBenchmark.Load.LeaseRenewInterval.TotalSeconds} s; {load.Measure.TotalSeconds} s measured after {load.Warmup.TotalSeconds} s"));
+    var results = new List<ClusterStatsBenchmark.Result>();
+    foreach (var edges in edgeCounts)
+    {
+        results.Add(await ClusterStatsBenchmark.RunAsync("as built", edges, load, new Dictionary<string, string?>()));
+    }
+
+    Console.WriteLine();
+    Console.WriteLine("| edges | workspaces | connections | renewals/s | connection changes/s | broadcasts/s | cluster stats grain calls/s | by method (calls/s) | stats right after |");
+    Console.WriteLine("|---|---|---|---|---|---|---|---|---|");
+    foreach (var r in results)
+    {
+        var seconds = r.Measured.TotalSeconds;
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"| {r.Edges} | {r.Workspaces} | {r.Connections} | {r.Renewals / seconds:F1} | {r.ConnectionChanges / seconds:F1} | {r.Broadcasts / seconds:F1} | {r.StatsGrainCallsPerSecond:F1} | {r.Breakdown} | {r.StatsSettledAfter.TotalSeconds:F1} s |"));
     }
 }
