@@ -64,6 +64,7 @@ public static class ClusterStatsBenchmark
             // Pulling agents cancelled at shutdown log errors that say nothing about the grains.
             ["Logging:LogLevel:Orleans.Streams"] = "Critical",
             ["Logging:LogLevel:Orleans.Providers"] = "Critical",
+            ["Logging:LogLevel:Orleans.Runtime.Silo"] = "Error",
         };
         await using var system = await RealtimeSystem.StartOnRedisAsync(
             siloCount: 2,
