@@ -77,15 +77,16 @@ public sealed partial class SiloStatsRollup(
 
     public void Participate(ISiloLifecycle lifecycle)
     {
-        // Stopped before this silo's grains deactivate, while the stats grain can still be reached
-        // even when every silo stops; a workspace deactivating afterwards reports again from its next activation.
+        // The last roll-up goes before this silo's grains deactivate: the stats grain can still be
+        // reached then, even when every silo stops. Reports made during deactivation are dropped;
+        // a workspace with connections reports its counts again when it is next active.
         lifecycle.Subscribe(nameof(SiloStatsRollup), ServiceLifecycleStage.Active, StartAsync, StopAsync);
     }
 
     public void Dispose() => _stopping.Dispose();
 
     /// <summary>Sends what has been reported since the last roll-up, if anything.</summary>
-    public async Task RollUpAsync()
+    private async Task RollUpAsync()
     {
         StatsRollup rollup;
         lock (_lock)
