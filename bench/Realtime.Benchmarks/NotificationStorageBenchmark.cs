@@ -53,7 +53,7 @@ public static class NotificationStorageBenchmark
         rows.Add(await MeasureAsync("pages (grain)", kept, "mark read", toRead.Count, server, i => grain.MarkRead(toRead[i])));
 
         // The reference: the same notifications as one list, written whole on every change.
-        var storage = system.SiloServices().GetRequiredKeyedService<IGrainStorage>(StorageNames.Realtime);
+        var storage = system.SiloService<IServiceProvider>().GetRequiredKeyedService<IGrainStorage>(StorageNames.Realtime);
         var list = new NotificationState { Items = (await grain.List(null, kept, unreadOnly: false)).Notifications.Reverse().Select(Stored).ToList() };
         var record = new GrainState<NotificationState>(list);
         var referenceId = GrainId.Create("notificationreference", workspaceId);

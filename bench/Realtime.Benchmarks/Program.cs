@@ -4,6 +4,7 @@ using Realtime.Benchmarks;
 // dotnet run -c Release --project bench/Realtime.Benchmarks -- presence-latency [updates] [polling-ms,...]
 // dotnet run -c Release --project bench/Realtime.Benchmarks -- workspace-load [users]
 // dotnet run -c Release --project bench/Realtime.Benchmarks -- notification-storage [kept,...] [ops]
+// dotnet run -c Release --project bench/Realtime.Benchmarks -- cluster-stats [edges,...] [warmup-seconds] [measure-seconds]
 var scenario = args.ElementAtOrDefault(0) ?? "presence-latency";
 switch (scenario)
 {
@@ -25,8 +26,15 @@ switch (scenario)
             (args.ElementAtOrDefault(1) ?? "10,1000,10000").Split(',').Select(n => int.Parse(n, CultureInfo.InvariantCulture)),
             int.Parse(args.ElementAtOrDefault(2) ?? "200", CultureInfo.InvariantCulture));
         return 0;
+    case "cluster-stats":
+        await RunClusterStatsAsync(
+            (args.ElementAtOrDefault(1) ?? "5,50").Split(',').Select(e => int.Parse(e, CultureInfo.InvariantCulture)).ToList(),
+            new ClusterStatsBenchmark.Load(
+                Warmup: TimeSpan.FromSeconds(int.Parse(args.ElementAtOrDefault(2) ?? "15", CultureInfo.InvariantCulture)),
+                Measure: TimeSpan.FromSeconds(int.Parse(args.ElementAtOrDefault(3) ?? "30", CultureInfo.InvariantCulture))));
+        return 0;
     default:
-        Console.Error.WriteLine($"Unknown scenario '{scenario}'. Scenarios: presence-latency, workspace-load, notification-storage");
+        Console.Error.WriteLine($"Unknown scenario '{scenario}'. Scenarios: presence-latency, workspace-load, notification-storage, cluster-stats");
         return 2;
 }
 
@@ -57,5 +65,43 @@ static async Task RunNotificationStorageAsync(IEnumerable<int> keptSizes, int op
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"| {row.Storage} | {row.Kept:N0} | {row.Operation} | {row.Ops} | {row.MeanMs:F2} | {row.P50Ms:F2} | {row.P99Ms:F2} | {row.BytesPerOp:N0} |"));
         }
+    }
+}
+
+static async Task RunClusterStatsAsync(IReadOnlyList<int> edgeCounts, ClusterStatsBenchmark.Load load)
+{
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+        $"cluster-stats: calls into the cluster stats grain, 2 silos; per edge {load.ConnectionsPerEdge} connections, {load.WorkspacesPerEdge} workspaces, {load.ConnectionChangesPerEdgePerSecond} connection changes/s, {load.BroadcastsPerEdgePerSecond} broadcasts/s, lease renewed every {ClusterStatsBenchmark.Load.LeaseRenewInterval.TotalSeconds} s; {load.Measure.TotalSeconds} s measured after {load.Warmup.TotalSeconds} s"));
+
+    // The reference sends every report on at once, one call each, as the grain was fed before roll-ups.
+    (string Mode, string Interval)[] modes = [("direct", "00:00:00"), ("rolled up", "00:00:01")];
+    var results = new List<ClusterStatsBenchmark.Result>();
+    foreach (var edges in edgeCounts)
+    {
+        foreach (var (mode, interval) in modes)
+        {
+            results.Add(await ClusterStatsBenchmark.RunAsync(mode, edges, load, new Dictionary<string, string?> { ["Stats:RollupInterval"] = interval }));
+        }
+    }
+
+    Console.WriteLine();
+    Console.WriteLine("| edges | workspaces | connections | cluster stats grain calls/s, direct (reference) | cluster stats grain calls/s, rolled up (1 s) |");
+    Console.WriteLine("|---|---|---|---|---|");
+    foreach (var run in results.GroupBy(r => r.Edges))
+    {
+        var direct = run.Single(r => r.Mode == "direct");
+        var rolled = run.Single(r => r.Mode == "rolled up");
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"| {run.Key} | {direct.Workspaces} | {direct.Connections} / {rolled.Connections} | {direct.StatsGrainCallsPerSecond:F1} | {rolled.StatsGrainCallsPerSecond:F1} |"));
+    }
+
+    Console.WriteLine();
+    Console.WriteLine("| edges | mode | renewals/s | connection changes/s | broadcasts/s | cluster stats grain calls/s | by method (calls/s) | stats right after |");
+    Console.WriteLine("|---|---|---|---|---|---|---|---|");
+    foreach (var r in results)
+    {
+        var seconds = r.Measured.TotalSeconds;
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"| {r.Edges} | {r.Mode} | {r.Renewals / seconds:F1} | {r.ConnectionChanges / seconds:F1} | {r.Broadcasts / seconds:F1} | {r.StatsGrainCallsPerSecond:F1} | {r.Breakdown} | {r.StatsSettledAfter.TotalSeconds:F1} s |"));
     }
 }

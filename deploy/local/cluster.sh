@@ -73,7 +73,9 @@ start() {
 
   if ! alive redis; then
     mkdir -p "$run/redis-data"
-    redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --dir "$run/redis-data" --appendonly yes --save "" \
+    # Every write in the append-only file before Redis answers, synced every second: a restart keeps
+    # everything acknowledged (deploy/README.md, Redis persistence).
+    redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --dir "$run/redis-data" --appendonly yes --appendfsync everysec --save "" \
       > "$run/redis.log" 2>&1 &
     echo $! > "$run/redis.pid"
   fi

@@ -47,9 +47,17 @@ public sealed class RealtimeSystem : IAsyncDisposable
         Action<WebApplicationBuilder>? configureEdge = null) =>
         StartAsync(siloCount: 1, edgeCount: 1, redis: null, environment, siloSettings, edgeSettings, configureEdge);
 
-    /// <summary>Production providers: silos clustered through Redis with Redis storage and reminders, several edges.</summary>
-    public static Task<RealtimeSystem> StartOnRedisAsync(int siloCount, int edgeCount) =>
-        StartAsync(siloCount, edgeCount, RedisServer.ConnectionString, "Production");
+    /// <summary>
+    /// Production providers: silos clustered through Redis with Redis storage and reminders, several
+    /// edges. <paramref name="siloSettings"/> override silo settings; <paramref name="configureSilo"/>
+    /// adds to each silo's host (a call filter, say).
+    /// </summary>
+    public static Task<RealtimeSystem> StartOnRedisAsync(
+        int siloCount,
+        int edgeCount,
+        IReadOnlyDictionary<string, string?>? siloSettings = null,
+        Action<WebApplicationBuilder>? configureSilo = null) =>
+        StartAsync(siloCount, edgeCount, RedisServer.ConnectionString, "Production", siloSettings, configureSilo: configureSilo);
 
     private static async Task<RealtimeSystem> StartAsync(
         int siloCount,
@@ -58,7 +66,8 @@ public sealed class RealtimeSystem : IAsyncDisposable
         string environment,
         IReadOnlyDictionary<string, string?>? siloSettings = null,
         IReadOnlyDictionary<string, string?>? edgeSettings = null,
-        Action<WebApplicationBuilder>? configureEdge = null)
+        Action<WebApplicationBuilder>? configureEdge = null,
+        Action<WebApplicationBuilder>? configureSilo = null)
     {
         var system = new RealtimeSystem();
         try
@@ -85,6 +94,7 @@ public sealed class RealtimeSystem : IAsyncDisposable
                     ["Silo:Reminders"] = redis is null ? "Memory" : "Redis",
                 });
                 silo.Configuration.AddInMemoryCollection(siloSettings ?? new Dictionary<string, string?>());
+                configureSilo?.Invoke(silo);
                 silo.AddRealtimeSilo();
                 var app = silo.Build();
                 app.MapRealtimeSilo();
@@ -129,7 +139,9 @@ public sealed class RealtimeSystem : IAsyncDisposable
     public T EdgeService<T>(int edge = 0)
         where T : notnull => _edges[edge].Services.GetRequiredService<T>();
 
-    public IServiceProvider SiloServices(int silo = 0) => _silos[silo].Services;
+    /// <summary>A service of a silo's host, e.g. its <see cref="IGrainFactory"/> (calls from it enter the cluster at that silo).</summary>
+    public T SiloService<T>(int silo = 0)
+        where T : notnull => _silos[silo].Services.GetRequiredService<T>();
 
     public async ValueTask DisposeAsync()
     {

@@ -1,6 +1,6 @@
 namespace Realtime.Grains.Broadcasting;
 
-/// <summary>`GET /realtime/stats`: the cluster as its edges and workspaces last reported it (within a lease renewal).</summary>
+/// <summary>`GET /realtime/stats`: the cluster as its edges and workspaces last reported it (within a lease renewal and a roll-up).</summary>
 [GenerateSerializer, Immutable, Alias("realtime.ClusterStats")]
 public sealed record ClusterStats(
     [property: Id(0)] int TotalConnections,

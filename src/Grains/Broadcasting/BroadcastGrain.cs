@@ -9,11 +9,15 @@ namespace Realtime.Grains.Broadcasting;
 
 /// <summary>Looks up the edges an audience lives on and publishes one event to each; as many activations as load needs.</summary>
 [StatelessWorker]
-public sealed partial class BroadcastGrain(TimeProvider timeProvider, RealtimeGrainMetrics metrics, ILogger<BroadcastGrain> logger) : Grain, IBroadcastGrain
+public sealed partial class BroadcastGrain(
+    TimeProvider timeProvider,
+    RealtimeGrainMetrics metrics,
+    SiloStatsRollup stats,
+    ILogger<BroadcastGrain> logger) : Grain, IBroadcastGrain
 {
     private EdgePublisher _publisher = null!;
 
-    private IClusterStatsGrain Stats => GrainFactory.GetGrain<IClusterStatsGrain>(0);
+    private IClusterStatsGrain ClusterStats => GrainFactory.GetGrain<IClusterStatsGrain>(0);
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -34,12 +38,12 @@ public sealed partial class BroadcastGrain(TimeProvider timeProvider, RealtimeGr
     }
 
     public async Task ToAll(string eventName, RawJson payload) =>
-        await PublishAsync(await Stats.GetLiveEdges(), EventAudience.Everyone, eventName, payload);
+        await PublishAsync(await ClusterStats.GetLiveEdges(), EventAudience.Everyone, eventName, payload);
 
     private async Task PublishAsync(IReadOnlyCollection<string> edges, EventAudience audience, string eventName, RawJson payload)
     {
         await _publisher.PublishAsync(edges, EdgeEvent.To(RealtimeHubs.Realtime, audience, eventName, payload, timeProvider.GetUtcNow()));
-        Stats.CountBroadcasts(1).Ignore();
+        stats.CountBroadcasts(1);
         LogBroadcast(eventName, audience.WorkspaceId, audience.UserId, edges.Count);
     }
 

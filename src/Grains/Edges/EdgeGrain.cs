@@ -15,6 +15,7 @@ namespace Realtime.Grains.Edges;
 public sealed partial class EdgeGrain(
     [PersistentState("edge", StorageNames.Realtime)] IPersistentState<EdgeLeaseState> state,
     IOptions<PresenceOptions> options,
+    SiloStatsRollup stats,
     TimeProvider timeProvider,
     ILogger<EdgeGrain> logger) : Grain, IEdgeGrain, IRemindable
 {
@@ -24,8 +25,6 @@ public sealed partial class EdgeGrain(
     private IGrainTimer? _leaseTimer;
 
     private string EdgeId => this.GetPrimaryKeyString();
-
-    private IClusterStatsGrain Stats => GrainFactory.GetGrain<IClusterStatsGrain>(0);
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -49,7 +48,7 @@ public sealed partial class EdgeGrain(
         }
 
         WatchLease();
-        Stats.ReportEdge(EdgeId, connections, state.State.ExpiresAt.Value).Ignore();
+        stats.ReportEdge(new EdgeReport(EdgeId, connections, state.State.ExpiresAt.Value, Left: false), firstLease: first);
         return wasEvicted;
     }
 
@@ -94,7 +93,7 @@ public sealed partial class EdgeGrain(
             GrainFactory.GetGrain<IWorkspaceGrain>(workspaceId).EvictEdge(EdgeId).Ignore();
         }
 
-        Stats.RemoveEdge(EdgeId).Ignore();
+        stats.ReportEdge(new EdgeReport(EdgeId, 0, state.State.ExpiresAt ?? timeProvider.GetUtcNow(), Left: true), firstLease: false);
 
         // Awaited: a Renew queued behind this eviction must find the old subscriptions gone before the edge subscribes again.
         var removed = await EdgeStreamCleanup.RemoveSubscriptionsAsync(this.GetStreamProvider(StreamNames.Provider), EdgeId);

@@ -22,6 +22,7 @@ public sealed class WorkspaceGrain(
     [PersistentState("workspace", StorageNames.Realtime)] IPersistentState<WorkspaceState> state,
     IOptions<PresenceOptions> options,
     TimeProvider timeProvider,
+    SiloStatsRollup stats,
     RealtimeGrainMetrics metrics) : Grain, IWorkspaceGrain
 {
     private const RealtimeHubs PresenceHubs = RealtimeHubs.Realtime | RealtimeHubs.Presence;
@@ -268,14 +269,14 @@ public sealed class WorkspaceGrain(
         ReportStats();
     }
 
-    /// <summary>Tells the cluster stats this workspace's counts when they changed (at most once per persist interval).</summary>
+    /// <summary>Tells the cluster stats (through this silo's roll-up) this workspace's counts when they changed, at most once per persist interval.</summary>
     private void ReportStats()
     {
         var counts = (Connections: _members.ConnectionsPerEdge.Values.Sum(), Online: _members.Active);
         if (counts != _reportedCounts)
         {
             _reportedCounts = counts;
-            GrainFactory.GetGrain<IClusterStatsGrain>(0).ReportWorkspace(WorkspaceId, counts.Connections, counts.Online).Ignore();
+            stats.ReportWorkspace(new WorkspaceReport(WorkspaceId, counts.Connections, counts.Online, timeProvider.GetUtcNow()));
         }
     }
 

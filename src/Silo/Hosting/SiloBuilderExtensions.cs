@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 using Orleans.Serialization;
 using Orleans.Storage;
+using Realtime.Grains.Broadcasting;
 using Realtime.Grains.Hosting;
 using Realtime.Grains.Inbox;
 using Realtime.Grains.Notifications;
@@ -142,6 +143,12 @@ public static class SiloBuilderExtensions
             .ValidateDataAnnotations()
             .Validate(o => o.SlaReminderPeriod >= options.MinimumReminderPeriod, $"{InboxOptions.SectionName}:{nameof(InboxOptions.SlaReminderPeriod)}: must be at least {RealtimeSiloOptions.SectionName}:{nameof(RealtimeSiloOptions.MinimumReminderPeriod)} ({options.MinimumReminderPeriod}).")
             .ValidateOnStart();
+        silo.Services.AddOptions<StatsOptions>()
+            .Bind(silo.Configuration.GetSection(StatsOptions.SectionName))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        silo.Services.TryAddSingleton<SiloStatsRollup>();
+        silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(services => services.GetRequiredService<SiloStatsRollup>());
         silo.Services.TryAddSingleton(TimeProvider.System);
         silo.Services.AddMetrics();
         silo.Services.TryAddSingleton<RealtimeGrainMetrics>();

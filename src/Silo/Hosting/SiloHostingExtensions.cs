@@ -1,3 +1,4 @@
+using Realtime.Grains.Broadcasting;
 using Realtime.Grains.Hosting;
 using Realtime.Grains.Inbox;
 using Realtime.Grains.Notifications;
@@ -19,6 +20,7 @@ public static class SiloHostingExtensions
         builder.Configuration.GetValidated<PresenceOptions>(PresenceOptions.SectionName);
         builder.Configuration.GetValidated<NotificationOptions>(NotificationOptions.SectionName);
         builder.Configuration.GetValidated<InboxOptions>(InboxOptions.SectionName);
+        builder.Configuration.GetValidated<StatsOptions>(StatsOptions.SectionName);
 
         builder.UseOrleans(silo => silo
             .UseRealtimeClustering(cluster, options)

@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using Realtime.EdgeGateway.Hosting;
 using Realtime.EdgeGateway.Identity;
+using Realtime.Grains.Broadcasting;
 using Realtime.Grains.Hosting;
 using Realtime.Grains.Inbox;
 using Realtime.Grains.Notifications;
@@ -33,6 +34,7 @@ public sealed class DeploymentManifestTests
         [PresenceOptions.SectionName] = typeof(PresenceOptions),
         [NotificationOptions.SectionName] = typeof(NotificationOptions),
         [InboxOptions.SectionName] = typeof(InboxOptions),
+        [StatsOptions.SectionName] = typeof(StatsOptions),
         [TelemetryOptions.SectionName] = typeof(TelemetryOptions),
     };
 
@@ -137,10 +139,51 @@ public sealed class DeploymentManifestTests
             Assert.Equal("Redis", environment["Cluster__Clustering"]);
             Assert.Equal(EdgePorts, Ports(service, "expose"));
         }
+    }
 
-        var redis = (YamlMappingNode)services["redis"];
-        Assert.Contains("--appendonly", Sequence(redis, "command"));
-        Assert.NotEmpty(Sequence(redis, "volumes"));
+    [Fact]
+    public void Compose_redis_keeps_an_append_only_file_synced_every_second_on_a_volume()
+    {
+        var redis = ComposeServices()["redis"];
+        var options = RedisServerOptions(Sequence(redis, "command"));
+
+        AssertAppendOnlySyncedEverySecondOrAlways("compose redis", options);
+
+        // The redis image's working directory, unless --dir says otherwise, on a named volume.
+        var dir = options.GetValueOrDefault("dir", "/data");
+        var mount = Assert.Single(Sequence(redis, "volumes"), v => v.EndsWith($":{dir}", StringComparison.Ordinal));
+        var root = (YamlMappingNode)Load(ComposeFile).Single().RootNode;
+        Assert.NotNull(Child(root, "volumes", mount.Split(':')[0]));
+    }
+
+    [Fact]
+    public void Kubernetes_redis_keeps_an_append_only_file_synced_every_second_on_a_persistent_volume()
+    {
+        var statefulSet = KubernetesObjects().Select(o => o.Root)
+            .Single(o => Scalar(o, "kind") == "StatefulSet" && Scalar(o, "metadata", "name") == "redis");
+        var container = Containers().Single(c => c.Name == "redis").Node;
+        var options = RedisServerOptions(Sequence(container, "command").Concat(Sequence(container, "args")));
+
+        AssertAppendOnlySyncedEverySecondOrAlways("kubernetes redis", options);
+
+        Assert.True(options.TryGetValue("dir", out var dir), "kubernetes redis: no --dir for the append-only file");
+        var mount = Nodes(container, "volumeMounts").Cast<YamlMappingNode>().Single(m => Scalar(m, "mountPath") == dir);
+        var claim = Nodes(statefulSet, "spec", "volumeClaimTemplates").Cast<YamlMappingNode>()
+            .SingleOrDefault(c => Scalar(c, "metadata", "name") == Scalar(mount, "name"));
+        Assert.True(claim is not null, $"kubernetes redis: {dir} is not on a volume claim of the StatefulSet");
+        Assert.False(string.IsNullOrEmpty(Scalar(claim, "spec", "resources", "requests", "storage")));
+    }
+
+    [Fact]
+    public void Local_cluster_redis_keeps_an_append_only_file_synced_every_second()
+    {
+        var script = File.ReadAllText(Path.Combine(DeployDirectory, "local", "cluster.sh")).Replace("\\\n", " ", StringComparison.Ordinal);
+        var starts = script.Split('\n').Select(l => l.Trim()).Where(l => l.StartsWith("redis-server ", StringComparison.Ordinal)).ToList();
+
+        var start = Assert.Single(starts);
+        var options = RedisServerOptions(ShellWords(start));
+        AssertAppendOnlySyncedEverySecondOrAlways("deploy/local/cluster.sh", options);
+        Assert.True(options.ContainsKey("dir"), "deploy/local/cluster.sh: no --dir for the append-only file");
     }
 
     [Fact]
@@ -425,6 +468,42 @@ public sealed class DeploymentManifestTests
 
         return null;
     }
+
+    /// <summary>
+    /// What a Redis needs so that no acknowledged write (an accepted notification) is lost when it
+    /// restarts: every write in the append-only file, synced at least every second.
+    /// </summary>
+    private static void AssertAppendOnlySyncedEverySecondOrAlways(string where, IReadOnlyDictionary<string, string> options)
+    {
+        Assert.True(options.GetValueOrDefault("appendonly") == "yes", $"{where}: redis-server without --appendonly yes");
+        var fsync = options.GetValueOrDefault("appendfsync");
+        Assert.True(fsync is "everysec" or "always", $"{where}: --appendfsync must be everysec or always, not {fsync ?? "left to the server's config"}");
+    }
+
+    /// <summary>redis-server's "--name value" arguments by name, from the words of its command line.</summary>
+    private static Dictionary<string, string> RedisServerOptions(IEnumerable<string> words)
+    {
+        var arguments = words.SkipWhile(w => w != "redis-server").Skip(1).ToList();
+        Assert.True(arguments.Count > 0, "no redis-server command line");
+        var options = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        for (var i = 0; i < arguments.Count; i++)
+        {
+            if (arguments[i].StartsWith("--", StringComparison.Ordinal))
+            {
+                var hasValue = i + 1 < arguments.Count && !arguments[i + 1].StartsWith("--", StringComparison.Ordinal);
+                options[arguments[i][2..]] = hasValue ? arguments[++i] : "";
+            }
+        }
+
+        return options;
+    }
+
+    /// <summary>A shell command's words, quotes removed, up to its first redirection or "&amp;".</summary>
+    private static IEnumerable<string> ShellWords(string command) =>
+        Regex.Matches(command, "\"[^\"]*\"|\\S+")
+            .Select(m => m.Value)
+            .TakeWhile(w => !Regex.IsMatch(w, @"^(\d*[<>]|&)"))
+            .Select(w => w.Trim('"'));
 
     private static int UrlsPort(string project)
     {

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Time.Testing;
 using Orleans.Reminders;
 using Orleans.TestingHost;
+using Realtime.Grains.Broadcasting;
 using Realtime.Grains.Streaming;
 using Realtime.Silo.Hosting;
 using StackExchange.Redis;
@@ -55,6 +56,7 @@ public abstract class RealtimeTestClusterFixture : IAsyncLifetime
 
         builder.AddSiloBuilderConfigurator<SiloConfigurator>();
         builder.AddClientBuilderConfigurator<ClientConfigurator>();
+        Configure(builder);
         Cluster = builder.Build();
         await Cluster.DeployAsync();
         if (UseFakeTime)
@@ -93,6 +95,11 @@ public abstract class RealtimeTestClusterFixture : IAsyncLifetime
     }
 
     public async Task DisposeAsync() => await Cluster.DisposeAsync();
+
+    /// <summary>More for a variant's silos or client (configurators are created by type, so what they share is static).</summary>
+    protected virtual void Configure(TestClusterBuilder builder)
+    {
+    }
 
     private sealed class SiloConfigurator : ISiloConfigurator
     {
@@ -183,6 +190,22 @@ public sealed class SmallThresholdClusterFixture : RealtimeTestClusterFixture
         ["Presence:SummaryThreshold"] = "6",
         ["Presence:CoalesceInterval"] = "00:00:00.200",
     };
+}
+
+/// <summary>
+/// A cluster of its own for the cluster stats, whose totals span everything the cluster ever saw;
+/// both silos count the calls the cluster stats grain takes.
+/// </summary>
+public sealed class StatsClusterFixture : RealtimeTestClusterFixture
+{
+    public static GrainCallCounter StatsGrainCalls { get; } = new(typeof(IClusterStatsGrain));
+
+    protected override void Configure(TestClusterBuilder builder) => builder.AddSiloBuilderConfigurator<CountStatsGrainCalls>();
+
+    private sealed class CountStatsGrainCalls : ISiloConfigurator
+    {
+        public void Configure(ISiloBuilder siloBuilder) => siloBuilder.AddIncomingGrainCallFilter(StatsGrainCalls);
+    }
 }
 
 [CollectionDefinition(Name)]
