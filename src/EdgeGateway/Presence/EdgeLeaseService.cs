@@ -22,7 +22,19 @@ public sealed partial class EdgeLeaseService(
     TimeProvider timeProvider,
     ILogger<EdgeLeaseService> logger) : BackgroundService
 {
+    /// <summary>
+    /// How long one renewal may take. A call sent to a silo that just died gets no answer until the
+    /// cluster's response timeout (30 s), longer than the lease: without a bound of its own the
+    /// renewal would hang while the lease lapses and the cluster evicts a healthy edge.
+    /// </summary>
+    private static readonly TimeSpan MaxAttemptTime = TimeSpan.FromSeconds(3);
+
+    /// <summary>Pause between failed attempts, while the cluster moves the edge's grain to a live silo.</summary>
+    private static readonly TimeSpan RetryDelay = TimeSpan.FromMilliseconds(250);
+
     private IEdgeGrain Lease => grains.GetGrain<IEdgeGrain>(edge.EdgeId);
+
+    private TimeSpan AttemptTime => options.Value.LeaseRenewInterval < MaxAttemptTime ? options.Value.LeaseRenewInterval : MaxAttemptTime;
 
     public override async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -50,20 +62,39 @@ public sealed partial class EdgeLeaseService(
         using var timer = new PeriodicTimer(options.Value.LeaseRenewInterval, timeProvider);
         while (await timer.WaitForNextTickAsync(stoppingToken))
         {
+            await RenewUntilDoneAsync(stoppingToken);
+        }
+    }
+
+    /// <summary>Renews, trying again at once after a failed or unanswered attempt, until the next renewal is due.</summary>
+    private async Task RenewUntilDoneAsync(CancellationToken stoppingToken)
+    {
+        var nextDue = timeProvider.GetUtcNow() + options.Value.LeaseRenewInterval;
+        while (true)
+        {
             try
             {
-                if (await RenewAsync())
+                if (await RenewAsync().WaitAsync(AttemptTime, timeProvider, stoppingToken))
                 {
                     // The eviction removed this edge's stream subscription and its connections: restore both.
                     LogLeaseLapsed(edge.EdgeId);
                     await subscription.ResubscribeAsync(stoppingToken);
                     await reregistration.RegisterAllAsync(stoppingToken);
                 }
+
+                return;
             }
-            catch (Exception ex) when (ex is not OperationCanceledException)
+            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
             {
                 LogRenewFailed(ex, edge.EdgeId);
             }
+
+            if (timeProvider.GetUtcNow() + RetryDelay >= nextDue)
+            {
+                return;
+            }
+
+            await Task.Delay(RetryDelay, timeProvider, stoppingToken);
         }
     }
 
@@ -76,7 +107,7 @@ public sealed partial class EdgeLeaseService(
         return lapsed;
     }
 
-    [LoggerMessage(1, LogLevel.Warning, "Renewing the lease of edge {EdgeId} failed; retrying at the next interval")]
+    [LoggerMessage(1, LogLevel.Warning, "Renewing the lease of edge {EdgeId} failed or took too long; trying again")]
     private partial void LogRenewFailed(Exception ex, string edgeId);
 
     [LoggerMessage(2, LogLevel.Warning, "The lease of edge {EdgeId} had lapsed; registering its connections again")]
