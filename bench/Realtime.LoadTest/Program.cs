@@ -77,6 +77,13 @@ static async Task<int> RunAsync(string scenario, LoadOptions options)
 
 static async Task<int> SoakAsync(SoakOptions options)
 {
+    if (options.PlanOnly)
+    {
+        Console.WriteLine(string.Join(Environment.NewLine, KillPlan.Draw(options, silos: 2, edges: 2).Select(k => FormattableString.Invariant(
+            $"{k.Number}: {k.Target} at {k.At.TotalSeconds:F0} s, down {k.Downtime.TotalSeconds:F1} s"))));
+        return 0;
+    }
+
     var report = await SoakScenario.RunAsync(options);
     Console.WriteLine(SoakResultFiles.Render(report));
     return report.Passed ? 0 : 1;

@@ -86,6 +86,9 @@ public sealed record SoakOptions
     /// <summary>Bounds each wait of the run (connects, recovery, the final drain).</summary>
     public TimeSpan StepTimeout { get; init; } = TimeSpan.FromSeconds(90);
 
+    /// <summary>Only print the kill plan the seed gives, and exit.</summary>
+    public bool PlanOnly { get; init; }
+
     public int Users => Math.Max(Workspaces, (int)Math.Ceiling(Clients / (2 + 0.25 + 0.1)));
 
     /// <summary>Parses "soak [--minutes M] [--clients N] [--seed S] ..." (see Program.cs).</summary>
@@ -106,6 +109,7 @@ public sealed record SoakOptions
                 "--max-downtime" => options with { MaxDowntime = TimeSpan.FromSeconds(Number(value, args[i++])) },
                 "--kill" => options with { KillKinds = Kinds(Need(value, args[i++])) },
                 "--kill-in-order" => options with { KillOrder = true },
+                "--plan" => options with { PlanOnly = true },
                 "--http-notifications" => options with { HttpNotificationsPerSecond = Number(value, args[i++]) },
                 "--grain-notifications" => options with { GrainNotificationsPerSecond = Number(value, args[i++]) },
                 "--broadcasts" => options with { BroadcastsPerSecond = Number(value, args[i++]) },
