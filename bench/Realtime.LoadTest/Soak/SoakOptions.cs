@@ -115,6 +115,7 @@ public sealed record SoakOptions
                 "--broadcasts" => options with { BroadcastsPerSecond = Number(value, args[i++]) },
                 "--navigations" => options with { NavigationsPerSecond = Number(value, args[i++]) },
                 "--status-changes" => options with { StatusChangesPerSecond = Number(value, args[i++]) },
+                "--give-up" => options with { GiveUpOnEdgeKill = Number(value, args[i++]) },
                 "--churn" => options with { ChurnPerMinute = Number(value, args[i++]) },
                 "--delivery-grace" => options with { DeliveryGrace = TimeSpan.FromSeconds(Number(value, args[i++])) },
                 "--convergence-limit" => options with { ConvergenceLimit = TimeSpan.FromSeconds(Number(value, args[i++])) },
