@@ -2,6 +2,7 @@ using Realtime.LoadTest.Cli;
 using Realtime.LoadTest.Clients;
 using Realtime.LoadTest.Results;
 using Realtime.LoadTest.Scenarios;
+using Realtime.LoadTest.Soak;
 using Realtime.LoadTest.Systems;
 
 // Load test of issue 7. Build first: dotnet build Realtime.Orleans.sln -c Release
@@ -13,6 +14,8 @@ using Realtime.LoadTest.Systems;
 // dotnet run -c Release --project bench/Realtime.LoadTest -- notify N --rate R --seconds S [--batch B] [--protocol ...]
 // dotnet run -c Release --project bench/Realtime.LoadTest -- memory N [--target orleans|bare|both]
 // dotnet run -c Release --project bench/Realtime.LoadTest -- chart docs/img/broadcast-latency.png artifacts/bench/broadcast-*.json
+// dotnet run -c Release --project bench/Realtime.LoadTest -- soak [--minutes 10] [--clients 2000] [--seed S] [--kill-every 30-90] ...
+//   (deploy/local/soak.sh; options in Soak/SoakOptions.cs and docs/reliability.md; exit code 1 when a criterion fails)
 //
 // Common options: --client-processes K (default ceil(N/15000); one process holds ~19,900 sockets
 // at most here), --source-addresses M (spread clients over 127.0.0.2..; default 1), --timeout s
@@ -28,6 +31,7 @@ try
     {
         "worker" => await WorkerHost.RunAsync(Console.In, Console.Out),
         "chart" => Chart(args.Skip(1).ToList()),
+        "soak" => await SoakAsync(SoakOptions.Parse(args.Skip(1).ToList())),
         "connect-storm" or "broadcast" or "notify" or "memory" => await RunAsync(command, LoadOptions.Parse(args.Skip(1).ToList())),
         _ => Usage(),
     };
@@ -71,6 +75,20 @@ static async Task<int> RunAsync(string scenario, LoadOptions options)
     return results.All(r => r.Lost is null or 0 && r.Duplicates is null or 0 && r.FirstError is null) ? 0 : 1;
 }
 
+static async Task<int> SoakAsync(SoakOptions options)
+{
+    if (options.PlanOnly)
+    {
+        Console.WriteLine(string.Join(Environment.NewLine, KillPlan.Draw(options, silos: 2, edges: 2).Select(k => FormattableString.Invariant(
+            $"{k.Number}: {k.Target} at {k.At.TotalSeconds:F0} s, down {k.Downtime.TotalSeconds:F1} s"))));
+        return 0;
+    }
+
+    var report = await SoakScenario.RunAsync(options);
+    Console.WriteLine(SoakResultFiles.Render(report));
+    return report.Passed ? 0 : 1;
+}
+
 static int Chart(IReadOnlyList<string> args)
 {
     if (args.Count < 2)
@@ -85,6 +103,6 @@ static int Chart(IReadOnlyList<string> args)
 
 static int Usage()
 {
-    Console.Error.WriteLine("Usage: connect-storm|broadcast|notify|memory N [options], or chart <png> <result.json>... (see the top of Program.cs)");
+    Console.Error.WriteLine("Usage: connect-storm|broadcast|notify|memory N [options], soak [options], or chart <png> <result.json>... (see the top of Program.cs)");
     return 2;
 }

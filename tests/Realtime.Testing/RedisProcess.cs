@@ -2,29 +2,43 @@ using System.Diagnostics;
 using System.Globalization;
 using StackExchange.Redis;
 
-namespace Realtime.Tests.Faults;
+namespace Realtime.Testing;
 
 /// <summary>
-/// A redis-server of one fault test: its own port and append-only directory, so it can be
+/// A redis-server of one fault test or soak: its own port and append-only directory, so it can be
 /// killed and started again with its state, as a production Redis with AOF restarts.
 /// </summary>
 public sealed class RedisProcess : IAsyncDisposable
 {
     private readonly string _directory = Directory.CreateTempSubdirectory("realtime-faults-redis-").FullName;
+    private readonly string _appendFsync;
     private Process? _process;
 
-    public int Port { get; } = RedisServer.FreePort();
+    /// <param name="port">Loopback port; 0 takes a free one.</param>
+    /// <param name="appendFsync">Redis' appendfsync: "always" (the fault tests) or "everysec" (deploy/local/cluster.sh and production).</param>
+    public RedisProcess(int port = 0, string appendFsync = "always")
+    {
+        Port = port > 0 ? port : RedisServer.FreePort();
+        _appendFsync = appendFsync;
+    }
+
+    public int Port { get; }
 
     public string ConnectionString => $"127.0.0.1:{Port.ToString(CultureInfo.InvariantCulture)}";
 
+    /// <summary>Process id of the running server, e.g. to read its memory from /proc; 0 while it is down.</summary>
+    public int Pid => _process is { HasExited: false } process ? process.Id : 0;
+
+    /// <summary>Starts the server (again, after a kill: same port, same append-only file).</summary>
     public async Task StartAsync()
     {
+        _process?.Dispose();
         var startInfo = new ProcessStartInfo("redis-server")
         {
             ArgumentList =
             {
                 "--port", Port.ToString(CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--dir", _directory,
-                "--appendonly", "yes", "--appendfsync", "always", "--save", "",
+                "--appendonly", "yes", "--appendfsync", _appendFsync, "--save", "",
             },
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -70,8 +84,9 @@ public sealed class RedisProcess : IAsyncDisposable
             await connection.GetDatabase().PingAsync();
             return true;
         }
-        catch (RedisConnectionException)
+        catch (RedisException)
         {
+            // Not listening yet, or still loading its append-only file ("LOADING").
             return false;
         }
     }
