@@ -79,6 +79,7 @@ public static class EdgeHostingExtensions
         services.AddHostedService(sp => sp.GetRequiredService<EdgeStreamSubscription>());
         services.AddHostedService<EdgeLeaseService>();
         services.AddHostedService<ConnectionHeartbeatService>();
+        services.AddHostedService<DisconnectRetryService>();
         services.AddEdgeTelemetry(telemetry, identity);
         services.AddEdgeDrain();
         return builder;

@@ -51,11 +51,8 @@ public abstract class PresenceTrackingHub(
         localConnections.Add(Context.ConnectionId, identity);
     }
 
-    public override async Task OnDisconnectedAsync(Exception? exception)
-    {
-        localConnections.Remove(Context.ConnectionId);
-        await Me.Disconnect(Context.ConnectionId);
-    }
+    public override Task OnDisconnectedAsync(Exception? exception) =>
+        DisconnectRetryService.EndAsync(grains, localConnections, Identity, Context.ConnectionId, timeProvider);
 
     /// <summary>
     /// Should the presence sync be lost with a failing silo, the connection is enrolled anyway once

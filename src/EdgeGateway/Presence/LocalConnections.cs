@@ -6,10 +6,13 @@ namespace Realtime.EdgeGateway.Presence;
 /// <summary>
 /// The presence-tracked connections this edge holds right now. The edge is their only witness:
 /// it vouches for them with heartbeats and registers them again if the cluster forgot them.
+/// It also keeps the connections that ended while their presence grain could not be told (its
+/// silo died under the call), until <see cref="DisconnectRetryService"/> has told it.
 /// </summary>
 public sealed class LocalConnections
 {
     private readonly ConcurrentDictionary<string, ConnectionIdentity> _connections = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, (ConnectionIdentity Identity, DateTimeOffset EndedAt)> _untold = new(StringComparer.Ordinal);
 
     public int Count => _connections.Count;
 
@@ -21,6 +24,15 @@ public sealed class LocalConnections
     public void Remove(string connectionId) => _connections.TryRemove(connectionId, out _);
 
     public bool Contains(string connectionId) => _connections.ContainsKey(connectionId);
+
+    /// <summary>A connection that ended without its presence grain taking the news: to be told again.</summary>
+    public void EndedUntold(string connectionId, ConnectionIdentity identity, DateTimeOffset endedAt) =>
+        _untold[connectionId] = (identity, endedAt);
+
+    public IReadOnlyList<(string ConnectionId, ConnectionIdentity Identity, DateTimeOffset EndedAt)> Untold() =>
+        _untold.Select(pair => (pair.Key, pair.Value.Identity, pair.Value.EndedAt)).ToList();
+
+    public void Told(string connectionId) => _untold.TryRemove(connectionId, out _);
 
     /// <summary>A snapshot grouped by user and workspace, the unit of a presence grain.</summary>
     public IReadOnlyList<(ConnectionIdentity Identity, List<string> ConnectionIds)> ByUser() =>
