@@ -51,6 +51,13 @@ public interface IUserPresenceGrain : IGrainWithStringKey
     [Alias("EvictEdge"), OneWay]
     Task EvictEdge(string edgeId);
 
+    /// <summary>
+    /// Reports the user's presence to the workspace again: the workspace grain came back from
+    /// state written up to a second before its silo died, which may miss the latest changes.
+    /// </summary>
+    [Alias("Reassert"), OneWay]
+    Task Reassert();
+
     /// <summary>Removes connections whose heartbeats stopped; returns how many. The reminder sweep calls it too.</summary>
     [Alias("CleanupStale")]
     Task<int> CleanupStale();

@@ -209,6 +209,8 @@ public sealed partial class UserPresenceGrain(
 
     public Task<UserPresence?> GetPresence() => Task.FromResult(State.Seen ? Snapshot() : null);
 
+    public Task Reassert() => State.Seen ? ReportAsync(force: true) : Task.CompletedTask;
+
     public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
         if (reminderName != SweepReminder)

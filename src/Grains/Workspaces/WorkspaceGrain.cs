@@ -53,6 +53,15 @@ public sealed class WorkspaceGrain(
         _members = MemberDirectory.Rebuild(state.State.Members);
         _publisher = new EdgePublisher(this.GetStreamProvider(StreamNames.Provider), metrics);
         this.RegisterGrainTimer(_ => PersistIfDirtyAsync(), _options.WorkspacePersistInterval, _options.WorkspacePersistInterval);
+
+        // The state was written up to a persist interval before this grain last stopped (its silo
+        // may have died): the members it shows connected report their presence again, so a
+        // departure written too late does not stay a ghost until that user comes back.
+        foreach (var userId in _members.ConnectedUsers())
+        {
+            GrainFactory.GetGrain<IUserPresenceGrain>(RealtimeIds.UserInWorkspace(WorkspaceId, userId)).Reassert().Ignore();
+        }
+
         return Task.CompletedTask;
     }
 

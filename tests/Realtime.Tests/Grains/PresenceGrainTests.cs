@@ -1,4 +1,7 @@
+using Microsoft.Extensions.DependencyInjection;
 using Orleans.Core.Internal;
+using Orleans.Storage;
+using Realtime.Grains.Hosting;
 using Orleans.TestingHost;
 using Realtime.Grains;
 using Realtime.Grains.Edges;
@@ -295,6 +298,32 @@ public abstract class PresenceGrainTests(TestCluster cluster)
 
         await Eventually.UntilAsync(probe.GetTicks, ticks => ticks >= 2, "two reminder ticks", TimeSpan.FromSeconds(30));
         await probe.Stop();
+    }
+
+    [Fact]
+    public async Task A_workspace_back_from_state_written_before_a_departure_learns_it_from_the_presence_grain()
+    {
+        await PresenceOf("alice").Connect(new EdgeConnection("a1", "edge-a"));
+        await PresenceOf("bob").Connect(new EdgeConnection("b1", "edge-a"));
+        await Eventually.UntilAsync(() => Workspace.GetPresence(AllMembers), p => p.Users.Count(u => u.Status == PresenceStatus.Online) == 2, "both online");
+        await GrainActivations.DeactivateAsync(Client, Workspace);
+        var storage = cluster.Silos.OfType<InProcessSiloHandle>().First().SiloHost.Services.GetRequiredKeyedService<IGrainStorage>(StorageNames.Realtime);
+        var written = new GrainState<WorkspaceState>(new WorkspaceState());
+        await storage.ReadStateAsync("workspace", Workspace.GetGrainId(), written);
+
+        // Alice leaves; her silo dies before the workspace writes it: its stored state still has her online.
+        await PresenceOf("alice").Disconnect("a1");
+        await GrainActivations.DeactivateAsync(Client, Workspace);
+        var current = new GrainState<WorkspaceState>(new WorkspaceState());
+        await storage.ReadStateAsync("workspace", Workspace.GetGrainId(), current);
+        current.State = written.State;
+        await storage.WriteStateAsync("workspace", Workspace.GetGrainId(), current);
+
+        var members = await Eventually.UntilAsync(
+            () => Workspace.GetPresence(AllMembers),
+            p => p.Users.Single(u => u.UserId == "alice").Status == PresenceStatus.Offline,
+            "the workspace back from its stale state shows alice offline");
+        Assert.Equal(PresenceStatus.Online, members.Users.Single(u => u.UserId == "bob").Status);
     }
 
     private static PresencePage AllMembers => new(null, PresencePage.MaxLimit, OnlineOnly: false);
