@@ -304,26 +304,30 @@ public abstract class PresenceGrainTests(TestCluster cluster)
     public async Task A_workspace_back_from_state_written_before_a_departure_learns_it_from_the_presence_grain()
     {
         await PresenceOf("alice").Connect(new EdgeConnection("a1", "edge-a"));
-        await PresenceOf("bob").Connect(new EdgeConnection("b1", "edge-a"));
-        await Eventually.UntilAsync(() => Workspace.GetPresence(AllMembers), p => p.Users.Count(u => u.Status == PresenceStatus.Online) == 2, "both online");
-        await GrainActivations.DeactivateAsync(Client, Workspace);
-        var storage = cluster.Silos.OfType<InProcessSiloHandle>().First().SiloHost.Services.GetRequiredKeyedService<IGrainStorage>(StorageNames.Realtime);
-        var written = new GrainState<WorkspaceState>(new WorkspaceState());
-        await storage.ReadStateAsync("workspace", Workspace.GetGrainId(), written);
-
-        // Alice leaves; her silo dies before the workspace writes it: its stored state still has her online.
         await PresenceOf("alice").Disconnect("a1");
+        await PresenceOf("bob").Connect(new EdgeConnection("b1", "edge-a"));
+        await Eventually.UntilAsync(
+            () => Workspace.GetPresence(AllMembers),
+            p => p.Users.Count == 2 && p.Users.Single(u => u.UserId == "alice").Status == PresenceStatus.Offline,
+            "alice gone, bob online");
         await GrainActivations.DeactivateAsync(Client, Workspace);
-        var current = new GrainState<WorkspaceState>(new WorkspaceState());
-        await storage.ReadStateAsync("workspace", Workspace.GetGrainId(), current);
-        current.State = written.State;
-        await storage.WriteStateAsync("workspace", Workspace.GetGrainId(), current);
+
+        // As if the workspace's silo died before it wrote alice's departure: its stored state still has her online.
+        var storage = cluster.Silos.OfType<InProcessSiloHandle>().First().SiloHost.Services.GetRequiredKeyedService<IGrainStorage>(StorageNames.Realtime);
+        var stored = new GrainState<WorkspaceState>(new WorkspaceState());
+        await storage.ReadStateAsync("workspace", Workspace.GetGrainId(), stored);
+        var alice = stored.State!.Members["alice"];
+        stored.State.Members["alice"] = new WorkspaceMember(
+            alice.Presence with { Status = PresenceStatus.Online, ConnectionCount = 1 },
+            new Dictionary<string, int> { ["edge-a"] = 1 });
+        await storage.WriteStateAsync("workspace", Workspace.GetGrainId(), stored);
 
         var members = await Eventually.UntilAsync(
             () => Workspace.GetPresence(AllMembers),
             p => p.Users.Single(u => u.UserId == "alice").Status == PresenceStatus.Offline,
             "the workspace back from its stale state shows alice offline");
         Assert.Equal(PresenceStatus.Online, members.Users.Single(u => u.UserId == "bob").Status);
+        Assert.Equal(new Dictionary<string, int> { ["edge-a"] = 1 }, await Workspace.GetEdges());
     }
 
     private static PresencePage AllMembers => new(null, PresencePage.MaxLimit, OnlineOnly: false);
