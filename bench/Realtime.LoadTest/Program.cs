@@ -5,7 +5,7 @@ using Realtime.LoadTest.Scenarios;
 using Realtime.LoadTest.Soak;
 using Realtime.LoadTest.Systems;
 
-// Load test of issue 7. Build first: dotnet build Realtime.Orleans.sln -c Release
+// The load benchmark (docs/benchmarks.md). Build first: dotnet build Realtime.Orleans.sln -c Release
 // Each scenario starts the silo, the edge (and the bare hub) from the Release build output, runs,
 // stops them, writes artifacts/bench/<scenario>-<timestamp>.json and prints a markdown table.
 //

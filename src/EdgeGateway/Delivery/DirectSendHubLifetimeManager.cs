@@ -13,7 +13,7 @@ namespace Realtime.EdgeGateway.Delivery;
 /// The edge's SignalR lifetime manager. Everything sent through it (groups, users, single
 /// connections) is serialized once per protocol as a complete WebSocket frame, and the same
 /// bytes are written to every WebSocket of the audience, skipping each connection's SignalR pipe,
-/// send loop and frame building (see ENGINEERING-NOTES: that per-connection work is what limits a
+/// send loop and frame building (that per-connection work is what limits a
 /// stock hub's broadcasts). Connections without a <see cref="DirectSocketWriter"/> (long polling,
 /// server-sent events, HTTP/2 WebSockets) get the stock path. The hubs are mapped without stateful
 /// reconnect, whose replay buffer would not see the direct writes. Client results

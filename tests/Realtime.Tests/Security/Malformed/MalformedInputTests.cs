@@ -6,7 +6,7 @@ using Xunit.Abstractions;
 namespace Realtime.Tests.Security.Malformed;
 
 /// <summary>
-/// Malformed input over real sockets against a real edge (issue 9): handcrafted cases on every hub
+/// Malformed input over real sockets against a real edge: handcrafted cases on every hub
 /// and event, then thousands of seeded random mutations. The edge must stay up and answer, refuse
 /// or close but never fail unexpectedly, and neither store nor broadcast bad data; a teammate in
 /// the same workspace carries on.
