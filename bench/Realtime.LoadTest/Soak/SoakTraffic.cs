@@ -116,7 +116,40 @@ public sealed class SoakTraffic(SoakOptions options, IClusterClient cluster, IRe
         }
     }
 
-    private async Task SendThroughGrainAsync(SoakUser user, string via)
+    private Task SendThroughGrainAsync(SoakUser user, string via) =>
+        SendUntilAcceptedAsync(via, user, async (number, _) =>
+        {
+            var sent = await _notifications.SendNotification(user.Id, user.WorkspaceId, NotificationTypes.Mention, "soak", $"n{number}", new { number })
+                .WaitAsync(GrainAttemptTimeout);
+            return (sent.Id, null);
+        });
+
+    private Task SendOverHttpAsync(SoakUser user) =>
+        SendUntilAcceptedAsync("http", user, async (number, attempt) =>
+        {
+            // An edge may be down: each attempt goes to the next one.
+            var edge = (int)((number + attempt - 1) % edges.Count);
+            using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(edges[edge], "/realtime/notifications/send"))
+            {
+                Content = JsonContent.Create(new { userId = user.Id, workspaceId = user.WorkspaceId, type = NotificationTypes.Mention, title = "soak", message = $"n{number}", data = new { number } }),
+            };
+            request.Headers.Authorization = new("Bearer", _serviceToken);
+            using var timeout = new CancellationTokenSource(HttpAttemptTimeout);
+            using var response = await _http.SendAsync(request, timeout.Token);
+            if (response.StatusCode != HttpStatusCode.Accepted)
+            {
+                return (null, $"HTTP {(int)response.StatusCode}");
+            }
+
+            var body = await response.Content.ReadFromJsonAsync<JsonElement>(timeout.Token);
+            return (body.GetProperty("id").GetString(), null);
+        });
+
+    /// <summary>
+    /// Attempts a notification send until one is accepted or the send window ends, as a backend
+    /// retries, and records the outcome: the accepted id, or the last error.
+    /// </summary>
+    private async Task SendUntilAcceptedAsync(string via, SoakUser user, Func<long, int, Task<(string? Id, string? Error)>> attempt)
     {
         var number = Interlocked.Increment(ref _notificationNumber);
         var window = Stopwatch.StartNew();
@@ -126,63 +159,26 @@ public sealed class SoakTraffic(SoakOptions options, IClusterClient cluster, IRe
         {
             attempts++;
             var startedAt = WallClock.NowMicros();
+            string? id;
             try
             {
-                var sent = await _notifications.SendNotification(user.Id, user.WorkspaceId, NotificationTypes.Mention, "soak", $"n{number}", new { number })
-                    .WaitAsync(GrainAttemptTimeout);
-                ledger.Add(new NotificationSend(via, user.Number, sent.Id, startedAt, WallClock.NowMicros(), attempts, null));
-                return;
+                (id, error) = await attempt(number, attempts);
             }
             catch (Exception ex) when (ex is not OutOfMemoryException)
             {
-                error = ex.GetType().Name;
-                await Task.Delay(RetryPause);
+                (id, error) = (null, ex.GetType().Name);
             }
-        }
 
-        ledger.Add(new NotificationSend(via, user.Number, null, 0, WallClock.NowMicros(), attempts, error));
-    }
-
-    private async Task SendOverHttpAsync(SoakUser user)
-    {
-        var number = Interlocked.Increment(ref _notificationNumber);
-        var window = Stopwatch.StartNew();
-        var edge = (int)(number % edges.Count);
-        var attempts = 0;
-        string? error = null;
-        while (window.Elapsed < SendWindow)
-        {
-            attempts++;
-            var startedAt = WallClock.NowMicros();
-            try
+            if (id is not null)
             {
-                using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(edges[edge], "/realtime/notifications/send"))
-                {
-                    Content = JsonContent.Create(new { userId = user.Id, workspaceId = user.WorkspaceId, type = NotificationTypes.Mention, title = "soak", message = $"n{number}", data = new { number } }),
-                };
-                request.Headers.Authorization = new("Bearer", _serviceToken);
-                using var timeout = new CancellationTokenSource(HttpAttemptTimeout);
-                using var response = await _http.SendAsync(request, timeout.Token);
-                if (response.StatusCode == HttpStatusCode.Accepted)
-                {
-                    var body = await response.Content.ReadFromJsonAsync<JsonElement>(timeout.Token);
-                    ledger.Add(new NotificationSend("http", user.Number, body.GetProperty("id").GetString(), startedAt, WallClock.NowMicros(), attempts, null));
-                    return;
-                }
-
-                error = $"HTTP {(int)response.StatusCode}";
-            }
-            catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException or IOException or JsonException)
-            {
-                error = ex.GetType().Name;
+                ledger.Add(new NotificationSend(via, user.Number, id, startedAt, WallClock.NowMicros(), attempts, null));
+                return;
             }
 
-            // That edge may be down: the next attempt goes to the other one.
-            edge = (edge + 1) % edges.Count;
             await Task.Delay(RetryPause);
         }
 
-        ledger.Add(new NotificationSend("http", user.Number, null, 0, WallClock.NowMicros(), attempts, error));
+        ledger.Add(new NotificationSend(via, user.Number, null, 0, WallClock.NowMicros(), attempts, error));
     }
 
     /// <summary>Calls <paramref name="action"/> <paramref name="rate"/> times a second (on schedule, whether or not earlier sends finished) until stopped.</summary>

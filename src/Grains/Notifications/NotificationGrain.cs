@@ -36,8 +36,8 @@ public sealed class NotificationGrain(
     private EdgePublisher _publisher = null!;
     private NotificationPages _pages = null!;
 
-    /// <summary>What the stored index says; it is written again only when that changes.</summary>
-    private (long LastWorkspaceSequence, List<long> Pages) _indexWritten = (0, []);
+    /// <summary>The stored index no longer says what is kept (pages came or went, workspace notifications were taken).</summary>
+    private bool _indexStale;
 
     private IReadOnlyList<StoredNotification> Items => _pages.Items;
 
@@ -54,7 +54,6 @@ public sealed class NotificationGrain(
         // The newest notification is never the one removed over the bound, so its page knows the
         // last sequence even when the index was last written a few accepts earlier.
         state.State.LastSequence = Math.Max(state.State.LastSequence, Items.Count > 0 ? Items[^1].Sequence : 0);
-        _indexWritten = (state.State.LastWorkspaceSequence, state.State.Pages);
         if (state.State.Items.Count > 0)
         {
             // Kept as one list by an earlier version: moved into pages once.
@@ -191,6 +190,7 @@ public sealed class NotificationGrain(
         {
             created.Add(Append(item.Draft, item.CreatedAt));
             state.State.LastWorkspaceSequence = item.Sequence;
+            _indexStale = true;
         }
 
         return created;
@@ -234,16 +234,15 @@ public sealed class NotificationGrain(
     /// </summary>
     private async Task SaveAsync()
     {
-        await _pages.SaveAsync();
-        var pages = _pages.Pages;
-        if (_indexWritten.LastWorkspaceSequence == state.State.LastWorkspaceSequence && _indexWritten.Pages.SequenceEqual(pages))
+        _indexStale |= await _pages.SaveAsync();
+        if (!_indexStale)
         {
             return;
         }
 
-        state.State.Pages = pages;
+        state.State.Pages = _pages.Pages;
         await state.WriteStateAsync();
-        _indexWritten = (state.State.LastWorkspaceSequence, pages);
+        _indexStale = false;
     }
 
     private List<Notification> After(long since, long until) => _pages.Between(since, until);

@@ -13,7 +13,7 @@ public sealed class NotificationPages(IGrainStorage storage, GrainId owner)
     /// <summary>Small enough that a page write costs about what a short list did, large enough that 10,000 kept load in a few hundred reads.</summary>
     public const int PageSize = 16;
 
-    private readonly Dictionary<long, GrainState<StoredNotificationPage>> _records = [];
+    private readonly SortedDictionary<long, GrainState<StoredNotificationPage>> _records = [];
     private readonly SortedSet<long> _dirty = [];
     private readonly List<StoredNotification> _items = [];
 
@@ -23,7 +23,7 @@ public sealed class NotificationPages(IGrainStorage storage, GrainId owner)
     public int Unread { get; private set; }
 
     /// <summary>The pages holding notifications, ascending, as of the last save.</summary>
-    public List<long> Pages => [.. _records.Keys.Order()];
+    public List<long> Pages => [.. _records.Keys];
 
     public static long PageOf(long sequence) => (sequence - 1) / PageSize;
 
@@ -101,14 +101,18 @@ public sealed class NotificationPages(IGrainStorage storage, GrainId owner)
         return result;
     }
 
-    /// <summary>Writes every page changed since the last save; a page left empty is cleared.</summary>
-    public async Task SaveAsync()
+    /// <summary>
+    /// Writes every page changed since the last save; a page left empty is cleared. True when a
+    /// page came or went, so <see cref="Pages"/> changed and the index that lists them must be written.
+    /// </summary>
+    public async Task<bool> SaveAsync()
     {
         if (_dirty.Count == 0)
         {
-            return;
+            return false;
         }
 
+        var pageCameOrWent = false;
         var writes = new List<Task>(_dirty.Count);
         foreach (var page in _dirty)
         {
@@ -119,6 +123,7 @@ public sealed class NotificationPages(IGrainStorage storage, GrainId owner)
             {
                 if (existing is not null)
                 {
+                    pageCameOrWent = true;
                     _records.Remove(page);
                     writes.Add(storage.ClearStateAsync(RecordName(page), owner, record));
                 }
@@ -127,6 +132,7 @@ public sealed class NotificationPages(IGrainStorage storage, GrainId owner)
             }
 
             record.State = new StoredNotificationPage { Items = _items.GetRange(first, last - first) };
+            pageCameOrWent |= existing is null;
             _records[page] = record;
             writes.Add(storage.WriteStateAsync(RecordName(page), owner, record));
         }
@@ -134,6 +140,7 @@ public sealed class NotificationPages(IGrainStorage storage, GrainId owner)
         // Marks stay until every write succeeded: a failed save is tried again by the next one.
         await Task.WhenAll(writes);
         _dirty.Clear();
+        return pageCameOrWent;
     }
 
     private static string RecordName(long page) => $"notifications.page.{page}";
