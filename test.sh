@@ -71,6 +71,27 @@ for trx in "$results"/*.trx; do
   failed=$((failed + ${f:-0}))
 done
 
+if [ "$failed" -gt 0 ]; then
+  # Name each failed test and the first lines of its message here, at the end, where a CI log
+  # that keeps only its tail still shows them.
+  echo "failed tests:"
+  for trx in "$results"/*.trx; do
+    [ -f "$trx" ] || continue
+    awk '
+      /<UnitTestResult / && /outcome="Failed"/ {
+        match($0, /testName="[^"]*"/); name = substr($0, RSTART + 10, RLENGTH - 11)
+        print "  " name; inside = 1; lines = 0; next
+      }
+      inside && /<Message>/ { sub(/.*<Message>/, ""); printing = 1 }
+      inside && printing {
+        done = sub(/<\/Message>.*/, "")
+        if (lines < 6) print "    " $0
+        lines++
+        if (done) { inside = 0; printing = 0 }
+      }
+    ' "$trx"
+  done
+fi
 if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then
   # The run broke before or outside the tests (build error, crashed host): count it as a failure.
   failed=1
