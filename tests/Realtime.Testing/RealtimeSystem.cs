@@ -117,6 +117,7 @@ public sealed class RealtimeSystem : IAsyncDisposable
                     ["Edge:LeaseRenewInterval"] = "00:00:01",
                     ["Edge:LeaseDuration"] = "00:00:05",
                     ["Edge:StreamCheckInterval"] = "00:00:00.500",
+                    ["Edge:FeedCheckInterval"] = "00:00:00.500",
                 });
                 edge.Configuration.AddInMemoryCollection(edgeSettings ?? new Dictionary<string, string?>());
                 configureEdge?.Invoke(edge);

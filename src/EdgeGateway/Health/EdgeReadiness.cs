@@ -10,6 +10,7 @@ public sealed class EdgeReadiness(TimeProvider time, Draining.EdgeDrainState dra
     private int _gateways;
     private int _subscribed;
     private long _leaseExpiresAtTicks;
+    private long _gatewayLostAtTicks;
 
     /// <summary>What keeps the edge from being ready; empty when it is.</summary>
     public IReadOnlyList<string> Problems()
@@ -47,8 +48,23 @@ public sealed class EdgeReadiness(TimeProvider time, Draining.EdgeDrainState dra
 
     public void LeaseEnded() => Interlocked.Exchange(ref _leaseExpiresAtTicks, 0);
 
-    public void NotifyClusterConnectionLost() => Volatile.Write(ref _gateways, 0);
+    /// <summary>When this edge last lost a silo gateway (its stream queues may have died with it); default when never.</summary>
+    public DateTimeOffset GatewayLostAt => new(Interlocked.Read(ref _gatewayLostAtTicks), TimeSpan.Zero);
 
-    public void NotifyGatewayCountChanged(int currentNumberOfGateways, int previousNumberOfGateways, bool connectionRecovered) =>
+    public void NotifyClusterConnectionLost()
+    {
+        Volatile.Write(ref _gateways, 0);
+        GatewayLost();
+    }
+
+    public void NotifyGatewayCountChanged(int currentNumberOfGateways, int previousNumberOfGateways, bool connectionRecovered)
+    {
         Volatile.Write(ref _gateways, currentNumberOfGateways);
+        if (currentNumberOfGateways < previousNumberOfGateways)
+        {
+            GatewayLost();
+        }
+    }
+
+    private void GatewayLost() => Interlocked.Exchange(ref _gatewayLostAtTicks, time.GetUtcNow().UtcTicks);
 }

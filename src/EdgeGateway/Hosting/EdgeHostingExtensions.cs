@@ -75,8 +75,10 @@ public static class EdgeHostingExtensions
         services.AddSingleton<ConnectionReregistration>();
 
         // Started in this order, before Kestrel accepts connections: events flow, then the lease is held.
+        services.AddSingleton<WorkspaceFeedReader>();
         services.AddSingleton<EdgeStreamSubscription>();
         services.AddHostedService(sp => sp.GetRequiredService<EdgeStreamSubscription>());
+        services.AddHostedService(sp => sp.GetRequiredService<WorkspaceFeedReader>());
         services.AddHostedService<EdgeLeaseService>();
         services.AddHostedService<ConnectionHeartbeatService>();
         services.AddHostedService<DisconnectRetryService>();

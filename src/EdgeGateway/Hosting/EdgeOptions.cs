@@ -39,6 +39,14 @@ public sealed class EdgeOptions : IValidatableObject
     [Range(typeof(TimeSpan), "00:00:00.100", "00:10:00")]
     public TimeSpan StreamCheckInterval { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// How often this edge compares the workspaces it follows (those with events in the last 30 s,
+    /// every one for a minute after a silo gateway was lost) with their feeds, and fetches an
+    /// event that went missing at the end of a burst.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "00:10:00")]
+    public TimeSpan FeedCheckInterval { get; set; } = TimeSpan.FromSeconds(5);
+
     /// <summary>How often this edge vouches for each of its connections to their presence grains.</summary>
     [Range(typeof(TimeSpan), "00:00:00.100", "01:00:00")]
     public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(60);

@@ -18,6 +18,7 @@ public sealed partial class EdgeStreamSubscription(
     IClusterClient client,
     EdgeIdentity edge,
     EdgeEventDispatcher dispatcher,
+    WorkspaceFeedReader feeds,
     NotificationReattachment reattachment,
     IOptions<EdgeOptions> options,
     EdgeMetrics metrics,
@@ -66,7 +67,7 @@ public sealed partial class EdgeStreamSubscription(
 
     /// <summary>
     /// Subscribes again (the cluster no longer has this edge's subscription), then lets every
-    /// notification connection attach again to fill what the gap may have lost.
+    /// notification connection attach again and every workspace feed be checked, to fill what the gap may have lost.
     /// </summary>
     public async Task ResubscribeAsync(CancellationToken cancellationToken)
     {
@@ -88,6 +89,7 @@ public sealed partial class EdgeStreamSubscription(
         }
 
         await reattachment.ReattachAllAsync(cancellationToken);
+        feeds.CheckEverythingSoon();
 
         // A notification published right after the new subscription, before the cluster's pulling
         // agent delivers to it, is missed by the stream and by that first catch-up alike; the
@@ -147,55 +149,17 @@ public sealed partial class EdgeStreamSubscription(
         }
     }
 
-    /// <summary>
-    /// Starts the delivery of an event to every local socket and returns without waiting for the
-    /// writes to finish: a stuck client's socket must not hold up the stream, and so everyone else
-    /// on this edge. Writes to one connection still go out in the order they were started.
-    /// </summary>
+    /// <summary>Workspace feed events go through the feed reader, which keeps each workspace's in order and repairs gaps.</summary>
     private Task OnNextAsync(EdgeEvent evt, StreamSequenceToken? token)
     {
         metrics.EventReceived(evt);
-        Task delivery;
-        try
+        if (evt.Position is null)
         {
-            delivery = dispatcher.DispatchAsync(evt);
-        }
-        catch (Exception ex)
-        {
-            DispatchFailed(ex, evt);
+            dispatcher.Deliver(evt);
             return Task.CompletedTask;
         }
 
-        if (delivery.IsCompletedSuccessfully)
-        {
-            metrics.EventDispatched(evt);
-        }
-        else
-        {
-            _ = ObserveAsync(delivery, evt);
-        }
-
-        return Task.CompletedTask;
-    }
-
-    private async Task ObserveAsync(Task delivery, EdgeEvent evt)
-    {
-        try
-        {
-            await delivery;
-            metrics.EventDispatched(evt);
-        }
-        catch (Exception ex)
-        {
-            // One failed delivery must not stop the stream for every other event.
-            DispatchFailed(ex, evt);
-        }
-    }
-
-    private void DispatchFailed(Exception ex, EdgeEvent evt)
-    {
-        metrics.DispatchFailed(evt.EventName);
-        LogDispatchFailed(ex, evt.EventName, evt.Deliveries.Count);
+        return feeds.ReceiveAsync(evt);
     }
 
     private Task OnErrorAsync(Exception ex)
@@ -209,9 +173,6 @@ public sealed partial class EdgeStreamSubscription(
 
     [LoggerMessage(2, LogLevel.Warning, "Edge {EdgeId} could not unsubscribe from its event stream")]
     private partial void LogUnsubscribeFailed(Exception ex, string edgeId);
-
-    [LoggerMessage(3, LogLevel.Error, "Delivering {EventName} to {DeliveryCount} audiences failed")]
-    private partial void LogDispatchFailed(Exception ex, string eventName, int deliveryCount);
 
     [LoggerMessage(4, LogLevel.Error, "Event stream of edge {EdgeId} failed")]
     private partial void LogStreamError(Exception ex, string edgeId);

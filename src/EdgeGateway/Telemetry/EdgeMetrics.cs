@@ -27,6 +27,8 @@ public sealed class EdgeMetrics
     private readonly Counter<long> _dispatchErrors;
     private readonly Counter<long> _slowConsumerDrops;
     private readonly Counter<long> _resubscriptions;
+    private readonly Counter<long> _feedRepairs;
+    private readonly Counter<long> _feedRepeats;
     private readonly Counter<long> _limitRejections;
     private readonly Counter<long> _invocationErrors;
     private readonly Histogram<double> _deliveryLatency;
@@ -48,6 +50,10 @@ public sealed class EdgeMetrics
             "realtime.edge.slow_consumer.drops", "{message}", "Messages dropped for connections that do not keep up, by hub.");
         _resubscriptions = meter.CreateCounter<long>(
             "realtime.edge.stream.resubscriptions", "{subscription}", "Times this edge found its stream subscription gone from the cluster and subscribed again.");
+        _feedRepairs = meter.CreateCounter<long>(
+            "realtime.edge.feed.repairs", "{repair}", "Times this edge asked a workspace for events it missed, by outcome: complete (every missed event sent again), partial (history gone: current presence sent), failed (asked again later).");
+        _feedRepeats = meter.CreateCounter<long>(
+            "realtime.edge.feed.repeats", "{event}", "Workspace events this edge dropped because it had already delivered them (a late copy of an event it had repaired).");
         _limitRejections = meter.CreateCounter<long>(
             "realtime.edge.limits.rejected", "{rejection}", "Calls, connections and messages refused by a limit (Edge:Limits), by limit and hub.");
         _invocationErrors = meter.CreateCounter<long>(
@@ -80,6 +86,11 @@ public sealed class EdgeMetrics
     public void DispatchFailed(string eventName) => _dispatchErrors.Add(1, MetricTags.ForEvent(eventName));
 
     public void StreamResubscribed() => _resubscriptions.Add(1);
+
+    /// <summary>A workspace feed repair: "complete", "partial" or "failed".</summary>
+    public void FeedRepaired(string outcome) => _feedRepairs.Add(1, new KeyValuePair<string, object?>("outcome", outcome));
+
+    public void FeedRepeatDropped() => _feedRepeats.Add(1);
 
     /// <summary>
     /// Once per message dropped for a connection that does not keep up. <paramref name="hub"/> is a hub

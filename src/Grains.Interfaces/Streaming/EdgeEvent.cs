@@ -3,14 +3,16 @@ namespace Realtime.Grains.Streaming;
 /// <summary>
 /// Server-to-client events on their way from a grain to one edge: one event name, delivered
 /// on each named hub to each delivery's audience. It crosses the cluster once per edge however
-/// many sockets there want it. Payloads are [GenerateSerializer] wire records.
+/// many sockets there want it. Payloads are [GenerateSerializer] wire records. An event of a
+/// workspace's feed carries its <see cref="FeedPosition"/>.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("realtime.EdgeEvent")]
 public sealed record EdgeEvent(
     [property: Id(0)] RealtimeHubs Hubs,
     [property: Id(1)] string EventName,
     [property: Id(2)] IReadOnlyList<EdgeDelivery> Deliveries,
-    [property: Id(3)] DateTimeOffset PublishedAt)
+    [property: Id(3)] DateTimeOffset PublishedAt,
+    [property: Id(4)] FeedPosition? Position = null)
 {
     public static EdgeEvent To(RealtimeHubs hubs, EventAudience audience, string eventName, object payload, DateTimeOffset publishedAt) =>
         new(hubs, eventName, [new EdgeDelivery(audience, payload)], publishedAt);

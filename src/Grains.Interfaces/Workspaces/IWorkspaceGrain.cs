@@ -1,6 +1,8 @@
 using Orleans.Concurrency;
 using Realtime.Grains.Broadcasting;
+using Realtime.Grains.Notifications;
 using Realtime.Grains.Presence;
+using Realtime.Grains.Streaming;
 
 namespace Realtime.Grains.Workspaces;
 
@@ -24,6 +26,21 @@ public interface IWorkspaceGrain : IGrainWithStringKey
     /// <summary>Passes a typing change on to the workspace (or, when large, to the conversation and the user's watchers).</summary>
     [Alias("TypingChanged")]
     Task TypingChanged(TypingEvent typing, string? sourceConnectionId);
+
+    /// <summary>Sends a service's event to every connection of the workspace on /realtime, through the workspace's feed.</summary>
+    [Alias("Broadcast")]
+    Task Broadcast(string eventName, RawJson payload);
+
+    /// <summary>The last event of the workspace's feed sent to the edge: the edge compares it with the last it got.</summary>
+    [Alias("GetFeedHead"), ReadOnly]
+    Task<FeedHead> GetFeedHead(string edgeId);
+
+    /// <summary>
+    /// What the feed sent to the edge after the given position, up to <paramref name="throughSequence"/>
+    /// of the feed's current epoch (what the edge has from there on), as <see cref="FeedCatchUp"/> says.
+    /// </summary>
+    [Alias("CatchUp"), ReadOnly]
+    Task<FeedCatchUp> CatchUp(string edgeId, long epoch, long afterSequence, long throughSequence);
 
     /// <summary>The edge's lease lapsed: its connections are dropped from every member holding one there.</summary>
     [Alias("EvictEdge"), OneWay]

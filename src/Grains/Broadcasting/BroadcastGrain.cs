@@ -7,7 +7,7 @@ using Realtime.Grains.Workspaces;
 
 namespace Realtime.Grains.Broadcasting;
 
-/// <summary>Looks up the edges an audience lives on and publishes one event to each; as many activations as load needs.</summary>
+/// <summary>Looks up the edges an audience lives on and publishes one event to each (a workspace publishes its own); as many activations as load needs.</summary>
 [StatelessWorker]
 public sealed partial class BroadcastGrain(
     TimeProvider timeProvider,
@@ -25,10 +25,12 @@ public sealed partial class BroadcastGrain(
         return Task.CompletedTask;
     }
 
+    /// <summary>Through the workspace's feed, so an edge that misses it gets it again.</summary>
     public async Task ToWorkspace(string workspaceId, string eventName, RawJson payload)
     {
-        var edges = await GrainFactory.GetGrain<IWorkspaceGrain>(workspaceId).GetEdges();
-        await PublishAsync([.. edges.Keys], EventAudience.Workspace(workspaceId), eventName, payload);
+        await GrainFactory.GetGrain<IWorkspaceGrain>(workspaceId).Broadcast(eventName, payload);
+        stats.CountBroadcasts(1);
+        LogWorkspaceBroadcast(eventName, workspaceId);
     }
 
     public async Task ToUser(string workspaceId, string userId, string eventName, RawJson payload)
@@ -49,4 +51,7 @@ public sealed partial class BroadcastGrain(
 
     [LoggerMessage(1, LogLevel.Debug, "Broadcast {EventName} to workspace {WorkspaceId} user {UserId} on {EdgeCount} edges")]
     private partial void LogBroadcast(string eventName, string workspaceId, string? userId, int edgeCount);
+
+    [LoggerMessage(2, LogLevel.Debug, "Broadcast {EventName} to workspace {WorkspaceId} through its feed")]
+    private partial void LogWorkspaceBroadcast(string eventName, string workspaceId);
 }

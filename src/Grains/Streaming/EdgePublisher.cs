@@ -21,6 +21,24 @@ public sealed class EdgePublisher(IStreamProvider streamProvider, RealtimeGrainM
         return Task.WhenAll(sends);
     }
 
+    /// <summary>Sends each edge its own copy of an event (a feed's copies differ in their position).</summary>
+    public Task PublishAsync(IReadOnlyList<(string EdgeId, EdgeEvent Event)> copies)
+    {
+        if (copies.Count == 0)
+        {
+            return Task.CompletedTask;
+        }
+
+        var sends = new Task[copies.Count];
+        for (var i = 0; i < copies.Count; i++)
+        {
+            sends[i] = StreamFor(copies[i].EdgeId).OnNextAsync(copies[i].Event);
+        }
+
+        metrics.EventsPublished(copies[0].Event.EventName, sends.Length);
+        return Task.WhenAll(sends);
+    }
+
     private IAsyncStream<EdgeEvent> StreamFor(string edgeId)
     {
         if (!_streams.TryGetValue(edgeId, out var stream))

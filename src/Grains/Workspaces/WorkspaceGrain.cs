@@ -2,6 +2,7 @@ using Microsoft.Extensions.Options;
 using Realtime.Grains.Broadcasting;
 using Realtime.Grains.Edges;
 using Realtime.Grains.Hosting;
+using Realtime.Grains.Notifications;
 using Realtime.Grains.Presence;
 using Realtime.Grains.Streaming;
 using Realtime.Grains.Telemetry;
@@ -17,10 +18,13 @@ namespace Realtime.Grains.Workspaces;
 ///   change only to the interest groups that want it, so joins never cost N x N messages.
 /// Member state is written at most once per <see cref="PresenceOptions.WorkspacePersistInterval"/>:
 /// presence grains own the truth and re-assert it on their sweep.
+/// Presence and the services' workspace broadcasts go out through the workspace's
+/// <see cref="WorkspaceFeed"/>, numbered, so an edge that misses one asks for it again.
 /// </summary>
 public sealed class WorkspaceGrain(
     [PersistentState("workspace", StorageNames.Realtime)] IPersistentState<WorkspaceState> state,
     IOptions<PresenceOptions> options,
+    IOptions<RecoveryOptions> recoveryOptions,
     TimeProvider timeProvider,
     SiloStatsRollup stats,
     RealtimeGrainMetrics metrics) : Grain, IWorkspaceGrain
@@ -34,6 +38,7 @@ public sealed class WorkspaceGrain(
     private readonly Dictionary<string, long> _calls = new(StringComparer.Ordinal);
     private MemberDirectory _members = null!;
     private EdgePublisher _publisher = null!;
+    private WorkspaceFeed _feed = null!;
     private IGrainTimer? _flushTimer;
     private PresenceSummary? _lastSummarySent;
     private bool _dirty;
@@ -52,6 +57,7 @@ public sealed class WorkspaceGrain(
     {
         _members = MemberDirectory.Rebuild(state.State.Members);
         _publisher = new EdgePublisher(this.GetStreamProvider(StreamNames.Provider), metrics);
+        _feed = new WorkspaceFeed(WorkspaceId, recoveryOptions.Value, timeProvider);
         this.RegisterGrainTimer(_ => PersistIfDirtyAsync(), _options.WorkspacePersistInterval, _options.WorkspacePersistInterval);
 
         // The state was written up to a persist interval before this grain last stopped (its silo
@@ -100,7 +106,59 @@ public sealed class WorkspaceGrain(
                 EventAudience.InGroup(WorkspaceId, InterestGroups.WatchersOf(typing.UserId), sourceConnectionId),
             }
             : [EventAudience.Workspace(WorkspaceId, sourceConnectionId)];
-        return PublishAsync(RealtimeHubs.Presence, RealtimeEvents.PresenceTyping, audiences.Select(a => new EdgeDelivery(a, typing)).ToList());
+        return PublishAsync(RealtimeHubs.Presence, RealtimeEvents.PresenceTyping, audiences.Select(a => new EdgeDelivery(a, typing)).ToList(), FeedRepair.None);
+    }
+
+    public Task Broadcast(string eventName, RawJson payload)
+    {
+        CountCall(nameof(Broadcast));
+        return PublishAsync(RealtimeHubs.Realtime, eventName, [new EdgeDelivery(EventAudience.Workspace(WorkspaceId), payload)], FeedRepair.Replay);
+    }
+
+    public Task<FeedHead> GetFeedHead(string edgeId) => Task.FromResult(_feed.HeadFor(edgeId));
+
+    public Task<FeedCatchUp> CatchUp(string edgeId, long epoch, long afterSequence, long throughSequence)
+    {
+        CountCall(nameof(CatchUp));
+        var complete = _feed.Reaches(epoch, afterSequence);
+
+        // Where the edge's place is gone, it still gets what this epoch kept, then the presence as it is now.
+        var entries = _feed.Kept(edgeId, epoch == _feed.Epoch ? afterSequence : 0, throughSequence);
+        var events = new List<EdgeEvent>();
+        var changedUsers = new HashSet<string>(StringComparer.Ordinal);
+        var joined = new List<EdgeConnection>();
+        foreach (var entry in entries)
+        {
+            switch (entry.Repair)
+            {
+                case FeedRepair.Replay:
+                    events.Add(entry.Event! with { Position = null });
+                    break;
+                case FeedRepair.Presence:
+                    changedUsers.UnionWith(entry.Subjects);
+                    break;
+                case FeedRepair.Join:
+                    joined.AddRange(entry.Subjects.Select(connectionId => new EdgeConnection(connectionId, edgeId)));
+                    break;
+            }
+        }
+
+        if (joined.Count > 0)
+        {
+            events.Add(CurrentPresenceEvent(joined));
+        }
+
+        if (!complete)
+        {
+            events.AddRange(CurrentPresenceEvents());
+        }
+        else if (entries.Any(e => e.Repair == FeedRepair.Presence))
+        {
+            var changed = changedUsers.Select(_members.Get).OfType<WorkspaceMember>().Select(m => m.Presence).ToList();
+            events.AddRange(ChangeEvents(changed, withSummary: true));
+        }
+
+        return Task.FromResult(new FeedCatchUp(_feed.HeadFor(edgeId), complete, events));
     }
 
     public Task EvictEdge(string edgeId)
@@ -113,6 +171,7 @@ public sealed class WorkspaceGrain(
         }
 
         _trackedEdges.Remove(edgeId);
+        _feed.ForgetEdge(edgeId);
         return Task.CompletedTask;
     }
 
@@ -149,7 +208,7 @@ public sealed class WorkspaceGrain(
     {
         if (_members.Active <= _options.ImmediateBroadcastLimit && _pending.Count == 0)
         {
-            await PublishAsync(PresenceHubs, RealtimeEvents.PresenceUpdate, [new EdgeDelivery(PresenceAudience, new WorkspacePresence(WorkspaceId, [presence]))]);
+            await PublishAsync(PresenceHubs, RealtimeEvents.PresenceUpdate, [new EdgeDelivery(PresenceAudience, new WorkspacePresence(WorkspaceId, [presence]))], FeedRepair.Presence, [presence.UserId]);
             return;
         }
 
@@ -179,17 +238,38 @@ public sealed class WorkspaceGrain(
 
     private async Task PublishChangesAsync(List<UserPresence> changed)
     {
-        if (!InSummaryMode)
+        var summaryChanged = InSummaryMode && CurrentSummary != _lastSummarySent;
+        var userIds = changed.Select(p => p.UserId).ToList();
+        foreach (var evt in ChangeEvents(changed, withSummary: summaryChanged))
         {
-            await PublishAsync(PresenceHubs, RealtimeEvents.PresenceUpdate, [new EdgeDelivery(PresenceAudience, new WorkspacePresence(WorkspaceId, changed))]);
-            return;
+            await PublishAsync(evt.Hubs, evt.EventName, evt.Deliveries, FeedRepair.Presence, userIds);
         }
 
-        var summary = CurrentSummary;
-        if (summary != _lastSummarySent)
+        if (summaryChanged)
         {
-            await PublishAsync(PresenceHubs, RealtimeEvents.PresenceSummary, [new EdgeDelivery(PresenceAudience, summary)]);
-            _lastSummarySent = summary;
+            _lastSummarySent = CurrentSummary;
+        }
+    }
+
+    /// <summary>
+    /// The events that tell the workspace's edges these users' presence: one update to the
+    /// presence audience while the workspace is small; above the summary threshold the summary
+    /// (when asked) and each change to the users watching that user or its resource.
+    /// </summary>
+    private List<EdgeEvent> ChangeEvents(IReadOnlyCollection<UserPresence> changed, bool withSummary)
+    {
+        var now = timeProvider.GetUtcNow();
+        if (!InSummaryMode)
+        {
+            return changed.Count == 0
+                ? []
+                : [new EdgeEvent(PresenceHubs, RealtimeEvents.PresenceUpdate, [new EdgeDelivery(PresenceAudience, new WorkspacePresence(WorkspaceId, [.. changed]))], now)];
+        }
+
+        var events = new List<EdgeEvent>(2);
+        if (withSummary)
+        {
+            events.Add(new EdgeEvent(PresenceHubs, RealtimeEvents.PresenceSummary, [new EdgeDelivery(PresenceAudience, CurrentSummary)], now));
         }
 
         var deliveries = new List<EdgeDelivery>(changed.Count * 2);
@@ -203,7 +283,31 @@ public sealed class WorkspaceGrain(
             }
         }
 
-        await PublishAsync(RealtimeHubs.Presence, RealtimeEvents.PresenceUpdate, deliveries);
+        if (deliveries.Count > 0)
+        {
+            events.Add(new EdgeEvent(RealtimeHubs.Presence, RealtimeEvents.PresenceUpdate, deliveries, now));
+        }
+
+        return events;
+    }
+
+    /// <summary>
+    /// The workspace's presence as it is now, for an edge whose feed history is gone: the members
+    /// online or away and those who went offline within the recovery window (so a departure the
+    /// edge missed is corrected) while the workspace is small, else the summary.
+    /// </summary>
+    private List<EdgeEvent> CurrentPresenceEvents()
+    {
+        var now = timeProvider.GetUtcNow();
+        if (InSummaryMode)
+        {
+            return [new EdgeEvent(PresenceHubs, RealtimeEvents.PresenceSummary, [new EdgeDelivery(PresenceAudience, CurrentSummary)], now)];
+        }
+
+        var recent = now - recoveryOptions.Value.Window;
+        var (members, _) = _members.Page(null, int.MaxValue, onlineOnly: false);
+        var users = members.Where(u => u.Status != PresenceStatus.Offline || u.LastSeen >= recent).ToList();
+        return users.Count == 0 ? [] : [new EdgeEvent(PresenceHubs, RealtimeEvents.PresenceUpdate, [new EdgeDelivery(PresenceAudience, new WorkspacePresence(WorkspaceId, users))], now)];
     }
 
     /// <summary>
@@ -227,17 +331,18 @@ public sealed class WorkspaceGrain(
     /// demand), to each joined connection, which joins the presence audience with it. It goes on
     /// the same edge stream as the updates that follow, so it can never overtake them.
     /// </summary>
-    private Task SendCurrentPresenceAsync(IReadOnlyList<EdgeConnection> joined)
+    private Task SendCurrentPresenceAsync(IReadOnlyList<EdgeConnection> joined) =>
+        Task.WhenAll(joined.GroupBy(j => j.EdgeId, StringComparer.Ordinal).Select(edge =>
+            _publisher.PublishAsync(_feed.Append([edge.Key], CurrentPresenceEvent([.. edge]), FeedRepair.Join, [.. edge.Select(j => j.ConnectionId)]))));
+
+    /// <summary>The current presence for joining connections (all on one edge), joining them to the presence audience.</summary>
+    private EdgeEvent CurrentPresenceEvent(IReadOnlyList<EdgeConnection> joined)
     {
         var (eventName, payload) = _members.Active <= _options.ImmediateBroadcastLimit
             ? (RealtimeEvents.PresenceUpdate, (object)new WorkspacePresence(WorkspaceId, _members.Page(null, _options.ImmediateBroadcastLimit, onlineOnly: true).Users))
             : (RealtimeEvents.PresenceSummary, CurrentSummary);
-        var now = timeProvider.GetUtcNow();
-        return Task.WhenAll(joined.GroupBy(j => j.EdgeId, StringComparer.Ordinal).Select(edge =>
-        {
-            var deliveries = edge.Select(j => new EdgeDelivery(EventAudience.JoinGroup(WorkspaceId, j.ConnectionId, InterestGroups.Presence), payload)).ToList();
-            return _publisher.PublishAsync([edge.Key], new EdgeEvent(PresenceHubs, eventName, deliveries, now));
-        }));
+        var deliveries = joined.Select(j => new EdgeDelivery(EventAudience.JoinGroup(WorkspaceId, j.ConnectionId, InterestGroups.Presence), payload)).ToList();
+        return new EdgeEvent(PresenceHubs, eventName, deliveries, timeProvider.GetUtcNow());
     }
 
     private Task PublishActivityAsync(ActivityEvent activity, string? sourceConnectionId)
@@ -249,11 +354,12 @@ public sealed class WorkspaceGrain(
                 EventAudience.InGroup(WorkspaceId, InterestGroups.WatchersOf(activity.UserId), sourceConnectionId),
             }
             : [EventAudience.Workspace(WorkspaceId, sourceConnectionId)];
-        return PublishAsync(RealtimeHubs.Presence, RealtimeEvents.PresenceActivity, audiences.Select(a => new EdgeDelivery(a, activity)).ToList());
+        return PublishAsync(RealtimeHubs.Presence, RealtimeEvents.PresenceActivity, audiences.Select(a => new EdgeDelivery(a, activity)).ToList(), FeedRepair.None);
     }
 
-    private Task PublishAsync(RealtimeHubs hubs, string eventName, IReadOnlyList<EdgeDelivery> deliveries) =>
-        _publisher.PublishAsync(_members.ConnectionsPerEdge.Keys, new EdgeEvent(hubs, eventName, deliveries, timeProvider.GetUtcNow()));
+    /// <summary>Sends an event to every edge of the workspace through the feed.</summary>
+    private Task PublishAsync(RealtimeHubs hubs, string eventName, IReadOnlyList<EdgeDelivery> deliveries, FeedRepair repair, IReadOnlyList<string>? subjects = null) =>
+        _publisher.PublishAsync(_feed.Append([.. _members.ConnectionsPerEdge.Keys], new EdgeEvent(hubs, eventName, deliveries, timeProvider.GetUtcNow()), repair, subjects));
 
     /// <summary>Makes each edge's lease aware of this workspace, so a dead edge's connections here get evicted.</summary>
     private async Task TrackEdgesAsync(IEnumerable<string> edgeIds)

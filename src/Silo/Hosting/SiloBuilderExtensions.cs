@@ -11,6 +11,7 @@ using Realtime.Grains.Notifications;
 using Realtime.Grains.Presence;
 using Realtime.Grains.Streaming;
 using Realtime.Grains.Telemetry;
+using Realtime.Grains.Workspaces;
 using StackExchange.Redis;
 
 namespace Realtime.Silo.Hosting;
@@ -132,6 +133,10 @@ public static class SiloBuilderExtensions
 
         silo.Services.AddOptions<PresenceOptions>()
             .Bind(silo.Configuration.GetSection(PresenceOptions.SectionName))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        silo.Services.AddOptions<RecoveryOptions>()
+            .Bind(silo.Configuration.GetSection(RecoveryOptions.SectionName))
             .ValidateDataAnnotations()
             .ValidateOnStart();
         silo.Services.AddOptions<NotificationOptions>()

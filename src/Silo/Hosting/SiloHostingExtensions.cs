@@ -3,6 +3,7 @@ using Realtime.Grains.Hosting;
 using Realtime.Grains.Inbox;
 using Realtime.Grains.Notifications;
 using Realtime.Grains.Presence;
+using Realtime.Grains.Workspaces;
 
 namespace Realtime.Silo.Hosting;
 
@@ -19,6 +20,7 @@ public static class SiloHostingExtensions
         // Bound again by AddRealtimeGrainServices for the grains; validated here so a bad value stops the process at once.
         builder.Configuration.GetValidated<PresenceOptions>(PresenceOptions.SectionName);
         builder.Configuration.GetValidated<NotificationOptions>(NotificationOptions.SectionName);
+        builder.Configuration.GetValidated<RecoveryOptions>(RecoveryOptions.SectionName);
         builder.Configuration.GetValidated<InboxOptions>(InboxOptions.SectionName);
         builder.Configuration.GetValidated<StatsOptions>(StatsOptions.SectionName);
 

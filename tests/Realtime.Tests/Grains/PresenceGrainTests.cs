@@ -5,6 +5,7 @@ using Realtime.Grains.Hosting;
 using Orleans.TestingHost;
 using Realtime.Grains;
 using Realtime.Grains.Edges;
+using Realtime.Grains.Notifications;
 using Realtime.Grains.Presence;
 using Realtime.Grains.Streaming;
 using Realtime.Grains.Workspaces;
@@ -329,6 +330,59 @@ public abstract class PresenceGrainTests(TestCluster cluster)
         Assert.Equal(PresenceStatus.Online, members.Users.Single(u => u.UserId == "bob").Status);
         Assert.Equal(new Dictionary<string, int> { ["edge-a"] = 1 }, await Workspace.GetEdges());
     }
+
+    [Fact]
+    public async Task An_edge_that_missed_events_gets_broadcasts_as_sent_and_presence_as_it_is_now_in_order()
+    {
+        await using var edge = await EdgeStreamProbe.SubscribeAsync(Client);
+        await PresenceOf("alice").Connect(new EdgeConnection("a1", edge.EdgeId));
+        var join = await edge.Events.WaitForAsync(e => e.Deliveries.Any(d => d.Audience.ConnectionId == "a1"), "alice's join");
+        var from = join.Position!;
+
+        await Workspace.Broadcast("test:feed", new RawJson("""{"seq":1}"""));
+        await PresenceOf("bob").Connect(new EdgeConnection("b1", "elsewhere"));
+        await PresenceOf("bob").Navigate("/first");
+        await PresenceOf("bob").Navigate("/inbox");
+        await Workspace.Broadcast("test:feed", new RawJson("""{"seq":2}"""));
+        var last = await edge.Events.WaitForAsync(e => e.EventName == "test:feed" && Seq(e) == 2, "the second broadcast");
+
+        Assert.Equal(new FeedHead(from.Epoch, last.Position!.Sequence), await Workspace.GetFeedHead(edge.EdgeId));
+        Assert.All(edge.Events.Snapshot(), e => Assert.Equal(from.Epoch, e.Position!.Epoch));
+        var links = edge.Events.Snapshot().Select(e => e.Position!).ToList();
+        Assert.All(links.Skip(1).Zip(links), pair => Assert.Equal(pair.Second.Sequence, pair.First.Previous));
+
+        var catchUp = await Workspace.CatchUp(edge.EdgeId, from.Epoch, from.Sequence, long.MaxValue);
+        Assert.True(catchUp.Complete);
+        Assert.Equal(["test:feed", "test:feed", RealtimeEvents.PresenceUpdate], catchUp.Events.Select(e => e.EventName));
+        Assert.Equal([1, 2], catchUp.Events.Where(e => e.EventName == "test:feed").Select(Seq));
+        Assert.Equal("/inbox", Assert.Single(catchUp.Events[^1].Payloads<WorkspacePresence>(RealtimeEvents.PresenceUpdate).Single().Users).CurrentPage);
+        Assert.All(catchUp.Events, e => Assert.Null(e.Position));
+
+        var firstOnly = await Workspace.CatchUp(edge.EdgeId, from.Epoch, from.Sequence, from.Sequence + 1);
+        Assert.Equal([1], firstOnly.Events.Select(Seq));
+    }
+
+    [Fact]
+    public async Task An_edge_whose_place_in_the_feed_is_gone_gets_the_presence_as_it_is_now_departures_included()
+    {
+        await using var edge = await EdgeStreamProbe.SubscribeAsync(Client);
+        await PresenceOf("alice").Connect(new EdgeConnection("a1", edge.EdgeId));
+        await PresenceOf("bob").Connect(new EdgeConnection("b1", edge.EdgeId));
+        await PresenceOf("bob").Disconnect("b1");
+        var head = await Workspace.GetFeedHead(edge.EdgeId);
+
+        var catchUp = await Workspace.CatchUp(edge.EdgeId, head.Epoch + 1, 12, long.MaxValue);
+
+        Assert.False(catchUp.Complete);
+        Assert.Equal(head, catchUp.Head);
+        var users = catchUp.Events.Single(e => e.EventName == RealtimeEvents.PresenceUpdate && e.Deliveries[0].Audience.ConnectionId is null)
+            .Payloads<WorkspacePresence>(RealtimeEvents.PresenceUpdate).Single().Users;
+        Assert.Equal([("alice", PresenceStatus.Online), ("bob", PresenceStatus.Offline)], users.Select(u => (u.UserId, u.Status)));
+        Assert.Contains(catchUp.Events, e => e.Deliveries.Any(d => d.Audience == EventAudience.JoinGroup(_workspaceId, "a1", InterestGroups.Presence)));
+    }
+
+    private static int Seq(EdgeEvent evt) =>
+        System.Text.Json.JsonDocument.Parse(((RawJson)evt.Deliveries[0].Payload).Json).RootElement.GetProperty("seq").GetInt32();
 
     private static PresencePage AllMembers => new(null, PresencePage.MaxLimit, OnlineOnly: false);
 

@@ -1,0 +1,130 @@
+using Realtime.Grains.Streaming;
+
+namespace Realtime.Grains.Workspaces;
+
+/// <summary>What a workspace does for an edge that missed one of its events.</summary>
+public enum FeedRepair
+{
+    /// <summary>Nothing: a transient signal (typing, activity) that is not worth sending late.</summary>
+    None,
+
+    /// <summary>Send the event again as it was (broadcasts).</summary>
+    Replay,
+
+    /// <summary>Send the current presence of the users it was about (and the summary in a large workspace).</summary>
+    Presence,
+
+    /// <summary>Send the joining connections it was for the current presence, joining them to the presence audience.</summary>
+    Join,
+}
+
+/// <summary>
+/// One kept event: enough to repair it for an edge that missed it. <see cref="Subjects"/> are the
+/// users (<see cref="FeedRepair.Presence"/>) or connections (<see cref="FeedRepair.Join"/>) it was
+/// about; <see cref="EdgeId"/> the one edge it went to, null when it went to the workspace's edges;
+/// <see cref="Event"/> is kept for <see cref="FeedRepair.Replay"/> only.
+/// </summary>
+public sealed record FeedEntry(
+    long Sequence,
+    DateTimeOffset At,
+    FeedRepair Repair,
+    EdgeEvent? Event,
+    IReadOnlyList<string> Subjects,
+    string? EdgeId,
+    int Bytes);
+
+/// <summary>
+/// The workspace's events in order, numbered, each copy linked to the previous event its edge
+/// was sent, so an edge sees a gap when an event is lost on the way (a stream queue that died
+/// with its silo) and asks for what it missed. Recent events are kept, bounded by
+/// <see cref="RecoveryOptions"/> in age, count and payload bytes. The epoch is new with each
+/// activation: an edge holding an older one knows the history it had is gone.
+/// </summary>
+public sealed class WorkspaceFeed(string workspaceId, RecoveryOptions options, TimeProvider timeProvider)
+{
+    /// <summary>A rough size of an entry without its payload, for the byte bound.</summary>
+    private const int EntryOverhead = 96;
+
+    private readonly Dictionary<string, long> _lastSentTo = new(StringComparer.Ordinal);
+    private readonly Queue<FeedEntry> _entries = new();
+    private long _sequence;
+    private long _forgotten;
+    private long _bytes;
+
+    public long Epoch { get; } = Random.Shared.NextInt64(1, long.MaxValue);
+
+    /// <summary>Kept entries and their approximate bytes: what the feed costs the workspace.</summary>
+    public (int Entries, long Bytes) Size => (_entries.Count, _bytes);
+
+    /// <summary>
+    /// Numbers the event, keeps what its repair needs, and returns one copy per edge carrying its
+    /// position. A <see cref="FeedRepair.Join"/> goes to exactly one edge.
+    /// </summary>
+    public List<(string EdgeId, EdgeEvent Event)> Append(IReadOnlyCollection<string> edgeIds, EdgeEvent evt, FeedRepair repair, IReadOnlyList<string>? subjects = null)
+    {
+        var sequence = ++_sequence;
+        var copies = new List<(string, EdgeEvent)>(edgeIds.Count);
+        foreach (var edgeId in edgeIds)
+        {
+            var previous = _lastSentTo.GetValueOrDefault(edgeId);
+            _lastSentTo[edgeId] = sequence;
+            copies.Add((edgeId, evt with { Position = new FeedPosition(workspaceId, Epoch, sequence, previous) }));
+        }
+
+        if (repair != FeedRepair.None && edgeIds.Count > 0)
+        {
+            var bytes = EntryOverhead + (repair == FeedRepair.Replay ? PayloadBytes(evt) : 0);
+            Keep(new FeedEntry(sequence, timeProvider.GetUtcNow(), repair, repair == FeedRepair.Replay ? evt : null, subjects ?? [], repair == FeedRepair.Join ? edgeIds.Single() : null, bytes));
+        }
+
+        return copies;
+    }
+
+    /// <summary>The last event sent to the edge (sequence 0: none in this epoch).</summary>
+    public FeedHead HeadFor(string edgeId) => new(Epoch, _lastSentTo.GetValueOrDefault(edgeId));
+
+    /// <summary>
+    /// Whether the kept entries reach back to <paramref name="afterSequence"/> of <paramref name="epoch"/>:
+    /// false for another epoch, or when entries after that point were already dropped.
+    /// </summary>
+    public bool Reaches(long epoch, long afterSequence)
+    {
+        Trim();
+        return epoch == Epoch && afterSequence >= _forgotten;
+    }
+
+    /// <summary>The kept entries sent to the edge after <paramref name="afterSequence"/> up to <paramref name="throughSequence"/>, in order.</summary>
+    public List<FeedEntry> Kept(string edgeId, long afterSequence, long throughSequence)
+    {
+        Trim();
+        var last = Math.Min(throughSequence, _lastSentTo.GetValueOrDefault(edgeId));
+        return _entries
+            .Where(e => e.Sequence > afterSequence && e.Sequence <= last && (e.EdgeId is null || e.EdgeId == edgeId))
+            .ToList();
+    }
+
+    /// <summary>The edge is gone (its lease lapsed): it starts afresh if it comes back.</summary>
+    public void ForgetEdge(string edgeId) => _lastSentTo.Remove(edgeId);
+
+    private static int PayloadBytes(EdgeEvent evt) =>
+        evt.Deliveries.Sum(d => d.Payload is Notifications.RawJson json ? json.Json.Length : EntryOverhead);
+
+    private void Keep(FeedEntry entry)
+    {
+        _entries.Enqueue(entry);
+        _bytes += entry.Bytes;
+        Trim();
+    }
+
+    private void Trim()
+    {
+        var oldest = timeProvider.GetUtcNow() - options.Window;
+        while (_entries.TryPeek(out var first)
+            && (_entries.Count > options.WorkspaceEvents || _bytes > options.WorkspaceBytes || first.At < oldest))
+        {
+            _entries.Dequeue();
+            _bytes -= first.Bytes;
+            _forgotten = first.Sequence;
+        }
+    }
+}
