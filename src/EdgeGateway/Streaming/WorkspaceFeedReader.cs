@@ -11,8 +11,11 @@ namespace Realtime.EdgeGateway.Streaming;
 /// <summary>
 /// Follows each workspace's feed on this edge. It passes the feed's events on in order, drops a
 /// copy it has delivered already, and when one went missing on the way (a stream queue that died
-/// with its silo: the next event's link points past the last one seen, or the workspace grain
-/// came back with a new epoch) it asks the workspace for what it missed and delivers that first.
+/// with its silo: the next event's link points past the last one seen) it asks the workspace for
+/// what it missed and delivers that first. Each activation of the workspace grain (epoch) is a
+/// chain of its own: after a silo dies, an old activation's last events can still arrive after the
+/// new one's first, and for a while two activations can even publish side by side. A new epoch
+/// also brings the workspace's current presence, since the old one's last changes may be lost.
 /// An event lost at the end of a burst shows no gap until the next one, so a check compares each
 /// recently active workspace's head with what this edge has seen every
 /// <see cref="EdgeOptions.FeedCheckInterval"/>, and every workspace's for a minute after the edge
@@ -37,6 +40,9 @@ public sealed partial class WorkspaceFeedReader(
     /// <summary>After a silo gateway is lost, its stream queues may have taken events of any workspace with them.</summary>
     private static readonly TimeSpan CheckEverythingAfterLoss = TimeSpan.FromMinutes(1);
 
+    /// <summary>A gap no activation could fill within this time is given up (the recovery window).</summary>
+    private static readonly TimeSpan PendingFor = TimeSpan.FromMinutes(2);
+
     /// <summary>A workspace quiet this long is forgotten; its next event starts it afresh.</summary>
     private static readonly TimeSpan ForgetAfter = TimeSpan.FromMinutes(10);
 
@@ -57,27 +63,31 @@ public sealed partial class WorkspaceFeedReader(
         try
         {
             cursor.LastEventAt = timeProvider.GetUtcNow();
-            if (cursor.Epoch == 0)
+            if (cursor.IsNew)
             {
-                cursor.MoveTo(position.Epoch, position.Sequence);
+                // Following starts here: what came before was not this edge's.
+                cursor.Advance(position.Epoch, position.Sequence);
                 dispatcher.Deliver(evt);
                 return;
             }
 
-            if (position.Epoch != cursor.Epoch || position.Previous > cursor.Last)
+            if (!cursor.TryGetLast(position.Epoch, out var last))
             {
-                await RepairAsync(position.WorkspaceId, cursor, position);
+                await RepairAsync(position.WorkspaceId, cursor, new Gap(position.Epoch, 0, position.Previous, cursor.LastEventAt), currentPresence: true);
+            }
+            else if (position.Previous > last)
+            {
+                await RepairAsync(position.WorkspaceId, cursor, new Gap(position.Epoch, last, position.Previous, cursor.LastEventAt), currentPresence: false);
             }
 
-            if (position.Epoch == cursor.Epoch && position.Sequence > cursor.Last)
-            {
-                cursor.MoveTo(position.Epoch, position.Sequence);
-                dispatcher.Deliver(evt);
-            }
-            else
+            if (cursor.TryGetLast(position.Epoch, out last) && position.Sequence <= last)
             {
                 metrics.FeedRepeatDropped();
+                return;
             }
+
+            cursor.Advance(position.Epoch, position.Sequence);
+            dispatcher.Deliver(evt);
         }
         finally
         {
@@ -139,9 +149,9 @@ public sealed partial class WorkspaceFeedReader(
     }
 
     /// <summary>
-    /// One workspace: first what an earlier repair could not fetch, then the head. A head ahead of
-    /// this edge is repaired only when it was ahead by the same at the previous check too: events
-    /// still on their way are not missing.
+    /// One workspace: first what earlier repairs could not fetch, then the head of the activation
+    /// that answers. A head ahead of this edge is repaired only when it was ahead by the same at the
+    /// previous check too: events still on their way are not missing.
     /// </summary>
     private async Task<bool> CheckAsync(string workspaceId, Cursor cursor)
     {
@@ -160,21 +170,23 @@ public sealed partial class WorkspaceFeedReader(
         try
         {
             var repaired = await RetryPendingAsync(workspaceId, cursor);
-            var behind = head.Epoch != cursor.Epoch || head.Sequence > cursor.Last;
-            if (!behind)
+            var known = cursor.TryGetLast(head.Epoch, out var last);
+            if (known && head.Sequence <= last)
             {
                 cursor.BehindAt = null;
                 return repaired;
             }
 
-            if (cursor.BehindAt != (cursor.Epoch, cursor.Last))
+            var behindAt = (head.Epoch, known ? last : -1);
+            if (cursor.BehindAt != behindAt)
             {
-                cursor.BehindAt = (cursor.Epoch, cursor.Last);
+                cursor.BehindAt = behindAt;
                 return repaired;
             }
 
             cursor.BehindAt = null;
-            return await RepairAsync(workspaceId, cursor, position: null) || repaired;
+            var gap = new Gap(head.Epoch, known ? last : 0, long.MaxValue, timeProvider.GetUtcNow());
+            return await RepairAsync(workspaceId, cursor, gap, currentPresence: !known) || repaired;
         }
         finally
         {
@@ -183,72 +195,76 @@ public sealed partial class WorkspaceFeedReader(
     }
 
     /// <summary>
-    /// Fetches and delivers what the edge missed after its cursor, up to the workspace's head (later
-    /// copies still on the stream are then dropped as repeats). If the workspace cannot be reached in
-    /// time, the event that showed the gap is delivered anyway (it moves the cursor) and the gap is
-    /// kept for the next check to fetch, so nothing is held up for long or delivered twice.
+    /// Fetches and delivers what the edge missed in the gap. What the answer does not cover (the
+    /// workspace out of reach in time, or another activation answering) is kept for the next checks
+    /// to fetch, and the cursor moves past the gap either way, so nothing is held up for long or
+    /// delivered twice.
     /// </summary>
-    private async Task<bool> RepairAsync(string workspaceId, Cursor cursor, FeedPosition? position)
+    private async Task<bool> RepairAsync(string workspaceId, Cursor cursor, Gap gap, bool currentPresence)
     {
-        FeedCatchUp catchUp;
-        try
+        var catchUp = await FetchAsync(workspaceId, gap, currentPresence);
+        if (catchUp is not null && catchUp.Head.Epoch == gap.Epoch)
         {
-            catchUp = await Workspace(workspaceId).CatchUp(edge.EdgeId, cursor.Epoch, cursor.Last, long.MaxValue).WaitAsync(RepairTimeout);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            metrics.FeedRepaired("failed");
-            LogRepairFailed(ex, workspaceId, cursor.Epoch, cursor.Last);
-            if (position is not null)
-            {
-                cursor.Pending.Add(new Gap(cursor.Epoch, cursor.Last, position.Previous));
-                cursor.MoveTo(position.Epoch, position.Previous);
-            }
-
-            return false;
+            // This activation answered: the gap is filled, or its history no longer reaches it (then current presence came).
+            cursor.Advance(gap.Epoch, gap.Through == long.MaxValue ? catchUp.Head.Sequence : gap.Through);
+            return true;
         }
 
-        Deliver(catchUp, workspaceId, cursor.Epoch, cursor.Last);
-        cursor.MoveTo(catchUp.Head.Epoch, catchUp.Head.Sequence);
-        return true;
+        if (gap.Through != long.MaxValue)
+        {
+            cursor.Pending.Add(gap);
+            cursor.Advance(gap.Epoch, gap.Through);
+        }
+
+        return false;
     }
 
     private async Task<bool> RetryPendingAsync(string workspaceId, Cursor cursor)
     {
         var repaired = false;
+        var expired = timeProvider.GetUtcNow() - PendingFor;
         foreach (var gap in cursor.Pending.ToList())
         {
-            try
+            var catchUp = gap.Since < expired ? null : await FetchAsync(workspaceId, gap, currentPresence: false);
+            if (gap.Since < expired || catchUp?.Head.Epoch == gap.Epoch)
             {
-                var catchUp = await Workspace(workspaceId).CatchUp(edge.EdgeId, gap.Epoch, gap.After, gap.Through).WaitAsync(RepairTimeout);
-                Deliver(catchUp, workspaceId, gap.Epoch, gap.After);
                 cursor.Pending.Remove(gap);
-                repaired = true;
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                LogRepairFailed(ex, workspaceId, gap.Epoch, gap.After);
-                return repaired;
+                repaired |= catchUp is not null;
             }
         }
 
         return repaired;
     }
 
-    private void Deliver(FeedCatchUp catchUp, string workspaceId, long epoch, long after)
+    /// <summary>Asks the workspace for the gap and delivers what comes back; null when it could not be reached in time.</summary>
+    private async Task<FeedCatchUp?> FetchAsync(string workspaceId, Gap gap, bool currentPresence)
     {
-        metrics.FeedRepaired(catchUp.Complete ? "complete" : "partial");
-        LogRepaired(workspaceId, epoch, after, catchUp.Head.Epoch, catchUp.Head.Sequence, catchUp.Events.Count, catchUp.Complete);
+        FeedCatchUp catchUp;
+        try
+        {
+            catchUp = await Workspace(workspaceId).CatchUp(edge.EdgeId, gap.Epoch, gap.After, gap.Through, currentPresence).WaitAsync(RepairTimeout);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            metrics.FeedRepaired("failed");
+            LogRepairFailed(ex, workspaceId, gap.Epoch, gap.After);
+            return null;
+        }
+
+        metrics.FeedRepaired(catchUp.Head.Epoch != gap.Epoch ? "elsewhere" : catchUp.Complete ? "complete" : "partial");
+        LogRepaired(workspaceId, gap.Epoch, gap.After, gap.Through, catchUp.Head.Epoch, catchUp.Head.Sequence, catchUp.Events.Count, catchUp.Complete);
         foreach (var evt in catchUp.Events)
         {
             dispatcher.Deliver(evt);
         }
+
+        return catchUp;
     }
 
     private IWorkspaceGrain Workspace(string workspaceId) => client.GetGrain<IWorkspaceGrain>(workspaceId);
 
-    [LoggerMessage(1, LogLevel.Warning, "Workspace {WorkspaceId}: sent again what this edge missed after {Epoch}/{After}, up to {HeadEpoch}/{HeadSequence}: {EventCount} events (complete: {Complete})")]
-    private partial void LogRepaired(string workspaceId, long epoch, long after, long headEpoch, long headSequence, int eventCount, bool complete);
+    [LoggerMessage(1, LogLevel.Warning, "Workspace {WorkspaceId}: asked for what this edge missed in epoch {Epoch} after {After} up to {Through}; activation {HeadEpoch} at {HeadSequence} sent {EventCount} events (complete: {Complete})")]
+    private partial void LogRepaired(string workspaceId, long epoch, long after, long through, long headEpoch, long headSequence, int eventCount, bool complete);
 
     [LoggerMessage(2, LogLevel.Warning, "Workspace {WorkspaceId}: could not fetch what this edge missed after {Epoch}/{After}; the next check asks again")]
     private partial void LogRepairFailed(Exception ex, string workspaceId, long epoch, long after);
@@ -259,32 +275,63 @@ public sealed partial class WorkspaceFeedReader(
     [LoggerMessage(4, LogLevel.Warning, "Checking the workspace feeds failed; checking again at the next interval")]
     private partial void LogCheckFailed(Exception ex);
 
-    /// <summary>
-    /// Events after <see cref="After"/> of <see cref="Epoch"/> still to be fetched, up to <see cref="Through"/>
-    /// of the feed's current epoch (the edge delivered from there on).
-    /// </summary>
-    private sealed record Gap(long Epoch, long After, long Through);
+    /// <summary>Events of <see cref="Epoch"/> after <see cref="After"/> up to <see cref="Through"/> not yet fetched, known missing since <see cref="Since"/>.</summary>
+    private sealed record Gap(long Epoch, long After, long Through, DateTimeOffset Since);
 
-    /// <summary>Where this edge stands in one workspace's feed. <see cref="Gate"/> keeps its deliveries in order.</summary>
+    /// <summary>
+    /// Where this edge stands in one workspace's feed: the last sequence delivered of each recent
+    /// epoch. <see cref="Gate"/> keeps its deliveries in order.
+    /// </summary>
     private sealed class Cursor
     {
+        private const int EpochsKept = 4;
+
+        private readonly List<(long Epoch, long Last)> _chains = new(EpochsKept);
+
         public SemaphoreSlim Gate { get; } = new(1, 1);
 
-        public long Epoch { get; private set; }
-
-        public long Last { get; private set; }
+        public bool IsNew => _chains.Count == 0;
 
         public DateTimeOffset LastEventAt { get; set; }
 
-        /// <summary>The position at which the previous check found the head ahead.</summary>
+        /// <summary>The head at which the previous check found this edge behind (sequence -1: an epoch it had not seen).</summary>
         public (long Epoch, long Last)? BehindAt { get; set; }
 
         public List<Gap> Pending { get; } = [];
 
-        public void MoveTo(long epoch, long sequence)
+        public bool TryGetLast(long epoch, out long last)
         {
-            Epoch = epoch;
-            Last = sequence;
+            foreach (var chain in _chains)
+            {
+                if (chain.Epoch == epoch)
+                {
+                    last = chain.Last;
+                    return true;
+                }
+            }
+
+            last = 0;
+            return false;
+        }
+
+        /// <summary>Everything of <paramref name="epoch"/> up to <paramref name="sequence"/> is delivered (it never moves back).</summary>
+        public void Advance(long epoch, long sequence)
+        {
+            var index = _chains.FindIndex(c => c.Epoch == epoch);
+            if (index >= 0)
+            {
+                var chain = _chains[index];
+                _chains.RemoveAt(index);
+                _chains.Add((epoch, Math.Max(chain.Last, sequence)));
+                return;
+            }
+
+            if (_chains.Count == EpochsKept)
+            {
+                _chains.RemoveAt(0);
+            }
+
+            _chains.Add((epoch, sequence));
         }
     }
 }

@@ -20,11 +20,10 @@ public sealed record FeedHead(
     [property: Id(1)] long Sequence);
 
 /// <summary>
-/// What an edge missed from a workspace's feed, as events to deliver in order: broadcasts as
-/// they were sent, presence as it is now (the current state of every user whose presence changed
-/// in the gap). <see cref="Complete"/> is false when the feed no longer reaches back that far
-/// (another epoch, or history aged out): the events then carry the workspace's current presence
-/// only, and broadcasts of the gap are gone.
+/// What an edge missed from a workspace's feed, as events to deliver in order: broadcasts as they
+/// were sent, presence as it is now (the current state of every user whose presence changed in
+/// the gap). <see cref="Complete"/> is false when the answering activation's feed does not hold the
+/// range asked (another epoch, or history aged out); <see cref="Head"/> says which activation answered.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("realtime.FeedCatchUp")]
 public sealed record FeedCatchUp(

@@ -36,11 +36,14 @@ public interface IWorkspaceGrain : IGrainWithStringKey
     Task<FeedHead> GetFeedHead(string edgeId);
 
     /// <summary>
-    /// What the feed sent to the edge after the given position, up to <paramref name="throughSequence"/>
-    /// of the feed's current epoch (what the edge has from there on), as <see cref="FeedCatchUp"/> says.
+    /// What the feed sent to the edge after <paramref name="afterSequence"/> of <paramref name="epoch"/>
+    /// up to <paramref name="throughSequence"/> (the edge holds what follows), when this activation's
+    /// feed has that epoch and still reaches back that far (see <see cref="FeedCatchUp"/>). With
+    /// <paramref name="currentPresence"/>, the workspace's presence as it is now comes too (an edge
+    /// that sees a new activation may have missed the end of the previous one).
     /// </summary>
     [Alias("CatchUp"), ReadOnly]
-    Task<FeedCatchUp> CatchUp(string edgeId, long epoch, long afterSequence, long throughSequence);
+    Task<FeedCatchUp> CatchUp(string edgeId, long epoch, long afterSequence, long throughSequence, bool currentPresence);
 
     /// <summary>The edge's lease lapsed: its connections are dropped from every member holding one there.</summary>
     [Alias("EvictEdge"), OneWay]

@@ -117,13 +117,11 @@ public sealed class WorkspaceGrain(
 
     public Task<FeedHead> GetFeedHead(string edgeId) => Task.FromResult(_feed.HeadFor(edgeId));
 
-    public Task<FeedCatchUp> CatchUp(string edgeId, long epoch, long afterSequence, long throughSequence)
+    public Task<FeedCatchUp> CatchUp(string edgeId, long epoch, long afterSequence, long throughSequence, bool currentPresence)
     {
         CountCall(nameof(CatchUp));
         var complete = _feed.Reaches(epoch, afterSequence);
-
-        // Where the edge's place is gone, it still gets what this epoch kept, then the presence as it is now.
-        var entries = _feed.Kept(edgeId, epoch == _feed.Epoch ? afterSequence : 0, throughSequence);
+        var entries = complete ? _feed.Kept(edgeId, afterSequence, throughSequence) : [];
         var events = new List<EdgeEvent>();
         var changedUsers = new HashSet<string>(StringComparer.Ordinal);
         var joined = new List<EdgeConnection>();
@@ -148,7 +146,9 @@ public sealed class WorkspaceGrain(
             events.Add(CurrentPresenceEvent(joined));
         }
 
-        if (!complete)
+        // Where the edge's place in this epoch is gone, it gets the presence as it is now; a place in
+        // another epoch (another activation's) is not this one's to answer, unless the edge asks.
+        if (currentPresence || (epoch == _feed.Epoch && !complete))
         {
             events.AddRange(CurrentPresenceEvents());
         }

@@ -351,34 +351,37 @@ public abstract class PresenceGrainTests(TestCluster cluster)
         var links = edge.Events.Snapshot().Select(e => e.Position!).ToList();
         Assert.All(links.Skip(1).Zip(links), pair => Assert.Equal(pair.Second.Sequence, pair.First.Previous));
 
-        var catchUp = await Workspace.CatchUp(edge.EdgeId, from.Epoch, from.Sequence, long.MaxValue);
+        var catchUp = await Workspace.CatchUp(edge.EdgeId, from.Epoch, from.Sequence, long.MaxValue, currentPresence: false);
         Assert.True(catchUp.Complete);
         Assert.Equal(["test:feed", "test:feed", RealtimeEvents.PresenceUpdate], catchUp.Events.Select(e => e.EventName));
         Assert.Equal([1, 2], catchUp.Events.Where(e => e.EventName == "test:feed").Select(Seq));
         Assert.Equal("/inbox", Assert.Single(catchUp.Events[^1].Payloads<WorkspacePresence>(RealtimeEvents.PresenceUpdate).Single().Users).CurrentPage);
         Assert.All(catchUp.Events, e => Assert.Null(e.Position));
 
-        var firstOnly = await Workspace.CatchUp(edge.EdgeId, from.Epoch, from.Sequence, from.Sequence + 1);
+        var firstOnly = await Workspace.CatchUp(edge.EdgeId, from.Epoch, from.Sequence, from.Sequence + 1, currentPresence: false);
         Assert.Equal([1], firstOnly.Events.Select(Seq));
     }
 
     [Fact]
-    public async Task An_edge_whose_place_in_the_feed_is_gone_gets_the_presence_as_it_is_now_departures_included()
+    public async Task An_edge_asking_about_another_activation_gets_nothing_of_it_but_the_presence_as_it_is_now_when_it_asks()
     {
         await using var edge = await EdgeStreamProbe.SubscribeAsync(Client);
         await PresenceOf("alice").Connect(new EdgeConnection("a1", edge.EdgeId));
         await PresenceOf("bob").Connect(new EdgeConnection("b1", edge.EdgeId));
         await PresenceOf("bob").Disconnect("b1");
+        await Workspace.Broadcast("test:feed", new RawJson("""{"seq":1}"""));
         var head = await Workspace.GetFeedHead(edge.EdgeId);
 
-        var catchUp = await Workspace.CatchUp(edge.EdgeId, head.Epoch + 1, 12, long.MaxValue);
+        var other = await Workspace.CatchUp(edge.EdgeId, head.Epoch + 1, 12, long.MaxValue, currentPresence: false);
+        var withPresence = await Workspace.CatchUp(edge.EdgeId, head.Epoch + 1, 12, long.MaxValue, currentPresence: true);
 
-        Assert.False(catchUp.Complete);
-        Assert.Equal(head, catchUp.Head);
-        var users = catchUp.Events.Single(e => e.EventName == RealtimeEvents.PresenceUpdate && e.Deliveries[0].Audience.ConnectionId is null)
-            .Payloads<WorkspacePresence>(RealtimeEvents.PresenceUpdate).Single().Users;
+        Assert.False(other.Complete);
+        Assert.Equal(head, other.Head);
+        Assert.Empty(other.Events);
+        var update = Assert.Single(withPresence.Events);
+        Assert.Equal(EventAudience.InGroup(_workspaceId, InterestGroups.Presence), Assert.Single(update.Deliveries).Audience);
+        var users = update.Payloads<WorkspacePresence>(RealtimeEvents.PresenceUpdate).Single().Users;
         Assert.Equal([("alice", PresenceStatus.Online), ("bob", PresenceStatus.Offline)], users.Select(u => (u.UserId, u.Status)));
-        Assert.Contains(catchUp.Events, e => e.Deliveries.Any(d => d.Audience == EventAudience.JoinGroup(_workspaceId, "a1", InterestGroups.Presence)));
     }
 
     private static int Seq(EdgeEvent evt) =>
