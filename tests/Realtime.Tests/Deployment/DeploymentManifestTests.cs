@@ -8,6 +8,7 @@ using Realtime.Grains.Hosting;
 using Realtime.Grains.Inbox;
 using Realtime.Grains.Notifications;
 using Realtime.Grains.Presence;
+using Realtime.Grains.Workspaces;
 using Realtime.Silo.Hosting;
 using YamlDotNet.RepresentationModel;
 
@@ -35,6 +36,7 @@ public sealed class DeploymentManifestTests
         [NotificationOptions.SectionName] = typeof(NotificationOptions),
         [InboxOptions.SectionName] = typeof(InboxOptions),
         [StatsOptions.SectionName] = typeof(StatsOptions),
+        [RecoveryOptions.SectionName] = typeof(RecoveryOptions),
         [TelemetryOptions.SectionName] = typeof(TelemetryOptions),
     };
 

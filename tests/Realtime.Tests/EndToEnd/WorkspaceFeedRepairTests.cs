@@ -1,55 +1,138 @@
 using Realtime.EdgeGateway.Streaming;
 using Realtime.Grains.Broadcasting;
 using Realtime.Grains.Streaming;
+using Realtime.Grains.Workspaces;
 using Realtime.Tests.Infrastructure;
 
 namespace Realtime.Tests.EndToEnd;
 
 /// <summary>
-/// Workspace events that never reached an edge (here its stream subscription is dropped by the
-/// cluster, as a pulling agent does that cannot reach the edge; a stream queue dying with its
-/// silo loses them the same way) are fetched again from the workspace's feed: broadcasts as sent,
-/// presence as it is now, once each and in order, over real sockets.
+/// Workspace events that never reached an edge are fetched again from the workspace's feed:
+/// broadcasts as sent, presence as it is now, once each and in order, over real sockets. Here the
+/// events are lost because the cluster dropped the edge's stream subscription (as a pulling agent
+/// does that cannot reach the edge); a stream queue dying with its silo loses them the same way.
+/// The edge's own subscription and feed checks are slowed to minutes, so each test decides when the
+/// edge subscribes again and whether a check runs: every repair path is taken on purpose.
 /// </summary>
-[Collection(EmbeddedSystemCollection.Name)]
-public sealed class WorkspaceFeedRepairTests(EmbeddedSystemFixture fixture)
+public sealed class WorkspaceFeedRepairTests : IAsyncLifetime
 {
     private const string EventName = "test:feed";
 
     private readonly string _workspaceId = $"ws-{Guid.NewGuid():N}";
+    private RealtimeSystem _system = null!;
+
+    private IClusterClient Client => _system.EdgeService<IClusterClient>();
+
+    private IWorkspaceGrain Workspace => Client.GetGrain<IWorkspaceGrain>(_workspaceId);
+
+    private RealtimeService Realtime => new(Client);
+
+    public async Task InitializeAsync() =>
+        _system = await RealtimeSystem.StartEmbeddedAsync(edgeSettings: new Dictionary<string, string?>
+        {
+            ["Edge:StreamCheckInterval"] = "00:10:00",
+            ["Edge:FeedCheckInterval"] = "00:10:00",
+        });
+
+    public async Task DisposeAsync() => await _system.DisposeAsync();
 
     [Fact]
-    public async Task Broadcasts_and_a_departure_the_edge_missed_reach_its_clients_once_and_in_order()
+    public async Task The_next_event_shows_the_gap_and_what_was_missed_comes_first()
     {
-        var system = fixture.System;
         await using var alice = await ConnectAsync("alice");
         var bob = await ConnectAsync("bob");
-        alice.Record(EventName);
-        await alice.WaitForPresenceAsync("bob", "online");
-        var realtime = new RealtimeService(system.EdgeService<IClusterClient>());
-        await realtime.BroadcastToWorkspace(_workspaceId, EventName, new { seq = 1 });
-        await alice.Events.WaitForAsync(e => Seq(e) == 1, "the broadcast before the cut");
+        await BroadcastAndWaitAsync(alice, seq: 1);
 
-        var edge = system.EdgeService<EdgeIdentity>().EdgeId;
-        Assert.Equal(1, await EdgeStreamCleanup.RemoveSubscriptionsAsync(system.EdgeService<IClusterClient>().GetStreamProvider(StreamNames.Provider), edge));
-        await realtime.BroadcastToWorkspace(_workspaceId, EventName, new { seq = 2 });
-        await bob.DisposeAsync();
-        await realtime.BroadcastToWorkspace(_workspaceId, EventName, new { seq = 3 });
+        await CutOffAsync();
+        await Realtime.BroadcastToWorkspace(_workspaceId, EventName, new { seq = 2 });
+        await LeaveAsync(bob, "bob");
+        await _system.EdgeService<EdgeStreamSubscription>().ResubscribeAsync(CancellationToken.None);
+        await Realtime.BroadcastToWorkspace(_workspaceId, EventName, new { seq = 3 });
 
-        // Nothing more is sent: the edge's check finds the feed ahead of it and fetches the rest.
+        await alice.Events.WaitForAsync(e => Seq(e) == 3, "the broadcast that shows the gap");
         await alice.WaitForPresenceAsync("bob", "offline");
-        await alice.Events.WaitForAsync(e => Seq(e) == 3, "the last broadcast sent while cut off");
-
-        await realtime.BroadcastToWorkspace(_workspaceId, EventName, new { seq = 4 });
-        await alice.Events.WaitForAsync(e => Seq(e) == 4, "a broadcast after the repair");
-        Assert.Equal([1, 2, 3, 4], alice.Events.Snapshot().Where(e => e.Name == EventName).Select(Seq));
+        var events = alice.Events.Snapshot().Where(e => e.Name == EventName || IsOffline(e, "bob")).ToList();
+        Assert.Equal([1, 2, 3], events.Where(e => e.Name == EventName).Select(Seq));
+        Assert.True(events.FindIndex(e => IsOffline(e, "bob")) < events.FindIndex(e => Seq(e) == 3), "the missed departure came before the event that showed the gap");
     }
 
-    private Task<TestClient> ConnectAsync(string userId)
+    [Fact]
+    public async Task A_check_finds_events_lost_at_the_end_of_a_burst()
     {
-        var token = fixture.System.Tokens.Issue(userId, [_workspaceId], ["member"], TimeSpan.FromMinutes(10));
-        return TestClient.ConnectAsync(fixture.System.EdgeUrls[0], token, _workspaceId, "/realtime");
+        await using var alice = await ConnectAsync("alice");
+        var bob = await ConnectAsync("bob");
+        await BroadcastAndWaitAsync(alice, seq: 1);
+
+        await CutOffAsync();
+        await Realtime.BroadcastToWorkspace(_workspaceId, EventName, new { seq = 2 });
+        await LeaveAsync(bob, "bob");
+        await _system.EdgeService<EdgeStreamSubscription>().ResubscribeAsync(CancellationToken.None);
+
+        // Nothing more is sent. The first check sees the feed ahead; the second, still ahead by the same, repairs.
+        var feeds = _system.EdgeService<WorkspaceFeedReader>();
+        Assert.Equal(0, await feeds.CheckAsync(CancellationToken.None));
+        Assert.Equal(1, await feeds.CheckAsync(CancellationToken.None));
+
+        await alice.Events.WaitForAsync(e => Seq(e) == 2, "the last broadcast sent while cut off");
+        await alice.WaitForPresenceAsync("bob", "offline");
+        await BroadcastAndWaitAsync(alice, seq: 3);
+        Assert.Equal([1, 2, 3], alice.Events.Snapshot().Where(e => e.Name == EventName).Select(Seq));
+        Assert.Equal(0, await feeds.CheckAsync(CancellationToken.None));
     }
+
+    [Fact]
+    public async Task A_departure_lost_with_the_workspace_s_old_activation_is_corrected_by_the_new_one()
+    {
+        await using var alice = await ConnectAsync("alice");
+        var bob = await ConnectAsync("bob");
+        await BroadcastAndWaitAsync(alice, seq: 1);
+
+        // Bob leaves while the edge is cut off, and the activation that published his departure (and kept it) goes away.
+        await CutOffAsync();
+        await LeaveAsync(bob, "bob");
+        var before = await Workspace.GetFeedHead(EdgeId);
+        await GrainActivations.DeactivateAsync(Client, Workspace);
+        await _system.EdgeService<EdgeStreamSubscription>().ResubscribeAsync(CancellationToken.None);
+
+        // The next event comes from a new activation: the edge asks it for the presence as it is now.
+        await BroadcastAndWaitAsync(alice, seq: 2);
+
+        await alice.WaitForPresenceAsync("bob", "offline");
+        Assert.NotEqual(before.Epoch, (await Workspace.GetFeedHead(EdgeId)).Epoch);
+        Assert.Equal([1, 2], alice.Events.Snapshot().Where(e => e.Name == EventName).Select(Seq));
+    }
+
+    private string EdgeId => _system.EdgeService<EdgeIdentity>().EdgeId;
+
+    private async Task<TestClient> ConnectAsync(string userId)
+    {
+        var token = _system.Tokens.Issue(userId, [_workspaceId], ["member"], TimeSpan.FromMinutes(10));
+        var client = await TestClient.ConnectAsync(_system.EdgeUrls[0], token, _workspaceId, "/realtime");
+        client.Record(EventName);
+        await client.WaitForPresenceAsync(userId, "online");
+        return client;
+    }
+
+    private async Task BroadcastAndWaitAsync(TestClient client, int seq)
+    {
+        await Realtime.BroadcastToWorkspace(_workspaceId, EventName, new { seq });
+        await client.Events.WaitForAsync(e => Seq(e) == seq, $"broadcast {seq}");
+    }
+
+    /// <summary>The cluster drops the edge's subscription: what is published now never reaches it by the stream.</summary>
+    private async Task CutOffAsync() =>
+        Assert.Equal(1, await EdgeStreamCleanup.RemoveSubscriptionsAsync(Client.GetStreamProvider(StreamNames.Provider), EdgeId));
+
+    /// <summary>The user closes the app; returns once the workspace has published the departure.</summary>
+    private async Task LeaveAsync(TestClient client, string userId)
+    {
+        await client.DisposeAsync();
+        await Eventually.UntilAsync(() => Workspace.GetConnectedUserIds(), ids => !ids.Contains(userId), $"{userId} gone from the workspace");
+    }
+
+    private static bool IsOffline(ReceivedEvent e, string userId) =>
+        e.Name == "presence:update" && e.Payload.GetProperty("users").EnumerateArray().Any(u =>
+            u.GetProperty("userId").GetString() == userId && u.GetProperty("status").GetString() == "offline");
 
     private static int Seq(ReceivedEvent e) => e.Name == EventName ? e.Payload.GetProperty("seq").GetInt32() : 0;
 }
