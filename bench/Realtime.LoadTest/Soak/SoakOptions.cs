@@ -67,6 +67,13 @@ public sealed record SoakOptions
 
     public double MemoryGrowthMb { get; init; } = 128;
 
+    /// <summary>
+    /// An edge that holds more connections than at its baseline (it took a killed edge's clients)
+    /// may hold this much more per extra connection at its peak: RSS follows the most connections
+    /// held, the GC does not hand it back at once. About three times an idle connection's cost.
+    /// </summary>
+    public double MemoryPerConnectionKb { get; init; } = 150;
+
     /// <summary>Edge lease settings: shorter than production's 30 s so a killed edge's connections go well within the convergence limit.</summary>
     public TimeSpan LeaseDuration { get; init; } = TimeSpan.FromSeconds(10);
 
@@ -123,6 +130,7 @@ public sealed record SoakOptions
                 "--lease-renew" => options with { LeaseRenewInterval = TimeSpan.FromSeconds(Number(value, args[i++])) },
                 "--redis-fsync" => options with { RedisAppendFsync = Need(value, args[i++]) },
                 "--memory-growth" => WithMemoryGrowth(options, Need(value, args[i++])),
+                "--memory-per-connection" => options with { MemoryPerConnectionKb = Number(value, args[i++]) },
                 "--base-port" => options with { BasePort = (int)Number(value, args[i++]) },
                 "--out" => options with { OutputDirectory = Need(value, args[i++]) },
                 var unknown => throw new ArgumentException($"Unknown soak option '{unknown}'."),

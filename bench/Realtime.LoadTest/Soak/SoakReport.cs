@@ -92,7 +92,8 @@ public sealed record ProcessMemoryResult(
     double MaxMb,
     double? GrowthMb,
     double? BoundMb,
-    bool? WithinBound);
+    bool? WithinBound,
+    int ExtraConnections);
 
 public sealed record MemoryPoint(string Process, int Generation, double AtSeconds, double Mb);
 

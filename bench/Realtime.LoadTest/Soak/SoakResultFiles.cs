@@ -87,11 +87,11 @@ public static class SoakResultFiles
         Line(text, $"");
         Line(text, $"Bound: {s.MemoryBound}.");
         Line(text, $"");
-        Line(text, $"| process | first sample at s | baseline (at s) | max | last (at s) | growth | bound | within |");
-        Line(text, $"|---|---|---|---|---|---|---|---|");
+        Line(text, $"| process | first sample at s | baseline (at s) | max | last (at s) | growth | connections above baseline at peak | bound | within |");
+        Line(text, $"|---|---|---|---|---|---|---|---|---|");
         foreach (var m in r.Memory)
         {
-            Line(text, $"| {m.Process}#{m.Generation} | {m.FirstSampleSeconds:F0} | {(m.BaselineMb is { } baseline ? $"{baseline:F0} ({m.BaselineAtSeconds:F0})" : "-")} | {m.MaxMb:F0} | {m.LastMb:F0} ({m.LastAtSeconds:F0}) | {(m.GrowthMb is { } g ? $"{g:+0;-0}" : "-")} | {(m.BoundMb is { } bound ? $"{bound:F0}" : "-")} | {(m.WithinBound is { } ok ? (ok ? "yes" : "NO") : "not judged")} |");
+            Line(text, $"| {m.Process}#{m.Generation} | {m.FirstSampleSeconds:F0} | {(m.BaselineMb is { } baseline ? $"{baseline:F0} ({m.BaselineAtSeconds:F0})" : "-")} | {m.MaxMb:F0} | {m.LastMb:F0} ({m.LastAtSeconds:F0}) | {(m.GrowthMb is { } g ? $"{g:+0;-0}" : "-")} | {m.ExtraConnections} | {(m.BoundMb is { } bound ? $"{bound:F0}" : "-")} | {(m.WithinBound is { } ok ? (ok ? "yes" : "NO") : "not judged")} |");
         }
 
         Line(text, $"");

@@ -245,7 +245,7 @@ public static class SoakScenario
         options.LeaseDuration.TotalSeconds,
         options.LeaseRenewInterval.TotalSeconds,
         options.RedisAppendFsync,
-        string.Create(CultureInfo.InvariantCulture, $"last sample <= baseline + max({options.MemoryGrowthFraction:P0}, {options.MemoryGrowthMb:F0} MB), baseline {options.MemoryWarmup.TotalSeconds:F0} s after start"),
+        string.Create(CultureInfo.InvariantCulture, $"last sample <= baseline + max({options.MemoryGrowthFraction:P0}, {options.MemoryGrowthMb:F0} MB) + {options.MemoryPerConnectionKb:F0} KB per connection an edge held at its peak above its baseline's, baseline {options.MemoryWarmup.TotalSeconds:F0} s after start"),
         options.ConvergenceLimit.TotalSeconds,
         options.DeliveryGrace.TotalSeconds,
         clusterId,

@@ -231,7 +231,10 @@ public sealed class SoakVerdict(SoakOptions options, SoakPopulation population, 
             var last = samples[^1];
             var judged = baseline is not null && last.At - baseline.At >= 60_000_000 && group.Key.Process != "redis";
             double? growth = judged ? Mb(last.RssBytes - baseline!.RssBytes) : null;
-            double? bound = judged ? Math.Max(options.MemoryGrowthFraction * Mb(baseline!.RssBytes), options.MemoryGrowthMb) : null;
+            var extraConnections = judged ? ExtraConnections(group.Key.Process, baseline!.At, samples.Where(s => s.At >= baseline.At).Select(s => s.At)) : 0;
+            double? bound = judged
+                ? Math.Max(options.MemoryGrowthFraction * Mb(baseline!.RssBytes), options.MemoryGrowthMb) + (extraConnections * options.MemoryPerConnectionKb / 1024)
+                : null;
             results.Add(new ProcessMemoryResult(
                 group.Key.Process,
                 group.Key.Generation,
@@ -243,10 +246,28 @@ public sealed class SoakVerdict(SoakOptions options, SoakPopulation population, 
                 Mb(samples.Max(s => s.RssBytes)),
                 growth,
                 bound,
-                judged ? growth <= bound : null));
+                judged ? growth <= bound : null,
+                extraConnections));
         }
 
         return results;
+    }
+
+    /// <summary>
+    /// For an edge: how many more connections it held at its peak (over the sample times) than at
+    /// its baseline; 0 for other processes. Edge n is "edge{n+1}".
+    /// </summary>
+    private int ExtraConnections(string process, long baselineAt, IEnumerable<long> sampleTimes)
+    {
+        if (!process.StartsWith("edge", StringComparison.Ordinal) || !int.TryParse(process.AsSpan(4), CultureInfo.InvariantCulture, out var number))
+        {
+            return 0;
+        }
+
+        var spans = population.Clients.SelectMany(c => c.Spans()).Where(s => s.Edge == number - 1).ToList();
+        int HeldAt(long at) => spans.Count(s => s.ConnectedAt <= at && (s.EndedAt == 0 || s.EndedAt > at));
+        var atBaseline = HeldAt(baselineAt);
+        return Math.Max(0, sampleTimes.Select(HeldAt).DefaultIfEmpty(atBaseline).Max() - atBaseline);
     }
 
     /// <summary>Keeps the slowest few deliveries (cheap: most are not slow enough to be described).</summary>

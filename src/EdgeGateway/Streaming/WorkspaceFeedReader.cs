@@ -40,6 +40,9 @@ public sealed partial class WorkspaceFeedReader(
     /// <summary>After a silo gateway is lost, its stream queues may have taken events of any workspace with them.</summary>
     private static readonly TimeSpan CheckEverythingAfterLoss = TimeSpan.FromMinutes(1);
 
+    /// <summary>How often recently active workspaces are checked in the minute after a gateway loss.</summary>
+    private static readonly TimeSpan FastCheckInterval = TimeSpan.FromSeconds(1);
+
     /// <summary>A gap no activation could fill within this time is given up (the recovery window).</summary>
     private static readonly TimeSpan PendingFor = TimeSpan.FromMinutes(2);
 
@@ -50,9 +53,6 @@ public sealed partial class WorkspaceFeedReader(
 
     private readonly ConcurrentDictionary<string, Cursor> _cursors = new(StringComparer.Ordinal);
     private long _checkEverythingUntilTicks;
-
-    /// <summary>Workspaces this edge follows.</summary>
-    public int Count => _cursors.Count;
 
     /// <summary>Takes an event of a workspace feed off the stream: delivers it, after what was missed before it, or drops a repeat.</summary>
     public async Task ReceiveAsync(EdgeEvent evt)
@@ -99,11 +99,15 @@ public sealed partial class WorkspaceFeedReader(
     public void CheckEverythingSoon() =>
         Interlocked.Exchange(ref _checkEverythingUntilTicks, (timeProvider.GetUtcNow() + CheckEverythingAfterLoss).UtcTicks);
 
-    /// <summary>Compares the feeds this edge follows with their workspaces and repairs what is missing; returns how many were repaired.</summary>
-    public async Task<int> CheckAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Compares the feeds this edge follows with their workspaces and repairs what is missing;
+    /// returns how many were repaired. With recentOnly, only workspaces with recent events (and
+    /// pending gaps), even right after a loss.
+    /// </summary>
+    public async Task<int> CheckAsync(CancellationToken cancellationToken, bool recentOnly = false)
     {
         var now = timeProvider.GetUtcNow();
-        var everything = now.UtcTicks < Interlocked.Read(ref _checkEverythingUntilTicks) || now - readiness.GatewayLostAt < CheckEverythingAfterLoss;
+        var everything = !recentOnly && (now.UtcTicks < Interlocked.Read(ref _checkEverythingUntilTicks) || AfterGatewayLoss(now));
         var due = new List<KeyValuePair<string, Cursor>>();
         foreach (var entry in _cursors)
         {
@@ -132,14 +136,31 @@ public sealed partial class WorkspaceFeedReader(
         return repaired;
     }
 
+    /// <summary>
+    /// Checks every <see cref="EdgeOptions.FeedCheckInterval"/>; for a minute after a silo gateway
+    /// was lost, the recently active workspaces every second in between: an event stuck in a dead
+    /// silo's queue reveals no gap (the edge's whole stream waits for the queue to move), and a
+    /// client may leave before a 5-10 s check would bring it.
+    /// </summary>
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        using var timer = new PeriodicTimer(options.Value.FeedCheckInterval, timeProvider);
+        var interval = options.Value.FeedCheckInterval;
+        using var timer = new PeriodicTimer(interval < FastCheckInterval ? interval : FastCheckInterval, timeProvider);
+        var lastFull = timeProvider.GetUtcNow();
         while (await timer.WaitForNextTickAsync(stoppingToken))
         {
             try
             {
-                await CheckAsync(stoppingToken);
+                var now = timeProvider.GetUtcNow();
+                if (now - lastFull >= interval)
+                {
+                    lastFull = now;
+                    await CheckAsync(stoppingToken);
+                }
+                else if (AfterGatewayLoss(now))
+                {
+                    await CheckAsync(stoppingToken, recentOnly: true);
+                }
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
@@ -147,6 +168,8 @@ public sealed partial class WorkspaceFeedReader(
             }
         }
     }
+
+    private bool AfterGatewayLoss(DateTimeOffset now) => now - readiness.GatewayLostAt < CheckEverythingAfterLoss;
 
     /// <summary>
     /// One workspace: first what earlier repairs could not fetch, then the head of the activation
