@@ -36,6 +36,7 @@ public abstract class PresenceTrackingHub(
     public override async Task OnConnectedAsync()
     {
         var identity = Identity;
+        var joinedAt = timeProvider.GetUtcNow();
         await Groups.AddToGroupAsync(Context.ConnectionId, EdgeGroups.Everyone);
         await Groups.AddToGroupAsync(Context.ConnectionId, EdgeGroups.Workspace(identity.WorkspaceId));
         await Groups.AddToGroupAsync(Context.ConnectionId, EdgeGroups.User(identity.WorkspaceId, identity.UserId));
@@ -48,7 +49,7 @@ public abstract class PresenceTrackingHub(
         // changes still queued on the stream from before the join reach it, out of date.
         await Me.Connect(new EdgeConnection(Context.ConnectionId, edge.EdgeId));
         _ = EnrolIfSyncLostAsync(Groups, Context.ConnectionId, EdgeGroups.Presence(identity.WorkspaceId), Context.ConnectionAborted);
-        localConnections.Add(Context.ConnectionId, identity);
+        localConnections.Add(Context.ConnectionId, identity, joinedAt);
     }
 
     public override Task OnDisconnectedAsync(Exception? exception) =>

@@ -11,15 +11,16 @@ namespace Realtime.EdgeGateway.Presence;
 /// </summary>
 public sealed class LocalConnections
 {
-    private readonly ConcurrentDictionary<string, ConnectionIdentity> _connections = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, (ConnectionIdentity Identity, DateTimeOffset JoinedAt)> _connections = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, (ConnectionIdentity Identity, DateTimeOffset EndedAt)> _untold = new(StringComparer.Ordinal);
 
     public int Count => _connections.Count;
 
     /// <summary>Distinct users (per workspace) with a connection here; computed on demand, as for a metrics scrape.</summary>
-    public int UserCount => _connections.Values.Distinct().Count();
+    public int UserCount => _connections.Values.Select(c => c.Identity).Distinct().Count();
 
-    public void Add(string connectionId, ConnectionIdentity identity) => _connections[connectionId] = identity;
+    /// <summary>Adds a connection that joined its workspace's audiences on this edge at <paramref name="joinedAt"/>.</summary>
+    public void Add(string connectionId, ConnectionIdentity identity, DateTimeOffset joinedAt) => _connections[connectionId] = (identity, joinedAt);
 
     public void Remove(string connectionId) => _connections.TryRemove(connectionId, out _);
 
@@ -34,10 +35,17 @@ public sealed class LocalConnections
 
     public void Told(string connectionId) => _untold.TryRemove(connectionId, out _);
 
+    /// <summary>The connections of the workspace that had joined it on this edge by <paramref name="time"/>.</summary>
+    public List<string> InWorkspaceBy(string workspaceId, DateTimeOffset time) =>
+        _connections
+            .Where(pair => pair.Value.JoinedAt <= time && string.Equals(pair.Value.Identity.WorkspaceId, workspaceId, StringComparison.Ordinal))
+            .Select(pair => pair.Key)
+            .ToList();
+
     /// <summary>A snapshot grouped by user and workspace, the unit of a presence grain.</summary>
     public IReadOnlyList<(ConnectionIdentity Identity, List<string> ConnectionIds)> ByUser() =>
         _connections
-            .GroupBy(pair => pair.Value)
+            .GroupBy(pair => pair.Value.Identity)
             .Select(group => (group.Key, group.Select(pair => pair.Key).ToList()))
             .ToList();
 }

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using Microsoft.Extensions.Options;
 using Realtime.EdgeGateway.Health;
 using Realtime.EdgeGateway.Hosting;
+using Realtime.EdgeGateway.Presence;
 using Realtime.EdgeGateway.Telemetry;
 using Realtime.Grains.Streaming;
 using Realtime.Grains.Workspaces;
@@ -25,6 +26,7 @@ public sealed partial class WorkspaceFeedReader(
     IClusterClient client,
     EdgeIdentity edge,
     EdgeEventDispatcher dispatcher,
+    LocalConnections localConnections,
     IOptions<EdgeOptions> options,
     EdgeReadiness readiness,
     EdgeMetrics metrics,
@@ -53,6 +55,7 @@ public sealed partial class WorkspaceFeedReader(
 
     private readonly ConcurrentDictionary<string, Cursor> _cursors = new(StringComparer.Ordinal);
     private long _checkEverythingUntilTicks;
+    private long _runningSinceTicks = long.MaxValue;
 
     /// <summary>Takes an event of a workspace feed off the stream: delivers it, after what was missed before it, or drops a repeat.</summary>
     public async Task ReceiveAsync(EdgeEvent evt)
@@ -145,6 +148,7 @@ public sealed partial class WorkspaceFeedReader(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var interval = options.Value.FeedCheckInterval;
+        _runningSinceTicks = timeProvider.GetUtcNow().UtcTicks;
         using var timer = new PeriodicTimer(interval < FastCheckInterval ? interval : FastCheckInterval, timeProvider);
         var lastFull = timeProvider.GetUtcNow();
         while (await timer.WaitForNextTickAsync(stoppingToken))
@@ -169,7 +173,9 @@ public sealed partial class WorkspaceFeedReader(
         }
     }
 
-    private bool AfterGatewayLoss(DateTimeOffset now) => now - readiness.GatewayLostAt < CheckEverythingAfterLoss;
+    /// <summary>A gateway lost while this edge was running, within the last minute (the client's own start may count one).</summary>
+    private bool AfterGatewayLoss(DateTimeOffset now) =>
+        readiness.GatewayLostAt.UtcTicks > Interlocked.Read(ref _runningSinceTicks) && now - readiness.GatewayLostAt < CheckEverythingAfterLoss;
 
     /// <summary>
     /// One workspace: first what earlier repairs could not fetch, then the head of the activation
@@ -278,11 +284,43 @@ public sealed partial class WorkspaceFeedReader(
         LogRepaired(workspaceId, gap.Epoch, gap.After, gap.Through, catchUp.Head.Epoch, catchUp.Head.Sequence, catchUp.Events.Count, catchUp.Complete);
         foreach (var evt in catchUp.Events)
         {
-            dispatcher.Deliver(evt);
+            dispatcher.Deliver(ToThoseHereWhenSent(evt));
         }
 
         return catchUp;
     }
+
+    /// <summary>
+    /// A broadcast sent again goes only to the workspace's connections that were here when it was
+    /// first sent: one that came since (a client that moved here from another edge) may have had it
+    /// there, and was not due it here. Presence repairs state, so it goes to whoever is here now.
+    /// </summary>
+    private EdgeEvent ToThoseHereWhenSent(EdgeEvent evt)
+    {
+        if (!evt.Deliveries.Any(d => IsWholeWorkspace(d.Audience)))
+        {
+            return evt;
+        }
+
+        var deliveries = new List<EdgeDelivery>();
+        foreach (var delivery in evt.Deliveries)
+        {
+            if (!IsWholeWorkspace(delivery.Audience))
+            {
+                deliveries.Add(delivery);
+                continue;
+            }
+
+            var workspaceId = delivery.Audience.WorkspaceId;
+            deliveries.AddRange(localConnections.InWorkspaceBy(workspaceId, evt.PublishedAt)
+                .Select(connectionId => new EdgeDelivery(EventAudience.Connection(workspaceId, connectionId), delivery.Payload)));
+        }
+
+        return evt with { Deliveries = deliveries };
+    }
+
+    private static bool IsWholeWorkspace(EventAudience audience) =>
+        audience is { UserId: null, Group: null, ConnectionId: null, ExceptConnectionId: null, IsEveryone: false };
 
     private IWorkspaceGrain Workspace(string workspaceId) => client.GetGrain<IWorkspaceGrain>(workspaceId);
 
