@@ -9,17 +9,8 @@ public sealed class EdgePublisher(IStreamProvider streamProvider, RealtimeGrainM
     private readonly Dictionary<string, IAsyncStream<EdgeEvent>> _streams = new(StringComparer.Ordinal);
 
     /// <summary>Sends the event to each edge: one stream message per edge, whatever its socket count.</summary>
-    public Task PublishAsync(IEnumerable<string> edgeIds, EdgeEvent evt)
-    {
-        var sends = new List<Task>();
-        foreach (var edgeId in edgeIds)
-        {
-            sends.Add(StreamFor(edgeId).OnNextAsync(evt));
-        }
-
-        metrics.EventsPublished(evt.EventName, sends.Count);
-        return Task.WhenAll(sends);
-    }
+    public Task PublishAsync(IEnumerable<string> edgeIds, EdgeEvent evt) =>
+        PublishAsync([.. edgeIds.Select(edgeId => (edgeId, evt))]);
 
     /// <summary>Sends each edge its own copy of an event (a feed's copies differ in their position).</summary>
     public Task PublishAsync(IReadOnlyList<(string EdgeId, EdgeEvent Event)> copies)
