@@ -76,6 +76,7 @@ public sealed partial class WorkspaceFeedReader(
 
             if (!cursor.TryGetLast(position.Epoch, out var last))
             {
+                await RecoverEarlierEpochsAsync(position.WorkspaceId, cursor);
                 await RepairAsync(position.WorkspaceId, cursor, new Gap(position.Epoch, 0, position.Previous, cursor.LastEventAt), currentPresence: true);
             }
             else if (position.Previous > last)
@@ -214,6 +215,11 @@ public sealed partial class WorkspaceFeedReader(
             }
 
             cursor.BehindAt = null;
+            if (!known)
+            {
+                repaired |= await RecoverEarlierEpochsAsync(workspaceId, cursor);
+            }
+
             var gap = new Gap(head.Epoch, known ? last : 0, long.MaxValue, timeProvider.GetUtcNow());
             return await RepairAsync(workspaceId, cursor, gap, currentPresence: !known) || repaired;
         }
@@ -225,13 +231,13 @@ public sealed partial class WorkspaceFeedReader(
 
     /// <summary>
     /// Fetches and delivers what the edge missed in the gap. What the answer does not cover (the
-    /// workspace out of reach in time, or another activation answering) is kept for the next checks
-    /// to fetch, and the cursor moves past the gap either way, so nothing is held up for long or
-    /// delivered twice.
+    /// workspace out of reach in time, or another activation answering without the broadcast log)
+    /// is kept for the next checks to fetch, and the cursor moves past the gap either way, so
+    /// nothing is held up for long or delivered twice.
     /// </summary>
     private async Task<bool> RepairAsync(string workspaceId, Cursor cursor, Gap gap, bool currentPresence)
     {
-        var catchUp = await FetchAsync(workspaceId, gap, currentPresence);
+        var catchUp = await FetchAsync(workspaceId, cursor, gap, currentPresence);
         if (catchUp is not null && catchUp.Head.Epoch == gap.Epoch)
         {
             // This activation answered: the gap is filled, or its history no longer reaches it (then current presence came).
@@ -239,13 +245,42 @@ public sealed partial class WorkspaceFeedReader(
             return true;
         }
 
-        if (gap.Through != long.MaxValue)
+        if (gap.Through == long.MaxValue)
         {
-            cursor.Pending.Add(gap);
+            // An epoch's tail, answered by another activation: that one may still be sending.
+            if (!cursor.Pending.Any(g => g.Epoch == gap.Epoch && g.Through == long.MaxValue))
+            {
+                cursor.Pending.Add(gap);
+            }
+        }
+        else
+        {
+            if (catchUp is not { Complete: true })
+            {
+                cursor.Pending.Add(gap);
+            }
+
             cursor.Advance(gap.Epoch, gap.Through);
         }
 
-        return false;
+        return catchUp is { Complete: true, Events.Count: > 0 } || (catchUp is { Complete: true } && gap.Through != long.MaxValue);
+    }
+
+    /// <summary>
+    /// A new activation of the workspace: the ones this edge followed before may have sent events
+    /// that died with their silo, the last of which no later event reveals. The broadcast log has
+    /// them; they are asked for now, and again at each check while the window lasts (an earlier
+    /// activation can still be finishing on a silo that is not dead yet).
+    /// </summary>
+    private async Task<bool> RecoverEarlierEpochsAsync(string workspaceId, Cursor cursor)
+    {
+        var repaired = false;
+        foreach (var (epoch, last) in cursor.Chains.ToList())
+        {
+            repaired |= await RepairAsync(workspaceId, cursor, new Gap(epoch, last, long.MaxValue, timeProvider.GetUtcNow()), currentPresence: false);
+        }
+
+        return repaired;
     }
 
     private async Task<bool> RetryPendingAsync(string workspaceId, Cursor cursor)
@@ -254,19 +289,42 @@ public sealed partial class WorkspaceFeedReader(
         var expired = timeProvider.GetUtcNow() - PendingFor;
         foreach (var gap in cursor.Pending.ToList())
         {
-            var catchUp = gap.Since < expired ? null : await FetchAsync(workspaceId, gap, currentPresence: false);
-            if (gap.Since < expired || catchUp?.Head.Epoch == gap.Epoch)
+            if (gap.Since < expired)
             {
                 cursor.Pending.Remove(gap);
-                repaired |= catchUp is not null;
+                continue;
             }
+
+            // An earlier activation's tail: asked from what was delivered since.
+            var ask = gap.Through == long.MaxValue && cursor.TryGetLast(gap.Epoch, out var last) ? gap with { After = last } : gap;
+            var catchUp = await FetchAsync(workspaceId, cursor, ask, currentPresence: false);
+            if (catchUp is null)
+            {
+                continue;
+            }
+
+            var filled = catchUp.Head.Epoch == gap.Epoch || (catchUp.Complete && gap.Through != long.MaxValue);
+            if (filled)
+            {
+                cursor.Pending.Remove(gap);
+            }
+
+            if (catchUp.Head.Epoch == gap.Epoch && gap.Through == long.MaxValue)
+            {
+                cursor.Advance(gap.Epoch, catchUp.Head.Sequence);
+            }
+
+            repaired |= (filled && gap.Through != long.MaxValue) || catchUp.Events.Count > 0;
         }
 
         return repaired;
     }
 
-    /// <summary>Asks the workspace for the gap and delivers what comes back; null when it could not be reached in time.</summary>
-    private async Task<FeedCatchUp?> FetchAsync(string workspaceId, Gap gap, bool currentPresence)
+    /// <summary>
+    /// Asks the workspace for the gap and delivers what comes back; null when it could not be reached
+    /// in time. Events from the broadcast log carry their position: one this edge had already is dropped.
+    /// </summary>
+    private async Task<FeedCatchUp?> FetchAsync(string workspaceId, Cursor cursor, Gap gap, bool currentPresence)
     {
         FeedCatchUp catchUp;
         try
@@ -280,10 +338,25 @@ public sealed partial class WorkspaceFeedReader(
             return null;
         }
 
-        metrics.FeedRepaired(catchUp.Head.Epoch != gap.Epoch ? "elsewhere" : catchUp.Complete ? "complete" : "partial");
-        LogRepaired(workspaceId, gap.Epoch, gap.After, gap.Through, catchUp.Head.Epoch, catchUp.Head.Sequence, catchUp.Events.Count, catchUp.Complete);
+        metrics.FeedRepaired(catchUp.Head.Epoch == gap.Epoch ? (catchUp.Complete ? "complete" : "partial") : (catchUp.Complete ? "log" : "elsewhere"));
+        if (catchUp.Head.Epoch == gap.Epoch || catchUp.Events.Count > 0)
+        {
+            LogRepaired(workspaceId, gap.Epoch, gap.After, gap.Through, catchUp.Head.Epoch, catchUp.Head.Sequence, catchUp.Events.Count, catchUp.Complete);
+        }
+
         foreach (var evt in catchUp.Events)
         {
+            if (evt.Position is { } position)
+            {
+                if (cursor.TryGetLast(position.Epoch, out var last) && position.Sequence <= last)
+                {
+                    metrics.FeedRepeatDropped();
+                    continue;
+                }
+
+                cursor.Advance(position.Epoch, position.Sequence);
+            }
+
             dispatcher.Deliver(ToThoseHereWhenSent(evt));
         }
 
@@ -352,6 +425,9 @@ public sealed partial class WorkspaceFeedReader(
         public SemaphoreSlim Gate { get; } = new(1, 1);
 
         public bool IsNew => _chains.Count == 0;
+
+        /// <summary>The epochs followed, oldest first, each with the last sequence delivered.</summary>
+        public IReadOnlyList<(long Epoch, long Last)> Chains => _chains;
 
         public DateTimeOffset LastEventAt { get; set; }
 

@@ -51,7 +51,7 @@ public sealed class EdgeMetrics
         _resubscriptions = meter.CreateCounter<long>(
             "realtime.edge.stream.resubscriptions", "{subscription}", "Times this edge found its stream subscription gone from the cluster and subscribed again.");
         _feedRepairs = meter.CreateCounter<long>(
-            "realtime.edge.feed.repairs", "{repair}", "Times this edge asked a workspace for events it missed, by outcome: complete (every missed event sent again), partial (history gone: current presence sent), elsewhere (another activation answered; asked again later), failed (asked again later).");
+            "realtime.edge.feed.repairs", "{repair}", "Times this edge asked a workspace for events it missed, by outcome: complete (every missed event sent again), partial (history gone: current presence sent), log (an earlier activation's broadcasts read from the broadcast log), elsewhere (another activation answered without the log; asked again later), failed (asked again later).");
         _feedRepeats = meter.CreateCounter<long>(
             "realtime.edge.feed.repeats", "{event}", "Workspace events this edge dropped because it had already delivered them (a late copy of an event it had repaired).");
         _limitRejections = meter.CreateCounter<long>(

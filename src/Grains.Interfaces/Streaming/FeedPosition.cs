@@ -22,8 +22,10 @@ public sealed record FeedHead(
 /// <summary>
 /// What an edge missed from a workspace's feed, as events to deliver in order: broadcasts as they
 /// were sent, presence as it is now (the current state of every user whose presence changed in
-/// the gap). <see cref="Complete"/> is false when the answering activation's feed does not hold the
-/// range asked (another epoch, or history aged out); <see cref="Head"/> says which activation answered.
+/// the gap). <see cref="Head"/> says which activation answered. For its own epoch,
+/// <see cref="Complete"/> is false when its history no longer reaches back to the range asked. For
+/// another epoch, the broadcasts come from the workspace's broadcast log, each with its position,
+/// and <see cref="Complete"/> says the log was read.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("realtime.FeedCatchUp")]
 public sealed record FeedCatchUp(

@@ -37,8 +37,8 @@ public interface IWorkspaceGrain : IGrainWithStringKey
 
     /// <summary>
     /// What the feed sent to the edge after <paramref name="afterSequence"/> of <paramref name="epoch"/>
-    /// up to <paramref name="throughSequence"/> (the edge holds what follows), when this activation's
-    /// feed has that epoch and still reaches back that far (see <see cref="FeedCatchUp"/>). With
+    /// up to <paramref name="throughSequence"/> (the edge holds what follows): from this activation's
+    /// feed for its own epoch, from the broadcast log for an earlier one (see <see cref="FeedCatchUp"/>). With
     /// <paramref name="currentPresence"/>, the workspace's presence as it is now comes too (an edge
     /// that sees a new activation may have missed the end of the previous one).
     /// </summary>

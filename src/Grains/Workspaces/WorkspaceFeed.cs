@@ -53,6 +53,9 @@ public sealed class WorkspaceFeed(string workspaceId, RecoveryOptions options, T
 
     public long Epoch { get; } = Random.Shared.NextInt64(1, long.MaxValue);
 
+    /// <summary>The sequence the next event will have, for writing it down before it is sent.</summary>
+    public long NextSequence => _sequence + 1;
+
     /// <summary>Kept entries and their approximate bytes: what the feed costs the workspace.</summary>
     public (int Entries, long Bytes) Size => (_entries.Count, _bytes);
 

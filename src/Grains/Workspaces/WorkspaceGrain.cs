@@ -25,6 +25,7 @@ public sealed class WorkspaceGrain(
     [PersistentState("workspace", StorageNames.Realtime)] IPersistentState<WorkspaceState> state,
     IOptions<PresenceOptions> options,
     IOptions<RecoveryOptions> recoveryOptions,
+    IBroadcastLog broadcastLog,
     TimeProvider timeProvider,
     SiloStatsRollup stats,
     RealtimeGrainMetrics metrics) : Grain, IWorkspaceGrain
@@ -109,17 +110,32 @@ public sealed class WorkspaceGrain(
         return PublishAsync(RealtimeHubs.Presence, RealtimeEvents.PresenceTyping, audiences.Select(a => new EdgeDelivery(a, typing)).ToList(), FeedRepair.None);
     }
 
-    public Task Broadcast(string eventName, RawJson payload)
+    public async Task Broadcast(string eventName, RawJson payload)
     {
         CountCall(nameof(Broadcast));
-        return PublishAsync(RealtimeHubs.Realtime, eventName, [new EdgeDelivery(EventAudience.Workspace(WorkspaceId), payload)], FeedRepair.Replay);
+        var sentAt = timeProvider.GetUtcNow();
+        var edgeIds = _members.ConnectionsPerEdge.Keys.ToList();
+        if (edgeIds.Count > 0)
+        {
+            // Written down before it is accepted: should this activation die with its silo before an
+            // edge has it, the edge gets it from the next activation (this one's memory is gone).
+            await broadcastLog.AppendAsync(WorkspaceId, new LoggedBroadcast(_feed.Epoch, _feed.NextSequence, sentAt, edgeIds, eventName, payload.Json));
+        }
+
+        var evt = new EdgeEvent(RealtimeHubs.Realtime, eventName, [new EdgeDelivery(EventAudience.Workspace(WorkspaceId), payload)], sentAt);
+        await _publisher.PublishAsync(_feed.Append(edgeIds, evt, FeedRepair.Replay));
     }
 
     public Task<FeedHead> GetFeedHead(string edgeId) => Task.FromResult(_feed.HeadFor(edgeId));
 
-    public Task<FeedCatchUp> CatchUp(string edgeId, long epoch, long afterSequence, long throughSequence, bool currentPresence)
+    public async Task<FeedCatchUp> CatchUp(string edgeId, long epoch, long afterSequence, long throughSequence, bool currentPresence)
     {
         CountCall(nameof(CatchUp));
+        if (epoch != _feed.Epoch)
+        {
+            return await CatchUpOnEarlierActivation(edgeId, epoch, afterSequence, throughSequence, currentPresence);
+        }
+
         var complete = _feed.Reaches(epoch, afterSequence);
         var entries = complete ? _feed.Kept(edgeId, afterSequence, throughSequence) : [];
         var events = new List<EdgeEvent>();
@@ -146,9 +162,8 @@ public sealed class WorkspaceGrain(
             events.Add(CurrentPresenceEvent(joined));
         }
 
-        // Where the edge's place in this epoch is gone, it gets the presence as it is now; a place in
-        // another epoch (another activation's) is not this one's to answer, unless the edge asks.
-        if (currentPresence || (epoch == _feed.Epoch && !complete))
+        // Where the edge's place in this epoch is gone, it gets the presence as it is now.
+        if (currentPresence || !complete)
         {
             events.AddRange(CurrentPresenceEvents());
         }
@@ -158,7 +173,33 @@ public sealed class WorkspaceGrain(
             events.AddRange(ChangeEvents(changed, withSummary: true));
         }
 
-        return Task.FromResult(new FeedCatchUp(_feed.HeadFor(edgeId), complete, events));
+        return new FeedCatchUp(_feed.HeadFor(edgeId), complete, events);
+    }
+
+    /// <summary>
+    /// Another activation's epoch (one that died with its silo, or for a moment ran beside this
+    /// one): its broadcasts to the edge come from the broadcast log, each with its position so the
+    /// edge drops those it had. Its presence changes are not this activation's to tell; the edge
+    /// asks for the presence as it is now when it first sees this epoch.
+    /// </summary>
+    private async Task<FeedCatchUp> CatchUpOnEarlierActivation(string edgeId, long epoch, long afterSequence, long throughSequence, bool currentPresence)
+    {
+        var logged = await broadcastLog.ReadAsync(WorkspaceId, epoch, afterSequence);
+        var events = logged
+            .Where(b => b.Sequence <= throughSequence && b.EdgeIds.Contains(edgeId, StringComparer.Ordinal))
+            .Select(b => new EdgeEvent(
+                RealtimeHubs.Realtime,
+                b.EventName,
+                [new EdgeDelivery(EventAudience.Workspace(WorkspaceId), new RawJson(b.Payload))],
+                b.At,
+                new FeedPosition(WorkspaceId, b.Epoch, b.Sequence, Previous: 0)))
+            .ToList();
+        if (currentPresence)
+        {
+            events.AddRange(CurrentPresenceEvents());
+        }
+
+        return new FeedCatchUp(_feed.HeadFor(edgeId), Complete: true, events);
     }
 
     public Task EvictEdge(string edgeId)

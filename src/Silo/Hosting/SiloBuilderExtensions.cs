@@ -12,6 +12,7 @@ using Realtime.Grains.Presence;
 using Realtime.Grains.Streaming;
 using Realtime.Grains.Telemetry;
 using Realtime.Grains.Workspaces;
+using Realtime.Silo.Storage;
 using StackExchange.Redis;
 
 namespace Realtime.Silo.Hosting;
@@ -110,11 +111,13 @@ public static class SiloBuilderExtensions
             var redis = ConfigurationOptions.Parse(redisConnectionString!);
             silo.AddRedisGrainStorage(StorageNames.Realtime, o => o.ConfigurationOptions = redis);
             silo.AddRedisGrainStorage(StreamNames.PubSubStore, o => o.ConfigurationOptions = redis);
+            silo.Services.AddSingleton<IBroadcastLog>(services => ActivatorUtilities.CreateInstance<RedisBroadcastLog>(services, redis));
         }
         else
         {
             silo.AddMemoryGrainStorage(StorageNames.Realtime);
             silo.AddMemoryGrainStorage(StreamNames.PubSubStore);
+            silo.Services.AddSingleton<IBroadcastLog, MemoryBroadcastLog>();
         }
 
         if (options.Reminders == StorageProvider.Redis)

@@ -108,6 +108,47 @@ public sealed class WorkspaceFeedRepairTests : IAsyncLifetime
         Assert.Equal([1, 2], alice.Events.Snapshot().Where(e => e.Name == EventName).Select(Seq));
     }
 
+    [Fact]
+    public async Task A_broadcast_lost_with_the_old_activation_comes_from_the_broadcast_log_before_the_new_one_s_events()
+    {
+        await using var alice = await ConnectAsync("alice");
+        await BroadcastAndWaitAsync(alice, seq: 1);
+
+        // Broadcast 2 is accepted and its copy lost; then the activation that sent it, and its memory, go away.
+        await CutOffAsync();
+        await Realtime.BroadcastToWorkspace(_workspaceId, EventName, new { seq = 2 });
+        await GrainActivations.DeactivateAsync(Client, Workspace);
+        await _system.EdgeService<EdgeStreamSubscription>().ResubscribeAsync(CancellationToken.None);
+
+        // Nothing of the old epoch follows it to show a gap: the new epoch's first event brings it.
+        await BroadcastAndWaitAsync(alice, seq: 3);
+
+        Assert.Equal([1, 2, 3], alice.Events.Snapshot().Where(e => e.Name == EventName).Select(Seq));
+    }
+
+    [Fact]
+    public async Task A_check_finds_a_broadcast_lost_with_the_old_activation_when_nothing_follows()
+    {
+        await using var alice = await ConnectAsync("alice");
+        await BroadcastAndWaitAsync(alice, seq: 1);
+
+        await CutOffAsync();
+        await Realtime.BroadcastToWorkspace(_workspaceId, EventName, new { seq = 2 });
+        await GrainActivations.DeactivateAsync(Client, Workspace);
+        await _system.EdgeService<EdgeStreamSubscription>().ResubscribeAsync(CancellationToken.None);
+
+        // The first check meets a new epoch; the second, still meeting it, asks for the old one's tail.
+        var feeds = _system.EdgeService<WorkspaceFeedReader>();
+        Assert.Equal(0, await feeds.CheckAsync(CancellationToken.None));
+        Assert.Equal(1, await feeds.CheckAsync(CancellationToken.None));
+        await alice.Events.WaitForAsync(e => Seq(e) == 2, "the broadcast lost with the old activation");
+
+        // Asked again while the window lasts (an old activation may still be finishing), it comes once.
+        await feeds.CheckAsync(CancellationToken.None);
+        await BroadcastAndWaitAsync(alice, seq: 3);
+        Assert.Equal([1, 2, 3], alice.Events.Snapshot().Where(e => e.Name == EventName).Select(Seq));
+    }
+
     private string EdgeId => _system.EdgeService<EdgeIdentity>().EdgeId;
 
     private async Task<TestClient> ConnectAsync(string userId, bool waitForPresence = true)

@@ -67,6 +67,33 @@ public sealed class SiloFailoverTests(FailoverClusterFixture fixture) : IClassFi
         Assert.Equal(3, long.Parse(third.Id.Split('-')[0], System.Globalization.CultureInfo.InvariantCulture));
     }
 
+    [Fact]
+    public async Task A_broadcast_is_still_there_for_an_edge_after_the_silo_of_the_activation_that_sent_it_stops()
+    {
+        await EnsureTwoSilosAsync();
+        await using var edge = await EdgeStreamProbe.SubscribeAsync(Cluster.Client);
+        await using var elsewhere = await EdgeStreamProbe.SubscribeAsync(Cluster.Client);
+        await PresenceOf("alice").Connect(new EdgeConnection("a1", edge.EdgeId));
+        await Workspace.Broadcast("test:logged", new RawJson("""{"n":1}"""));
+        var sent = await edge.Events.WaitForAsync(e => e.EventName == "test:logged", "the broadcast");
+        var position = sent.Position!;
+
+        var host = await SiloHostingAsync(Workspace);
+        await Cluster.StopSiloAsync(Cluster.Silos.Single(s => s.SiloAddress.Equals(host)));
+
+        // The activation that sent it is gone with its memory; the one that takes over reads the broadcast log.
+        var catchUp = await Eventually.SucceedsAsync(() => Workspace.CatchUp(edge.EdgeId, position.Epoch, position.Sequence - 1, long.MaxValue, currentPresence: false));
+        Assert.NotEqual(position.Epoch, catchUp.Head.Epoch);
+        Assert.True(catchUp.Complete);
+        var replayed = Assert.Single(catchUp.Events);
+        Assert.Equal(("test:logged", position with { Previous = 0 }), (replayed.EventName, replayed.Position));
+        Assert.Equal("""{"n":1}""", Assert.IsType<RawJson>(Assert.Single(replayed.Deliveries).Payload).Json);
+
+        // An edge it was not sent to is not given it; nor is an edge that had it up to its sequence.
+        Assert.Empty((await Workspace.CatchUp(elsewhere.EdgeId, position.Epoch, 0, long.MaxValue, currentPresence: false)).Events);
+        Assert.Empty((await Workspace.CatchUp(edge.EdgeId, position.Epoch, position.Sequence, long.MaxValue, currentPresence: false)).Events);
+    }
+
     private async Task EnsureTwoSilosAsync()
     {
         if (Cluster.Silos.Count < 2)
