@@ -363,25 +363,29 @@ public abstract class PresenceGrainTests(TestCluster cluster)
     }
 
     [Fact]
-    public async Task An_edge_asking_about_another_activation_gets_nothing_of_it_but_the_presence_as_it_is_now_when_it_asks()
+    public async Task An_edge_asking_about_an_earlier_activation_gets_its_broadcasts_from_the_log_and_the_presence_as_it_is_now_when_it_asks()
     {
         await using var edge = await EdgeStreamProbe.SubscribeAsync(Client);
         await PresenceOf("alice").Connect(new EdgeConnection("a1", edge.EdgeId));
         await PresenceOf("bob").Connect(new EdgeConnection("b1", edge.EdgeId));
         await PresenceOf("bob").Disconnect("b1");
         await Workspace.Broadcast("test:feed", new RawJson("""{"seq":1}"""));
-        var head = await Workspace.GetFeedHead(edge.EdgeId);
+        var earlier = await Workspace.GetFeedHead(edge.EdgeId);
+        await GrainActivations.DeactivateAsync(Client, Workspace);
 
-        var other = await Workspace.CatchUp(edge.EdgeId, head.Epoch + 1, 12, long.MaxValue, currentPresence: false);
-        var withPresence = await Workspace.CatchUp(edge.EdgeId, head.Epoch + 1, 12, long.MaxValue, currentPresence: true);
+        var broadcasts = await Workspace.CatchUp(edge.EdgeId, earlier.Epoch, 0, long.MaxValue, currentPresence: false);
+        var withPresence = await Workspace.CatchUp(edge.EdgeId, earlier.Epoch, earlier.Sequence, long.MaxValue, currentPresence: true);
+        var unknown = await Workspace.CatchUp(edge.EdgeId, earlier.Epoch + 1, 0, long.MaxValue, currentPresence: false);
 
-        Assert.False(other.Complete);
-        Assert.Equal(head, other.Head);
-        Assert.Empty(other.Events);
+        Assert.NotEqual(earlier.Epoch, broadcasts.Head.Epoch);
+        Assert.True(broadcasts.Complete);
+        var replayed = Assert.Single(broadcasts.Events);
+        Assert.Equal((1, new FeedPosition(_workspaceId, earlier.Epoch, earlier.Sequence, 0)), (Seq(replayed), replayed.Position));
         var update = Assert.Single(withPresence.Events);
         Assert.Equal(EventAudience.InGroup(_workspaceId, InterestGroups.Presence), Assert.Single(update.Deliveries).Audience);
         var users = update.Payloads<WorkspacePresence>(RealtimeEvents.PresenceUpdate).Single().Users;
         Assert.Equal([("alice", PresenceStatus.Online), ("bob", PresenceStatus.Offline)], users.Select(u => (u.UserId, u.Status)));
+        Assert.Empty(unknown.Events);
     }
 
     private static int Seq(EdgeEvent evt) =>
