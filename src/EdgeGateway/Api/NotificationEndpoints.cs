@@ -1,6 +1,6 @@
+using System.Globalization;
 using System.Security.Claims;
 using System.Text.Json;
-using Microsoft.AspNetCore.Mvc;
 using Realtime.EdgeGateway.Identity;
 using Realtime.EdgeGateway.Limits;
 using Realtime.EdgeGateway.Telemetry;
@@ -16,32 +16,27 @@ public static class NotificationEndpoints
 
     public sealed record SendNotificationRequest(string? UserId, string? WorkspaceId, string? Type, string? Title, string? Message, JsonElement? Data);
 
+    public sealed record WorkspaceNotificationRequest(string? Type, string? Title, string? Message, JsonElement? Data);
+
     public sealed record SendNotificationResponse(string Id);
 
     public static IEndpointRouteBuilder MapNotificationEndpoints(this IEndpointRouteBuilder endpoints)
     {
-        var limits = endpoints.ServiceProvider.GetRequiredService<EdgeLimitsOptions>();
-        endpoints.MapPost("/realtime/notifications/send", SendAsync)
-            .RequireAuthorization(RealtimePolicies.Service)
-            .WithMetadata(new RequestSizeLimitAttribute(limits.MaxRequestBodyBytes));
+        var send = endpoints.MapServiceWrites("/realtime/notifications");
+        send.MapPost("/send", SendAsync);
+        send.MapPost("/workspace/{workspaceId}", SendToWorkspaceAsync);
         endpoints.MapGet("/realtime/notifications/workspace/{workspaceId}", ListOwnAsync).RequireAuthorization(RealtimePolicies.WorkspaceMember);
         return endpoints;
     }
 
-    private static async Task<IResult> SendAsync(SendNotificationRequest? request, IGrainFactory grains, EdgeLimitsOptions limits, EdgeMetrics metrics)
+    private static async Task<IResult> SendAsync(SendNotificationRequest? request, NotificationService notifications, EdgeLimitsOptions limits, EdgeMetrics metrics)
     {
         if (request is null)
         {
-            return Results.ValidationProblem(new Dictionary<string, string[]> { [BadRequestProblems.BodyField] = ["a JSON object is required"] });
+            return ServiceApi.Missing(request)!;
         }
 
-        var draft = new NotificationDraft(request.Type!, request.Title!, request.Message!, request.Data is { } data ? RawJson.From(data) : null);
-        var errors = NotificationDraftRules.Validate(draft, limits.MaxNotificationTitleLength, limits.MaxNotificationMessageLength);
-        if (request.Title?.Length > limits.MaxNotificationTitleLength || request.Message?.Length > limits.MaxNotificationMessageLength)
-        {
-            metrics.LimitRejected(LimitNames.FieldLength, LimitNames.HttpApi);
-        }
-
+        var errors = Validate(request.Type, request.Title, request.Message, request.Data, limits, metrics);
         if (!RealtimeIds.IsValid(request.UserId))
         {
             errors["userId"] = ["a valid user id"];
@@ -57,8 +52,39 @@ public static class NotificationEndpoints
             return Results.ValidationProblem(errors);
         }
 
-        var notification = await grains.GetGrain<INotificationGrain>(RealtimeIds.UserInWorkspace(request.WorkspaceId!, request.UserId!)).Send(draft);
+        var notification = await notifications.SendNotification(request.UserId!, request.WorkspaceId!, request.Type!, request.Title!, request.Message!, request.Data);
         return Results.Accepted(value: new SendNotificationResponse(notification.Id));
+    }
+
+    /// <summary>To every member of the workspace: each gets a copy of their own, with its own read state.</summary>
+    private static async Task<IResult> SendToWorkspaceAsync(string workspaceId, WorkspaceNotificationRequest? request, NotificationService notifications, EdgeLimitsOptions limits, EdgeMetrics metrics)
+    {
+        if (request is null)
+        {
+            return ServiceApi.Missing(request)!;
+        }
+
+        var errors = Validate(request.Type, request.Title, request.Message, request.Data, limits, metrics);
+        if (errors.Count > 0)
+        {
+            return Results.ValidationProblem(errors);
+        }
+
+        // Each member's copy has an id of its own; this one is the notification's number in the workspace's feed.
+        var notification = await notifications.SendWorkspaceNotification(workspaceId, request.Type!, request.Title!, request.Message!, request.Data);
+        return Results.Accepted(value: new SendNotificationResponse(notification.Sequence.ToString(CultureInfo.InvariantCulture)));
+    }
+
+    /// <summary>The notification rules with this edge's length limits (a refusal for length is counted).</summary>
+    private static Dictionary<string, string[]> Validate(string? type, string? title, string? message, JsonElement? data, EdgeLimitsOptions limits, EdgeMetrics metrics)
+    {
+        if (title?.Length > limits.MaxNotificationTitleLength || message?.Length > limits.MaxNotificationMessageLength)
+        {
+            metrics.LimitRejected(LimitNames.FieldLength, LimitNames.HttpApi);
+        }
+
+        var draft = new NotificationDraft(type!, title!, message!, data is { } json ? RawJson.From(json) : null);
+        return NotificationDraftRules.Validate(draft, limits.MaxNotificationTitleLength, limits.MaxNotificationMessageLength);
     }
 
     /// <summary>The caller's own notifications in a workspace the token grants, newest first.</summary>

@@ -14,7 +14,11 @@ using Realtime.EdgeGateway.Protocols;
 using Realtime.EdgeGateway.Serialization;
 using Realtime.EdgeGateway.Streaming;
 using Realtime.EdgeGateway.Telemetry;
+using Realtime.Grains.Broadcasting;
+using Realtime.Grains.Dashboards;
 using Realtime.Grains.Hosting;
+using Realtime.Grains.Inbox;
+using Realtime.Grains.Notifications;
 using Realtime.Grains.Streaming;
 
 namespace Realtime.EdgeGateway.Hosting;
@@ -60,6 +64,12 @@ public static class EdgeHostingExtensions
         }
 
         services.AddSingleton(Options.Create(edge));
+
+        // The services .NET backends use over a cluster client: the HTTP API goes through them too.
+        services.AddSingleton<NotificationService>();
+        services.AddSingleton<RealtimeService>();
+        services.AddSingleton<DashboardService>();
+        services.AddSingleton<InboxService>();
         services.AddHubEventSender<RealtimeHub>(RealtimeHubs.Realtime);
         services.AddHubEventSender<PresenceHub>(RealtimeHubs.Presence);
         services.AddHubEventSender<InboxHub>(RealtimeHubs.Inbox);
@@ -112,6 +122,9 @@ public static class EdgeHostingExtensions
         app.MapRealtimeHub<InboxHub>(HubPaths.Inbox);
         app.MapPresenceEndpoints();
         app.MapNotificationEndpoints();
+        app.MapBroadcastEndpoints();
+        app.MapDashboardEndpoints();
+        app.MapInboxEndpoints();
         app.MapStatsEndpoints();
         app.MapEdgeTelemetry();
 

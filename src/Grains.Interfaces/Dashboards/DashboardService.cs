@@ -52,5 +52,6 @@ public sealed class DashboardService(IGrainFactory grains, TimeProvider? timePro
 
     private static string? Platform(string? platform) => platform is null ? null : RealtimeIds.EnsureValid(platform);
 
-    private static RawJson? Json(object? value) => value is null ? null : RawJson.Serialize(value, nameof(value));
+    private static RawJson? Json(object? value, [System.Runtime.CompilerServices.CallerArgumentExpression(nameof(value))] string? name = null) =>
+        value is null ? null : RawJson.Serialize(value, name!);
 }

@@ -11,32 +11,39 @@ public static class InboxMessageRules
     /// <summary>The longest response time an SLA may give; beyond it a deadline means nothing.</summary>
     public static readonly TimeSpan MaxSla = TimeSpan.FromDays(365);
 
-    public static void EnsureValid(InboxMessageDraft draft)
+    /// <summary>What is wrong with the draft, by field as the HTTP API names it (empty when nothing).</summary>
+    public static Dictionary<string, string[]> Validate(InboxMessageDraft draft)
     {
-        var errors = new List<string>();
+        var errors = new Dictionary<string, string[]>();
         if (!RealtimeIds.IsValid(draft.MessageId))
         {
-            errors.Add($"messageId: 1 to {RealtimeIds.MaxLength} letters, digits or - _ . @ :");
+            errors["messageId"] = [$"1 to {RealtimeIds.MaxLength} letters, digits or - _ . @ :"];
         }
 
         if (!RealtimeIds.IsValid(draft.AuthorId))
         {
-            errors.Add($"authorId: 1 to {RealtimeIds.MaxLength} letters, digits or - _ . @ :");
+            errors["authorId"] = [$"1 to {RealtimeIds.MaxLength} letters, digits or - _ . @ :"];
         }
 
         if (draft.Content is null || draft.Content.Length > MaxContentLength)
         {
-            errors.Add($"content: 0 to {MaxContentLength} characters");
+            errors["content"] = [$"0 to {MaxContentLength} characters"];
         }
 
         if (draft.Data is { } data && Encoding.UTF8.GetByteCount(data.Json) > MaxDataBytes)
         {
-            errors.Add($"data: at most {MaxDataBytes} bytes of JSON");
+            errors["data"] = [$"at most {MaxDataBytes} bytes of JSON"];
         }
 
+        return errors;
+    }
+
+    public static void EnsureValid(InboxMessageDraft draft)
+    {
+        var errors = Validate(draft);
         if (errors.Count > 0)
         {
-            throw new ArgumentException(string.Join("; ", errors), nameof(draft));
+            throw new ArgumentException(string.Join("; ", errors.Select(e => $"{e.Key}: {e.Value[0]}")), nameof(draft));
         }
     }
 
