@@ -9,7 +9,8 @@ public static class ServiceApi
 {
     /// <summary>
     /// A group of write routes: role service or admin, bodies up to Edge:Limits:MaxRequestBodyBytes,
-    /// and the services' refusals of bad input answered as 400 or 404 problem+json.
+    /// an Idempotency-Key honoured on every POST, and the services' refusals of bad input answered
+    /// as 400 or 404 problem+json.
     /// </summary>
     public static RouteGroupBuilder MapServiceWrites(this IEndpointRouteBuilder endpoints, string prefix)
     {
@@ -17,7 +18,7 @@ public static class ServiceApi
         var group = endpoints.MapGroup(prefix)
             .RequireAuthorization(RealtimePolicies.Service)
             .AddEndpointFilter<ServiceRefusalProblems>();
-        group.WithMetadata(new RequestSizeLimitAttribute(limits.MaxRequestBodyBytes));
+        group.WithMetadata(new RequestSizeLimitAttribute(limits.MaxRequestBodyBytes), new IdempotentWritesMetadata());
         return group;
     }
 

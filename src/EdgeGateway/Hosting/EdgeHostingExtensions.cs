@@ -113,6 +113,7 @@ public static class EdgeHostingExtensions
         app.UseAuthentication();
         app.UseEdgeConnectionLimit();
         app.UseAuthorization();
+        app.UseIdempotencyKeys();
 
         app.MapRealtimeHub<RealtimeHub>(HubPaths.Realtime);
         app.MapRealtimeHub<PresenceHub>(HubPaths.Presence);

@@ -6,6 +6,7 @@ using Orleans.Serialization;
 using Orleans.Storage;
 using Realtime.Grains.Broadcasting;
 using Realtime.Grains.Hosting;
+using Realtime.Grains.Idempotency;
 using Realtime.Grains.Inbox;
 using Realtime.Grains.Notifications;
 using Realtime.Grains.Presence;
@@ -111,13 +112,16 @@ public static class SiloBuilderExtensions
             var redis = ConfigurationOptions.Parse(redisConnectionString!);
             silo.AddRedisGrainStorage(StorageNames.Realtime, o => o.ConfigurationOptions = redis);
             silo.AddRedisGrainStorage(StreamNames.PubSubStore, o => o.ConfigurationOptions = redis);
-            silo.Services.AddSingleton<IBroadcastLog>(services => ActivatorUtilities.CreateInstance<RedisBroadcastLog>(services, redis));
+            silo.Services.AddSingleton(_ => new RedisConnection(redis));
+            silo.Services.AddSingleton<IBroadcastLog, RedisBroadcastLog>();
+            silo.Services.AddSingleton<IIdempotencyStore, RedisIdempotencyStore>();
         }
         else
         {
             silo.AddMemoryGrainStorage(StorageNames.Realtime);
             silo.AddMemoryGrainStorage(StreamNames.PubSubStore);
             silo.Services.AddSingleton<IBroadcastLog, MemoryBroadcastLog>();
+            silo.Services.AddSingleton<IIdempotencyStore, MemoryIdempotencyStore>();
         }
 
         if (options.Reminders == StorageProvider.Redis)

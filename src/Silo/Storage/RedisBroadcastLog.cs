@@ -9,29 +9,16 @@ namespace Realtime.Silo.Storage;
 /// <see cref="RecoveryOptions.WorkspaceEvents"/> entries and gone a <see cref="RecoveryOptions.Window"/>
 /// after its last broadcast, so a silo that dies takes none of its workspaces' broadcasts with it.
 /// </summary>
-public sealed class RedisBroadcastLog : IBroadcastLog, IAsyncDisposable
+public sealed class RedisBroadcastLog(RedisConnection redis, IOptions<RecoveryOptions> options, TimeProvider timeProvider) : IBroadcastLog
 {
     private const string KeyPrefix = "realtime:broadcasts:";
     private const char EdgeSeparator = '\n';
 
-    private readonly Lazy<Task<ConnectionMultiplexer>> _connection;
-    private readonly RecoveryOptions _options;
-    private readonly TimeProvider _timeProvider;
-
-    public RedisBroadcastLog(ConfigurationOptions redis, IOptions<RecoveryOptions> options, TimeProvider timeProvider)
-    {
-        var configuration = redis.Clone();
-
-        // Redis restarting must not fail the silo: broadcasts are refused until it is back.
-        configuration.AbortOnConnectFail = false;
-        _connection = new Lazy<Task<ConnectionMultiplexer>>(() => ConnectionMultiplexer.ConnectAsync(configuration));
-        _options = options.Value;
-        _timeProvider = timeProvider;
-    }
+    private readonly RecoveryOptions _options = options.Value;
 
     public async Task AppendAsync(string workspaceId, LoggedBroadcast broadcast)
     {
-        var database = (await _connection.Value).GetDatabase();
+        var database = await redis.GetDatabaseAsync();
         var key = Key(workspaceId);
         NameValueEntry[] fields =
         [
@@ -51,9 +38,9 @@ public sealed class RedisBroadcastLog : IBroadcastLog, IAsyncDisposable
 
     public async Task<IReadOnlyList<LoggedBroadcast>> ReadAsync(string workspaceId, long epoch, long afterSequence)
     {
-        var database = (await _connection.Value).GetDatabase();
+        var database = await redis.GetDatabaseAsync();
         var entries = await database.StreamRangeAsync(Key(workspaceId));
-        var oldest = _timeProvider.GetUtcNow() - _options.Window;
+        var oldest = timeProvider.GetUtcNow() - _options.Window;
         var found = new List<LoggedBroadcast>();
         foreach (var entry in entries)
         {
@@ -65,14 +52,6 @@ public sealed class RedisBroadcastLog : IBroadcastLog, IAsyncDisposable
         }
 
         return found;
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        if (_connection.IsValueCreated)
-        {
-            await (await _connection.Value).DisposeAsync();
-        }
     }
 
     private static RedisKey Key(string workspaceId) => KeyPrefix + workspaceId;

@@ -15,7 +15,7 @@ public sealed class BroadcastLogTests : IAsyncDisposable
 
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 12, 6, 12, 0, 0, TimeSpan.Zero));
     private readonly string _workspaceId = $"ws-{Guid.NewGuid():N}";
-    private readonly List<IAsyncDisposable> _logs = [];
+    private readonly List<RedisConnection> _connections = [];
 
     public static TheoryData<string> Kinds => ["memory", "redis"];
 
@@ -81,9 +81,9 @@ public sealed class BroadcastLogTests : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        foreach (var log in _logs)
+        foreach (var redis in _connections)
         {
-            await log.DisposeAsync();
+            await redis.DisposeAsync();
         }
     }
 
@@ -94,9 +94,9 @@ public sealed class BroadcastLogTests : IAsyncDisposable
             return new MemoryBroadcastLog(Microsoft.Extensions.Options.Options.Create(Options), _time);
         }
 
-        var log = new RedisBroadcastLog(ConfigurationOptions.Parse(RedisServer.ConnectionString), Microsoft.Extensions.Options.Options.Create(Options), _time);
-        _logs.Add(log);
-        return log;
+        var redis = new RedisConnection(ConfigurationOptions.Parse(RedisServer.ConnectionString));
+        _connections.Add(redis);
+        return new RedisBroadcastLog(redis, Microsoft.Extensions.Options.Options.Create(Options), _time);
     }
 
     private LoggedBroadcast Broadcast(long epoch, long sequence, string[] edgeIds) =>
