@@ -21,7 +21,7 @@ public sealed class TestClient : IAsyncDisposable
         "dashboard:subscribed", "dashboard:metric:update", "dashboard:post:update", "dashboard:analytics:update",
         "dashboard:followers:update", "dashboard:engagement:update", "metrics:subscribed", "metrics:update",
         "inbox:subscribed", "inbox:message", "inbox:conversation:update", "inbox:typing", "inbox:read:receipt",
-        "inbox:sla:escalation",
+        "inbox:sla:escalation", "session:revoked",
     ];
 
     private TestClient(HubConnection connection) => Connection = connection;

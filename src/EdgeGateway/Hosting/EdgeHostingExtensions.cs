@@ -89,6 +89,8 @@ public static class EdgeHostingExtensions
         services.AddSingleton<EdgeStreamSubscription>();
         services.AddHostedService(sp => sp.GetRequiredService<EdgeStreamSubscription>());
         services.AddHostedService(sp => sp.GetRequiredService<WorkspaceFeedReader>());
+        services.AddSingleton<RevokedSessions>();
+        services.AddHostedService(sp => sp.GetRequiredService<RevokedSessions>());
         services.AddHostedService<EdgeLeaseService>();
         services.AddHostedService<ConnectionHeartbeatService>();
         services.AddHostedService<DisconnectRetryService>();
@@ -126,6 +128,7 @@ public static class EdgeHostingExtensions
         app.MapBroadcastEndpoints();
         app.MapDashboardEndpoints();
         app.MapInboxEndpoints();
+        app.MapConnectionEndpoints();
         app.MapStatsEndpoints();
         app.MapEdgeTelemetry();
 

@@ -47,15 +47,9 @@ public static class AuthenticationExtensions
                     NameClaimType = RealtimeClaims.UserId,
                     RoleClaimType = RealtimeClaims.Role,
                 };
-                options.Events = new JwtBearerEvents
-                {
-                    OnTokenValidated = context =>
-                    {
-                        context.Principal = SlimPrincipal.From(context.Principal!, context.Scheme.Name);
-                        return Task.CompletedTask;
-                    },
-                };
+                options.EventsType = typeof(RealtimeJwtEvents);
             });
+        services.AddSingleton<RealtimeJwtEvents>();
 
         services.AddSingleton<IAuthorizationHandler, WorkspaceMemberHandler>();
         services.AddAuthorizationBuilder()

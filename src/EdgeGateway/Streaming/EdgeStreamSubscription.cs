@@ -5,6 +5,8 @@ using Realtime.EdgeGateway.Health;
 using Realtime.EdgeGateway.Hosting;
 using Realtime.EdgeGateway.Notifications;
 using Realtime.EdgeGateway.Telemetry;
+using Realtime.EdgeGateway.Identity;
+using Realtime.Grains.Sessions;
 using Realtime.Grains.Streaming;
 
 namespace Realtime.EdgeGateway.Streaming;
@@ -24,6 +26,7 @@ public sealed partial class EdgeStreamSubscription(
     EdgeMetrics metrics,
     EdgeReadiness readiness,
     TimeProvider timeProvider,
+    RevokedSessions revokedSessions,
     ILogger<EdgeStreamSubscription> logger) : BackgroundService
 {
     private readonly SemaphoreSlim _resubscribing = new(1, 1);
@@ -153,6 +156,13 @@ public sealed partial class EdgeStreamSubscription(
     private Task OnNextAsync(EdgeEvent evt, StreamSequenceToken? token)
     {
         metrics.EventReceived(evt);
+        if (evt is { EventName: RealtimeEvents.SessionRevoked, Deliveries: [{ Payload: SessionRevocation revocation }] })
+        {
+            // Closing the connections must not hold up the stream.
+            _ = revokedSessions.ApplyAsync(revocation);
+            return Task.CompletedTask;
+        }
+
         if (evt.Position is null)
         {
             dispatcher.Deliver(evt);

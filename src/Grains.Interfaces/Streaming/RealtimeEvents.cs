@@ -56,6 +56,9 @@ public static class RealtimeEvents
     /// <summary>The edge is shutting down: reconnect (to another edge). Payload <c>{ reason }</c>.</summary>
     public const string Reconnect = "reconnect";
 
+    /// <summary>The user's access was removed: the connection closes next. Payload <c>{ reason }</c>.</summary>
+    public const string SessionRevoked = "session:revoked";
+
     /// <summary>Every name above, read from the constants so a new one is covered without a second list.</summary>
     public static readonly FrozenSet<string> All = typeof(RealtimeEvents)
         .GetFields(BindingFlags.Public | BindingFlags.Static)

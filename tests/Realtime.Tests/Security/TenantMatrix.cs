@@ -76,5 +76,6 @@ public static class TenantMatrix
         new(HttpMethod.Get, a => $"/realtime/inbox/{a}/conversations/{a}-conv", _ => null, Role.Guest),
         new(HttpMethod.Post, a => $"/realtime/inbox/{a}/conversations/{a}-conv/messages", a => new { messageId = "m-x", from = "customer", authorId = "cust", content = $"{a} secret" }, Role.Member),
         new(HttpMethod.Patch, a => $"/realtime/inbox/{a}/conversations/{a}-conv", _ => new { status = "resolved" }, Role.Member),
+        new(HttpMethod.Delete, a => $"/realtime/connections/user/alice?workspaceId={a}", _ => null, Role.Member),
     ];
 }

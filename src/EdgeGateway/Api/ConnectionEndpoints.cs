@@ -1,0 +1,48 @@
+using Realtime.Grains;
+using Realtime.Grains.Sessions;
+
+namespace Realtime.EdgeGateway.Api;
+
+/// <summary>Session revocation over HTTP (PROTOCOL.md): a user's access removed, in one workspace or in all.</summary>
+public static class ConnectionEndpoints
+{
+    public sealed record RevokeResponse(int Closed);
+
+    public static IEndpointRouteBuilder MapConnectionEndpoints(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapServiceWrites("/realtime/connections").MapDelete("/user/{userId}", RevokeAsync);
+        return endpoints;
+    }
+
+    /// <summary>
+    /// Every connection of the user (in the workspace, or everywhere) gets <c>session:revoked { reason }</c>
+    /// and closes, on every edge; the user's tokens issued until now are refused until they expire.
+    /// <c>closed</c> counts the connections the edges closed within a second.
+    /// </summary>
+    private static async Task<IResult> RevokeAsync(string userId, string? workspaceId, string? reason, IGrainFactory grains)
+    {
+        var errors = new Dictionary<string, string[]>();
+        if (!RealtimeIds.IsValid(userId))
+        {
+            errors["userId"] = ["a valid user id"];
+        }
+
+        if (workspaceId is not null && !RealtimeIds.IsValid(workspaceId))
+        {
+            errors["workspaceId"] = ["a valid workspace id, or none for every workspace"];
+        }
+
+        if (reason?.Length > SessionRevocation.MaxReasonLength)
+        {
+            errors["reason"] = [$"at most {SessionRevocation.MaxReasonLength} characters"];
+        }
+
+        if (errors.Count > 0)
+        {
+            return Results.ValidationProblem(errors);
+        }
+
+        var result = await grains.GetGrain<ISessionRevocationGrain>(0).Revoke(userId, workspaceId, reason ?? "revoked");
+        return Results.Ok(new RevokeResponse(result.Closed));
+    }
+}
