@@ -10,7 +10,7 @@ public static class BroadcastEndpoints
 
     public static IEndpointRouteBuilder MapBroadcastEndpoints(this IEndpointRouteBuilder endpoints)
     {
-        var broadcast = endpoints.MapServiceWrites("/realtime/broadcast");
+        var broadcast = endpoints.MapServiceWrites("/realtime/broadcast").WithTags("Broadcasts").Answers(StatusCodes.Status202Accepted);
         broadcast.MapPost("/workspace/{workspaceId}", (string workspaceId, BroadcastRequest? request, RealtimeService realtime) =>
             PublishAsync(request, (eventName, data) => realtime.BroadcastToWorkspace(workspaceId, eventName, data)));
         broadcast.MapPost("/user/{userId}/workspace/{workspaceId}", (string userId, string workspaceId, BroadcastRequest? request, RealtimeService realtime) =>

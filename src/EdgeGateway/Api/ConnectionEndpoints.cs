@@ -10,7 +10,7 @@ public static class ConnectionEndpoints
 
     public static IEndpointRouteBuilder MapConnectionEndpoints(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapServiceWrites("/realtime/connections").MapDelete("/user/{userId}", RevokeAsync);
+        endpoints.MapServiceWrites("/realtime/connections").WithTags("Sessions").MapDelete("/user/{userId}", RevokeAsync).Produces<RevokeResponse>();
         return endpoints;
     }
 

@@ -31,9 +31,12 @@ public static class DashboardEndpoints
     {
         endpoints.MapGet("/realtime/dashboard/{workspaceId}", GetLatestAsync)
             .RequireAuthorization(RealtimePolicies.WorkspaceReader)
-            .AddEndpointFilter<ServiceRefusalProblems>();
+            .AddEndpointFilter<ServiceRefusalProblems>()
+            .WithTags("Dashboard")
+            .Produces<LatestValues>()
+            .ProducesReadProblems();
 
-        var dashboard = endpoints.MapServiceWrites("/realtime/dashboard/{workspaceId}");
+        var dashboard = endpoints.MapServiceWrites("/realtime/dashboard/{workspaceId}").WithTags("Dashboard").Answers(StatusCodes.Status202Accepted);
         dashboard.MapPost("/metric", async (string workspaceId, MetricRequest? request, DashboardService service) =>
             ServiceApi.Missing(request, ("metric", request?.Metric is not null), ("value", request?.Value is not null))
             ?? await AcceptedAsync(service.BroadcastMetricUpdate(workspaceId, request!.Metric!, request.Value!.Value, request.Platform, request.Data)));
@@ -50,7 +53,7 @@ public static class DashboardEndpoints
             ServiceApi.Missing(request, ("platform", request?.Platform is not null), ("engagement", request?.Engagement is not null))
             ?? await AcceptedAsync(service.BroadcastEngagementUpdate(workspaceId, request!.Platform!, request.Engagement!.Value, request.AccountId)));
 
-        endpoints.MapServiceWrites("/realtime/metrics").MapPost("/{workspaceId}", async (string workspaceId, MetricsRequest? request, DashboardService service) =>
+        endpoints.MapServiceWrites("/realtime/metrics").WithTags("Dashboard").Answers(StatusCodes.Status202Accepted).MapPost("/{workspaceId}", async (string workspaceId, MetricsRequest? request, DashboardService service) =>
             ServiceApi.Missing(request, ("metric", request?.Metric is not null), ("value", request?.Value is not null))
             ?? await AcceptedAsync(service.PublishMetric(workspaceId, request!.Metric!, request.Value!.Value, request.Data)));
         return endpoints;

@@ -27,11 +27,15 @@ public static class InboxEndpoints
     {
         endpoints.MapGet("/realtime/inbox" + Conversation, GetAsync)
             .RequireAuthorization(RealtimePolicies.WorkspaceReader)
-            .AddEndpointFilter<ServiceRefusalProblems>();
+            .AddEndpointFilter<ServiceRefusalProblems>()
+            .WithTags("Inbox")
+            .Produces<Conversation>()
+            .ProducesReadProblems()
+            .AnswersProblems(StatusCodes.Status404NotFound);
 
-        var inbox = endpoints.MapServiceWrites("/realtime/inbox");
-        inbox.MapPost(Conversation + "/messages", AddMessageAsync);
-        inbox.MapPatch(Conversation, ChangeAsync);
+        var inbox = endpoints.MapServiceWrites("/realtime/inbox").WithTags("Inbox");
+        inbox.MapPost(Conversation + "/messages", AddMessageAsync).Produces<InboxMessage>(StatusCodes.Status201Created);
+        inbox.MapPatch(Conversation, ChangeAsync).Produces<Conversation>().AnswersProblems(StatusCodes.Status404NotFound);
         return endpoints;
     }
 

@@ -22,10 +22,14 @@ public static class NotificationEndpoints
 
     public static IEndpointRouteBuilder MapNotificationEndpoints(this IEndpointRouteBuilder endpoints)
     {
-        var send = endpoints.MapServiceWrites("/realtime/notifications");
-        send.MapPost("/send", SendAsync);
-        send.MapPost("/workspace/{workspaceId}", SendToWorkspaceAsync);
-        endpoints.MapGet("/realtime/notifications/workspace/{workspaceId}", ListOwnAsync).RequireAuthorization(RealtimePolicies.WorkspaceMember);
+        var send = endpoints.MapServiceWrites("/realtime/notifications").WithTags("Notifications");
+        send.MapPost("/send", SendAsync).Produces<SendNotificationResponse>(StatusCodes.Status202Accepted);
+        send.MapPost("/workspace/{workspaceId}", SendToWorkspaceAsync).Produces<SendNotificationResponse>(StatusCodes.Status202Accepted);
+        endpoints.MapGet("/realtime/notifications/workspace/{workspaceId}", ListOwnAsync)
+            .RequireAuthorization(RealtimePolicies.WorkspaceMember)
+            .WithTags("Notifications")
+            .Produces<NotificationPage>()
+            .ProducesReadProblems();
         return endpoints;
     }
 

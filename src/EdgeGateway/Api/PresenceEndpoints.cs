@@ -10,7 +10,10 @@ public static class PresenceEndpoints
 {
     public static IEndpointRouteBuilder MapPresenceEndpoints(this IEndpointRouteBuilder endpoints)
     {
-        var presence = endpoints.MapGroup("/realtime/presence").RequireAuthorization(RealtimePolicies.WorkspaceReader);
+        var presence = endpoints.MapGroup("/realtime/presence")
+            .RequireAuthorization(RealtimePolicies.WorkspaceReader)
+            .WithTags("Presence")
+            .ProducesReadProblems();
 
         presence.MapGet("/workspace/{workspaceId}", async (string workspaceId, string? cursor, int? limit, bool? onlineOnly, IGrainFactory grains) =>
         {
@@ -34,7 +37,7 @@ public static class PresenceEndpoints
             var page = await grains.Workspace(workspaceId)
                 .GetPresence(new PresencePage(cursor, pageSize, onlineOnly ?? false));
             return Results.Ok(page);
-        });
+        }).Produces<WorkspacePresence>();
 
         presence.MapGet("/user/{userId}/workspace/{workspaceId}", async (string userId, string workspaceId, IGrainFactory grains) =>
         {
@@ -47,7 +50,7 @@ public static class PresenceEndpoints
             return user is null
                 ? Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "User never seen in this workspace")
                 : Results.Ok(user);
-        });
+        }).Produces<UserPresence>().AnswersProblems(StatusCodes.Status404NotFound);
 
         return endpoints;
     }

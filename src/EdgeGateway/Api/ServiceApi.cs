@@ -17,7 +17,9 @@ public static class ServiceApi
         var limits = endpoints.ServiceProvider.GetRequiredService<EdgeLimitsOptions>();
         var group = endpoints.MapGroup(prefix)
             .RequireAuthorization(RealtimePolicies.Service)
-            .AddEndpointFilter<ServiceRefusalProblems>();
+            .AddEndpointFilter<ServiceRefusalProblems>()
+            .ProducesReadProblems()
+            .AnswersProblems(StatusCodes.Status409Conflict, StatusCodes.Status413PayloadTooLarge, StatusCodes.Status422UnprocessableEntity);
         group.WithMetadata(new RequestSizeLimitAttribute(limits.MaxRequestBodyBytes), new IdempotentWritesMetadata());
         return group;
     }
@@ -36,6 +38,30 @@ public static class ServiceApi
         var missing = fields.Where(f => !f.Present).ToDictionary(f => f.Field, _ => new[] { "is required" });
         return missing.Count == 0 ? null : Results.ValidationProblem(missing);
     }
+
+    /// <summary>The problems every read can answer: bad input naming the field, no valid token, a token the policy refuses.</summary>
+    public static TBuilder ProducesReadProblems<TBuilder>(this TBuilder builder)
+        where TBuilder : IEndpointConventionBuilder =>
+        builder
+            .WithMetadata(new ProducesResponseTypeMetadata(StatusCodes.Status400BadRequest, typeof(HttpValidationProblemDetails), ["application/problem+json"]))
+            .AnswersProblems(StatusCodes.Status401Unauthorized, StatusCodes.Status403Forbidden);
+
+    /// <summary>Problem+json answers of these statuses, for the API document (on a group or a route).</summary>
+    public static TBuilder AnswersProblems<TBuilder>(this TBuilder builder, params int[] statuses)
+        where TBuilder : IEndpointConventionBuilder
+    {
+        foreach (var status in statuses)
+        {
+            builder.WithMetadata(new ProducesResponseTypeMetadata(status, typeof(ProblemDetails), ["application/problem+json"]));
+        }
+
+        return builder;
+    }
+
+    /// <summary>A success answer without a body, for the API document (on a group or a route).</summary>
+    public static TBuilder Answers<TBuilder>(this TBuilder builder, int status)
+        where TBuilder : IEndpointConventionBuilder =>
+        builder.WithMetadata(new ProducesResponseTypeMetadata(status, typeof(void)));
 
     /// <summary>400 naming one field.</summary>
     public static IResult Invalid(string field, string error) =>

@@ -10,9 +10,13 @@ public static class StatsEndpoints
     public static IEndpointRouteBuilder MapStatsEndpoints(this IEndpointRouteBuilder endpoints)
     {
         endpoints.MapGet("/realtime/stats", (IGrainFactory grains) => grains.GetGrain<IClusterStatsGrain>(0).GetStats())
-            .RequireAuthorization(RealtimePolicies.Service);
+            .RequireAuthorization(RealtimePolicies.Service)
+            .WithTags("Stats")
+            .ProducesReadProblems();
         endpoints.MapGet("/realtime/stats/workspace/{workspaceId}", (string workspaceId, IGrainFactory grains) => grains.Workspace(workspaceId).GetStats())
-            .RequireAuthorization(RealtimePolicies.WorkspaceReader);
+            .RequireAuthorization(RealtimePolicies.WorkspaceReader)
+            .WithTags("Stats")
+            .ProducesReadProblems();
         return endpoints;
     }
 }

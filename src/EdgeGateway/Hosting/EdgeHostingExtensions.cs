@@ -43,6 +43,7 @@ public static class EdgeHostingExtensions
         services.AddSingleton<DevelopmentTokenIssuer>();
         services.AddBrowserOrigins(edge);
         services.AddProblemDetails();
+        services.AddRealtimeApiDocument();
 
         // Binding failures are thrown in every environment, for one handler to answer 400 naming the field.
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
@@ -129,6 +130,7 @@ public static class EdgeHostingExtensions
         app.MapDashboardEndpoints();
         app.MapInboxEndpoints();
         app.MapConnectionEndpoints();
+        app.MapRealtimeApiDocument();
         app.MapStatsEndpoints();
         app.MapEdgeTelemetry();
 

@@ -43,7 +43,10 @@ public static class DevelopmentTokenEndpoint
 
             var token = issuer.Issue(userId!, workspaceList, roleList, lifetime);
             return Results.Ok(new DevelopmentToken(token, userId!, workspaceList, roleList, time.GetUtcNow() + lifetime));
-        });
+        })
+            .WithTags("Development")
+            .Produces<DevelopmentToken>()
+            .ProducesValidationProblem();
         return endpoints;
     }
 

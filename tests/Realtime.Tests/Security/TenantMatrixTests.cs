@@ -168,7 +168,12 @@ public sealed class TenantMatrixTests(SecuritySystemFixture fixture, ITestOutput
     private async Task<HttpResponseMessage> SendAsync(Endpoint endpoint, string? token, bool inUrl)
     {
         using var http = new HttpClient { BaseAddress = Edge };
-        var path = endpoint.Path(_a) + (inUrl ? $"?access_token={token}" : "");
+        var path = endpoint.Path(_a);
+        if (inUrl)
+        {
+            path += (path.Contains('?', StringComparison.Ordinal) ? "&" : "?") + $"access_token={token}";
+        }
+
         using var request = new HttpRequestMessage(endpoint.Method, path);
         if (token is not null && !inUrl)
         {
