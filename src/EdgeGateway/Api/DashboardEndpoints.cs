@@ -34,7 +34,7 @@ public static class DashboardEndpoints
             .AddEndpointFilter<ServiceRefusalProblems>()
             .WithTags("Dashboard")
             .Produces<LatestValues>()
-            .ProducesReadProblems();
+            .AsHttpApi();
 
         var dashboard = endpoints.MapServiceWrites("/realtime/dashboard/{workspaceId}").WithTags("Dashboard").Answers(StatusCodes.Status202Accepted);
         dashboard.MapPost("/metric", async (string workspaceId, MetricRequest? request, DashboardService service) =>

@@ -30,7 +30,7 @@ public static class InboxEndpoints
             .AddEndpointFilter<ServiceRefusalProblems>()
             .WithTags("Inbox")
             .Produces<Conversation>()
-            .ProducesReadProblems()
+            .AsHttpApi()
             .AnswersProblems(StatusCodes.Status404NotFound);
 
         var inbox = endpoints.MapServiceWrites("/realtime/inbox").WithTags("Inbox");

@@ -29,7 +29,7 @@ public static class NotificationEndpoints
             .RequireAuthorization(RealtimePolicies.WorkspaceMember)
             .WithTags("Notifications")
             .Produces<NotificationPage>()
-            .ProducesReadProblems();
+            .AsHttpApi();
         return endpoints;
     }
 

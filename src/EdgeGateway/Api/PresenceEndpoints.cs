@@ -13,7 +13,7 @@ public static class PresenceEndpoints
         var presence = endpoints.MapGroup("/realtime/presence")
             .RequireAuthorization(RealtimePolicies.WorkspaceReader)
             .WithTags("Presence")
-            .ProducesReadProblems();
+            .AsHttpApi();
 
         presence.MapGet("/workspace/{workspaceId}", async (string workspaceId, string? cursor, int? limit, bool? onlineOnly, IGrainFactory grains) =>
         {

@@ -18,7 +18,7 @@ public static class ServiceApi
         var group = endpoints.MapGroup(prefix)
             .RequireAuthorization(RealtimePolicies.Service)
             .AddEndpointFilter<ServiceRefusalProblems>()
-            .ProducesReadProblems()
+            .AsHttpApi()
             .AnswersProblems(StatusCodes.Status409Conflict, StatusCodes.Status413PayloadTooLarge, StatusCodes.Status422UnprocessableEntity);
         group.WithMetadata(new RequestSizeLimitAttribute(limits.MaxRequestBodyBytes), new IdempotentWritesMetadata());
         return group;
@@ -39,12 +39,16 @@ public static class ServiceApi
         return missing.Count == 0 ? null : Results.ValidationProblem(missing);
     }
 
-    /// <summary>The problems every read can answer: bad input naming the field, no valid token, a token the policy refuses.</summary>
-    public static TBuilder ProducesReadProblems<TBuilder>(this TBuilder builder)
+    /// <summary>
+    /// What every route of the HTTP API has: the caller's rate limit, and the problems any route can
+    /// answer (bad input naming the field, no valid token, a token the policy refuses, over the rate).
+    /// </summary>
+    public static TBuilder AsHttpApi<TBuilder>(this TBuilder builder)
         where TBuilder : IEndpointConventionBuilder =>
         builder
+            .RequireRateLimiting(HttpApiRateLimit.PolicyName)
             .WithMetadata(new ProducesResponseTypeMetadata(StatusCodes.Status400BadRequest, typeof(HttpValidationProblemDetails), ["application/problem+json"]))
-            .AnswersProblems(StatusCodes.Status401Unauthorized, StatusCodes.Status403Forbidden);
+            .AnswersProblems(StatusCodes.Status401Unauthorized, StatusCodes.Status403Forbidden, StatusCodes.Status429TooManyRequests);
 
     /// <summary>Problem+json answers of these statuses, for the API document (on a group or a route).</summary>
     public static TBuilder AnswersProblems<TBuilder>(this TBuilder builder, params int[] statuses)

@@ -12,11 +12,11 @@ public static class StatsEndpoints
         endpoints.MapGet("/realtime/stats", (IGrainFactory grains) => grains.GetGrain<IClusterStatsGrain>(0).GetStats())
             .RequireAuthorization(RealtimePolicies.Service)
             .WithTags("Stats")
-            .ProducesReadProblems();
+            .AsHttpApi();
         endpoints.MapGet("/realtime/stats/workspace/{workspaceId}", (string workspaceId, IGrainFactory grains) => grains.Workspace(workspaceId).GetStats())
             .RequireAuthorization(RealtimePolicies.WorkspaceReader)
             .WithTags("Stats")
-            .ProducesReadProblems();
+            .AsHttpApi();
         return endpoints;
     }
 }

@@ -116,6 +116,7 @@ public static class EdgeHostingExtensions
         app.UseAuthentication();
         app.UseEdgeConnectionLimit();
         app.UseAuthorization();
+        app.UseRateLimiter();
         app.UseIdempotencyKeys();
 
         app.MapRealtimeHub<RealtimeHub>(HubPaths.Realtime);

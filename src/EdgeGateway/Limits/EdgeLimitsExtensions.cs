@@ -14,6 +14,7 @@ public static class EdgeLimitsExtensions
         services.AddSingleton<EventRateLimiters>();
         services.AddSingleton<UserConnectionLimiter>();
         services.AddSingleton<LimitsHubFilter>();
+        services.AddHttpApiRateLimit(limits);
         services.Configure<HubOptions>(hubs =>
         {
             hubs.MaximumReceiveMessageSize = limits.MaxMessageBytes;

@@ -40,6 +40,17 @@ public sealed class EdgeLimitsOptions : IValidatableObject
     public int MaxConnectionsPerUser { get; set; } = 50;
 
     /// <summary>
+    /// HTTP API requests one caller (the token's user id) may make per second on this edge,
+    /// sustained; over it the answer is 429 with Retry-After. 0 turns the limit off.
+    /// </summary>
+    [Range(0, 1_000_000)]
+    public int HttpRequestsPerSecondPerCaller { get; set; } = 1000;
+
+    /// <summary>HTTP API requests one caller may make at once before the sustained rate applies.</summary>
+    [Range(1, 10_000_000)]
+    public int HttpBurstPerCaller { get; set; } = 2000;
+
+    /// <summary>
     /// Bytes of an HTTP API request body (POST /realtime/notifications/send): a bigger one gets 413
     /// before it is parsed. Kestrel's own default is 30 MB; the fields inside are bounded anyway.
     /// </summary>

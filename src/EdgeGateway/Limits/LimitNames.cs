@@ -7,6 +7,7 @@ public static class LimitNames
 
     public const string RateConnection = "rate_connection";
     public const string RateUser = "rate_user";
+    public const string RateCaller = "rate_caller";
     public const string ConnectionsPerUser = "connections_per_user";
     public const string MessageSize = "message_size";
     public const string FieldLength = "field_length";

@@ -17,6 +17,8 @@ public sealed class LimitedSystemFixture : IAsyncLifetime
     public const int MaxPageLength = 32;
     public const int MaxIdLength = 24;
     public const int MaxNotificationTitleLength = 40;
+    public const int HttpRequestsPerSecondPerCaller = 5;
+    public const int HttpBurstPerCaller = 10;
 
     public RealtimeSystem System { get; private set; } = null!;
 
@@ -31,6 +33,8 @@ public sealed class LimitedSystemFixture : IAsyncLifetime
         ["Edge:Limits:MaxPageLength"] = $"{MaxPageLength}",
         ["Edge:Limits:MaxIdLength"] = $"{MaxIdLength}",
         ["Edge:Limits:MaxNotificationTitleLength"] = $"{MaxNotificationTitleLength}",
+        ["Edge:Limits:HttpRequestsPerSecondPerCaller"] = $"{HttpRequestsPerSecondPerCaller}",
+        ["Edge:Limits:HttpBurstPerCaller"] = $"{HttpBurstPerCaller}",
     });
 
     public async Task DisposeAsync() => await System.DisposeAsync();
