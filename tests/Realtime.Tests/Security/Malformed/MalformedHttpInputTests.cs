@@ -39,6 +39,23 @@ public abstract class MalformedHttpInputTests(RealtimeSystem system)
         { "data nested too deep", """{ "userId": "alice", "workspaceId": "WS", "type": "mention", "title": "t", "message": "m", "data": """ + new string('[', 200) + new string(']', 200) + " }", "data" },
     };
 
+    /// <summary>Every other write route, with a body whose field has the wrong JSON type, and that field.</summary>
+    public static TheoryData<string, string, string, string> WriteRoutes => new()
+    {
+        { "POST", "/realtime/notifications/workspace/WS", """{ "type": "crisis", "title": ["t"], "message": "m" }""", "title" },
+        { "POST", "/realtime/broadcast/workspace/WS", """{ "event": 5, "data": {} }""", "event" },
+        { "POST", "/realtime/broadcast/user/alice/workspace/WS", """{ "event": { "name": "e" }, "data": {} }""", "event" },
+        { "POST", "/realtime/broadcast/all", """{ "event": true, "data": {} }""", "event" },
+        { "POST", "/realtime/dashboard/WS/metric", """{ "metric": "reach", "value": "high" }""", "value" },
+        { "POST", "/realtime/dashboard/WS/post", """{ "postId": 5, "post": {} }""", "postId" },
+        { "POST", "/realtime/dashboard/WS/analytics", """{ "analytics": {}, "platform": 7 }""", "platform" },
+        { "POST", "/realtime/dashboard/WS/followers", """{ "platform": "ig", "accountId": "a", "followers": "many", "change": 1 }""", "followers" },
+        { "POST", "/realtime/dashboard/WS/engagement", """{ "platform": ["ig"], "engagement": {} }""", "platform" },
+        { "POST", "/realtime/metrics/WS", """{ "metric": "depth", "value": [1] }""", "value" },
+        { "POST", "/realtime/inbox/WS/conversations/c1/messages", """{ "messageId": "m", "from": "customer", "authorId": "a", "content": 12 }""", "content" },
+        { "PATCH", "/realtime/inbox/WS/conversations/c1", """{ "status": 3 }""", "status" },
+    };
+
     /// <summary>A GET with query values that do not parse or are out of range, and the field its 400 must name.</summary>
     public static TheoryData<string, string> Queries => new()
     {
@@ -64,6 +81,29 @@ public abstract class MalformedHttpInputTests(RealtimeSystem system)
             new StringContent(body.Replace("WS", _workspaceId, StringComparison.Ordinal), Encoding.UTF8, "application/json"));
 
         await AssertNamesAsync(response, field, name);
+        Assert.Empty(await AlicesNotificationsAsync());
+    }
+
+    [Theory]
+    [MemberData(nameof(WriteRoutes))]
+    public async Task Every_write_route_answers_a_malformed_body_with_400_naming_the_field_and_does_nothing(string method, string path, string wrongType, string field)
+    {
+        using var service = Http("crm-service", "service");
+        var route = path.Replace("WS", _workspaceId, StringComparison.Ordinal);
+
+        foreach (var (body, named) in new[] { (wrongType, field), ("hello, this is not JSON", "body"), ("[1, 2]", "body"), ("", "body") })
+        {
+            using var request = new HttpRequestMessage(new HttpMethod(method), route) { Content = new StringContent(body, Encoding.UTF8, "application/json") };
+            using var response = await service.SendAsync(request);
+            await AssertNamesAsync(response, named, $"{method} {path} with {body}");
+        }
+
+        using var asText = new HttpRequestMessage(new HttpMethod(method), route) { Content = new StringContent(wrongType, Encoding.UTF8, "text/plain") };
+        using var refused = await service.SendAsync(asText);
+        Assert.Equal(HttpStatusCode.UnsupportedMediaType, refused.StatusCode);
+        Assert.Empty((await service.GetFromJsonAsync<JsonElement>($"/realtime/dashboard/{_workspaceId}")).GetProperty("updates").EnumerateArray());
+        using var conversation = await service.GetAsync($"/realtime/inbox/{_workspaceId}/conversations/c1");
+        Assert.Equal(HttpStatusCode.NotFound, conversation.StatusCode);
         Assert.Empty(await AlicesNotificationsAsync());
     }
 
