@@ -11,6 +11,7 @@ using Realtime.LoadTest.Systems;
 //
 // dotnet run -c Release --project bench/Realtime.LoadTest -- connect-storm N [--protocol json|messagepack]
 // dotnet run -c Release --project bench/Realtime.LoadTest -- broadcast N --rate R --seconds S [--target orleans|bare|both] [--protocol ...]
+//   [--publisher grain|http|both] [--publishers K]: broadcasts through the grain interface, the HTTP API (K keep-alive connections), or both in turn
 // dotnet run -c Release --project bench/Realtime.LoadTest -- notify N --rate R --seconds S [--batch B] [--protocol ...]
 // dotnet run -c Release --project bench/Realtime.LoadTest -- memory N [--target orleans|bare|both]
 // dotnet run -c Release --project bench/Realtime.LoadTest -- chart docs/img/broadcast-latency.png artifacts/bench/broadcast-*.json
@@ -50,12 +51,18 @@ static async Task<int> RunAsync(string scenario, LoadOptions options)
     await using (var bareHub = bare ? await BareHubSystem.StartAsync() : null)
     await using (var system = orleans ? await OrleansSystem.StartAsync(Path.Combine(options.OutputDirectory, "logs")) : null)
     {
-        if (system is not null)
+        if (system is not null && scenario == "broadcast")
+        {
+            foreach (var publisher in options.Publisher == "both" ? ["grain", "http"] : new[] { options.Publisher })
+            {
+                results.Add(await BroadcastScenario.RunOrleansAsync(options, system, publisher));
+            }
+        }
+        else if (system is not null)
         {
             results.Add(scenario switch
             {
                 "connect-storm" => await ConnectStormScenario.RunAsync(options, system),
-                "broadcast" => await BroadcastScenario.RunOrleansAsync(options, system),
                 "notify" => await NotifyScenario.RunAsync(options, system),
                 _ => await MemoryScenario.RunOrleansAsync(options, system),
             });

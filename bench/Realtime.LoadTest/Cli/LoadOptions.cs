@@ -21,6 +21,12 @@ public sealed record LoadOptions
     /// <summary>orleans, bare or both.</summary>
     public string Target { get; init; } = "orleans";
 
+    /// <summary>broadcast on orleans: who publishes, the grain interface, the HTTP API or both (one after the other, each with its own clients).</summary>
+    public string Publisher { get; init; } = "grain";
+
+    /// <summary>broadcast over HTTP: concurrent connections the publishers share (the edge's HTTP/1.1 keep-alive pool).</summary>
+    public int Publishers { get; init; } = 8;
+
     /// <summary>Client processes; 0 means ceil(N / 15,000).</summary>
     public int ClientProcesses { get; init; }
 
@@ -55,6 +61,8 @@ public sealed record LoadOptions
                 "--warmup" => options with { Warmup = (int)Number(value, args[i++]) },
                 "--batch" => options with { Batch = (int)Number(value, args[i++]) },
                 "--target" => options with { Target = Need(value, args[i++]) },
+                "--publisher" => options with { Publisher = Need(value, args[i++]) },
+                "--publishers" => options with { Publishers = (int)Number(value, args[i++]) },
                 "--client-processes" => options with { ClientProcesses = (int)Number(value, args[i++]) },
                 "--source-addresses" => options with { SourceAddresses = (int)Number(value, args[i++]) },
                 "--out" => options with { OutputDirectory = Need(value, args[i++]) },
@@ -67,6 +75,11 @@ public sealed record LoadOptions
         if (options.Target is not ("orleans" or "bare" or "both"))
         {
             throw new ArgumentException("--target is orleans, bare or both.");
+        }
+
+        if (options.Publisher is not ("grain" or "http" or "both") || options.Publishers < 1)
+        {
+            throw new ArgumentException("--publisher is grain, http or both; --publishers at least 1.");
         }
 
         if (options.Clients < 1 || options.Rate <= 0 || options.Seconds <= 0)

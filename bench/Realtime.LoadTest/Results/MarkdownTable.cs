@@ -31,12 +31,13 @@ public static class MarkdownTable
 
                 break;
             default:
-                text.AppendLine("| scenario | target | protocol | N | rate/s | published | p50 ms | p95 ms | p99 ms | max ms | deliveries/s | lost | duplicates |");
-                text.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|---|---|");
+                text.AppendLine("| scenario | target | publisher | protocol | N | rate/s | published | accept p50 / p99 ms | p50 ms | p95 ms | p99 ms | max ms | deliveries/s | lost | duplicates |");
+                text.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
                 foreach (var r in results)
                 {
                     var l = r.Latency;
-                    text.AppendLine(Invariant($"| {r.Scenario} | {r.Target} | {r.Protocol} | {r.Clients} | {r.Rate} | {r.Published} | {l?.P50:F1} | {l?.P95:F1} | {l?.P99:F1} | {l?.Max:F1} | {r.DeliveriesPerSecond:F0} | {r.Lost} | {r.Duplicates} |"));
+                    var accept = r.Accept is { } a ? Invariant($"{a.P50:F1} / {a.P99:F1}") : "";
+                    text.AppendLine(Invariant($"| {r.Scenario} | {r.Target} | {r.Publisher} | {r.Protocol} | {r.Clients} | {r.Rate} | {r.Published} | {accept} | {l?.P50:F1} | {l?.P95:F1} | {l?.P99:F1} | {l?.Max:F1} | {r.DeliveriesPerSecond:F0} | {r.Lost} | {r.Duplicates} |"));
                 }
 
                 break;

@@ -44,6 +44,12 @@ public sealed record ScenarioResult
 
     public LatencySummary? Latency { get; init; }
 
+    /// <summary>broadcast: who published (grain interface or HTTP API).</summary>
+    public string? Publisher { get; init; }
+
+    /// <summary>From the publish call to its answer (the grain call's return, or 202 over HTTP), ms.</summary>
+    public LatencySummary? Accept { get; init; }
+
     public double? PresenceMessagesMin { get; init; }
 
     public double? PresenceMessagesMean { get; init; }

@@ -1,4 +1,7 @@
 using System.Diagnostics;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using Realtime.EdgeGateway.Identity;
 using Realtime.Grains.Broadcasting;
 using Realtime.LoadTest.Cli;
 using Realtime.LoadTest.Clients;
@@ -11,11 +14,15 @@ namespace Realtime.LoadTest.Scenarios;
 
 /// <summary>
 /// N connections in one workspace; a backend broadcasts bench:tick { seq, sentAt } R times per
-/// second for S seconds through the grain interface (or the bare hub's group send).
+/// second for S seconds through the grain interface or the HTTP API (or the bare hub's group send).
 /// </summary>
 public static class BroadcastScenario
 {
-    public static async Task<ScenarioResult> RunOrleansAsync(LoadOptions options, OrleansSystem system)
+    /// <summary>
+    /// The publisher is "grain", a .NET backend's <see cref="RealtimeService"/>, or "http",
+    /// POST /realtime/broadcast/workspace/{id} with a service token.
+    /// </summary>
+    public static async Task<ScenarioResult> RunOrleansAsync(LoadOptions options, OrleansSystem system, string publisher = "grain")
     {
         var workspace = RunContext.NewWorkspace();
         await using var fleet = ClientFleet.Create(RunContext.OrleansClients(options, system, "/realtime", workspace), options.EffectiveClientProcesses);
@@ -24,12 +31,31 @@ public static class BroadcastScenario
         await WaitForPresenceQuietAsync(fleet, options.Timeout);
 
         var service = new RealtimeService(system.Client);
-        Task Publish(string eventName, long seq) => service.BroadcastToWorkspace(workspace, eventName, new { seq, sentAt = WallClock.NowMicros() });
+        using var http = HttpPublisher(system, options.Publishers);
+        Task Publish(string eventName, long seq) => publisher == "http"
+            ? PostAsync(http, workspace, eventName, seq)
+            : service.BroadcastToWorkspace(workspace, eventName, new { seq, sentAt = WallClock.NowMicros() });
         await WarmUpAsync(options, fleet, Publish);
         var publishes = Publishes(options);
         return await DeliveryRun.MeasureAsync("broadcast", "orleans", options, fleet, connect, publishes,
             seq => Publish(HubTargets.TickEvent, seq),
-            spec => (long)spec.Count * publishes);
+            spec => (long)spec.Count * publishes,
+            publisher);
+    }
+
+    /// <summary>A backend outside the cluster: HTTP/1.1 keep-alive connections to the edge, at most <paramref name="connections"/> at once.</summary>
+    private static HttpClient HttpPublisher(OrleansSystem system, int connections)
+    {
+        var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = connections }) { BaseAddress = system.EdgeUrl };
+        var token = new DevelopmentTokenIssuer(OrleansSystem.Jwt, TimeProvider.System).Issue("bench-publisher", [], ["service"], TimeSpan.FromHours(2));
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        return http;
+    }
+
+    private static async Task PostAsync(HttpClient http, string workspace, string eventName, long seq)
+    {
+        using var response = await http.PostAsJsonAsync($"/realtime/broadcast/workspace/{workspace}", new { @event = eventName, data = new { seq, sentAt = WallClock.NowMicros() } });
+        response.EnsureSuccessStatusCode();
     }
 
     public static async Task<ScenarioResult> RunBareAsync(LoadOptions options, BareHubSystem system)

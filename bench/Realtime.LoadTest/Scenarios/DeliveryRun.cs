@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Realtime.LoadTest.Cli;
 using Realtime.LoadTest.Clients;
+using Realtime.LoadTest.Metrics;
 using Realtime.LoadTest.Results;
 
 namespace Realtime.LoadTest.Scenarios;
@@ -13,10 +14,22 @@ public static class DeliveryRun
 {
     public static async Task<ScenarioResult> MeasureAsync(
         string scenario, string target, LoadOptions options, ClientFleet fleet, ConnectReport connect,
-        int publishes, Func<long, Task> publish, Func<ClientSpec, long> expectedFor)
+        int publishes, Func<long, Task> publish, Func<ClientSpec, long> expectedFor, string? publisher = null)
     {
+        var accept = new LatencyHistogram();
+        async Task Timed(long seq)
+        {
+            var started = Stopwatch.GetTimestamp();
+            await publish(seq);
+            var micros = (long)Stopwatch.GetElapsedTime(started).TotalMicroseconds;
+            lock (accept)
+            {
+                accept.Record(micros);
+            }
+        }
+
         var clock = Stopwatch.StartNew();
-        var published = await Publisher.RunAsync(publishes, options.Rate, publish, options.Timeout);
+        var published = await Publisher.RunAsync(publishes, options.Rate, Timed, options.Timeout);
         var complete = await fleet.WaitUntilAsync(spec => GroupCondition.TotalReceived(expectedFor(spec)), options.Timeout);
         var elapsed = clock.Elapsed.TotalSeconds;
         if (!complete)
@@ -44,6 +57,8 @@ public static class DeliveryRun
             Duplicates = report.Duplicates,
             DeliveriesPerSecond = report.Received / elapsed,
             Latency = latencies.Summarize(),
+            Publisher = publisher,
+            Accept = accept.Count > 0 ? accept.Summarize() : null,
             ClientErrors = report.Errors + connect.Failed,
             FirstError = published.FirstError ?? connect.FirstError ?? report.FirstError,
         };

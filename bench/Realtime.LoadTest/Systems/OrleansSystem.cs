@@ -75,6 +75,9 @@ public sealed class OrleansSystem : IAsyncDisposable
                 ["Jwt__Issuer"] = Issuer,
                 ["Jwt__Audience"] = Audience,
                 ["Jwt__SigningKey"] = SigningKey,
+
+                // The HTTP publisher is one caller offering more than the default rate per caller.
+                ["Edge__Limits__HttpRequestsPerSecondPerCaller"] = "0",
                 ["Logging__LogLevel__Default"] = "Warning",
             });
             await system._edge.WaitUntilHealthyAsync(new Uri(system.EdgeUrl, HostEndpoints.Ready), StartTimeout);

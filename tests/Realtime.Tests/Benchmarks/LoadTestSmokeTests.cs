@@ -50,6 +50,15 @@ public sealed class LoadTestSmokeTests(LoadTestSystemFixture fixture, ITestOutpu
     }
 
     [Fact]
+    public async Task Every_broadcast_published_over_http_reaches_every_client_exactly_once()
+    {
+        var result = await BroadcastScenario.RunOrleansAsync(Small(WireProtocol.Json), fixture.System, publisher: "http");
+
+        AssertExactlyOnce(result);
+        Assert.Equal(("http", 20L), (result.Publisher, result.Accept?.Count));
+    }
+
+    [Fact]
     public async Task Every_notification_reaches_its_user_exactly_once()
     {
         var result = await NotifyScenario.RunAsync(Small(WireProtocol.Json), fixture.System);
