@@ -34,7 +34,7 @@ public static class InboxEndpoints
             .AnswersProblems(StatusCodes.Status404NotFound);
 
         var inbox = endpoints.MapServiceWrites("/realtime/inbox").WithTags("Inbox");
-        inbox.MapPost(Conversation + "/messages", AddMessageAsync).Produces<InboxMessage>(StatusCodes.Status201Created);
+        inbox.MapPost(Conversation + "/messages", AddMessageAsync).Produces<InboxMessage>(StatusCodes.Status201Created).Produces<InboxMessage>();
         inbox.MapPatch(Conversation, ChangeAsync).Produces<Conversation>().AnswersProblems(StatusCodes.Status404NotFound);
         return endpoints;
     }
@@ -67,10 +67,14 @@ public static class InboxEndpoints
             return Results.ValidationProblem(errors);
         }
 
+        // The conversation takes a message id once: the same message sent again (a retry) is 200, not 201.
+        var before = await inbox.GetConversation(workspaceId, conversationId);
         var message = fromCustomer!.Value
             ? await inbox.AddCustomerMessage(workspaceId, conversationId, request.MessageId!, request.AuthorId!, request.Content!, data, request.SentAt)
             : await inbox.AddTeamMessage(workspaceId, conversationId, request.MessageId!, request.AuthorId!, request.Content!, data, request.SentAt);
-        return Results.Created($"/realtime/inbox/{workspaceId}/conversations/{conversationId}", message);
+        return before?.LastMessage?.MessageId == request.MessageId
+            ? Results.Ok(message)
+            : Results.Created($"/realtime/inbox/{workspaceId}/conversations/{conversationId}", message);
     }
 
     /// <summary>Every change is checked before any is made, so a refused request changes nothing.</summary>

@@ -52,10 +52,10 @@ public sealed partial class ConversationGrain(
     {
         InboxMessageRules.EnsureValid(draft);
         var message = new InboxMessage(_workspaceId, _conversationId, draft.MessageId, draft.AuthorId, draft.FromCustomer, draft.Content, draft.Data, draft.SentAt ?? Now);
-        if (string.Equals(State.LastMessage?.MessageId, message.MessageId, StringComparison.Ordinal))
+        if (State.LastMessage is { } last && string.Equals(last.MessageId, message.MessageId, StringComparison.Ordinal))
         {
-            // A retried call: taken once.
-            return message;
+            // A retried call: taken once, and answered as the first time.
+            return message with { SentAt = last.SentAt };
         }
 
         Touch();

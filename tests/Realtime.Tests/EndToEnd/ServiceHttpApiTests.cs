@@ -146,6 +146,11 @@ public sealed class ServiceHttpApiTests(EmbeddedSystemFixture fixture)
         var live = await agent.Events.WaitForAsync(e => e.Name == "inbox:message", "the customer's message");
         Assert.Equal("Where is my order?", live.Payload.GetProperty("content").GetString());
 
+        // The same message again (a retry without an Idempotency-Key): 200 with the message as first taken, and nothing new.
+        using var again = await http.PostAsJsonAsync($"{conversation}/messages", new { messageId = "m-1", from = "customer", authorId = "cust-9", content = "Where is my order?", data = new { channel = "instagram" } });
+        Assert.Equal(HttpStatusCode.OK, again.StatusCode);
+        Assert.Equal(message.GetProperty("sentAt").GetString(), (await again.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("sentAt").GetString());
+
         using var changed = await http.PatchAsJsonAsync(conversation, new { assignedTo = "alice", status = "pending", slaSeconds = 600 });
         Assert.Equal(HttpStatusCode.OK, changed.StatusCode);
         var after = await changed.Content.ReadFromJsonAsync<JsonElement>();
@@ -161,6 +166,7 @@ public sealed class ServiceHttpApiTests(EmbeddedSystemFixture fixture)
         using var team = await http.PostAsJsonAsync($"{conversation}/messages", new { messageId = "m-2", from = "team", authorId = "alice", content = "On its way." });
         Assert.Equal(HttpStatusCode.Created, team.StatusCode);
         await agent.Events.WaitForAsync(e => e.Name == "inbox:message" && e.Payload.GetProperty("messageId").GetString() == "m-2", "the team's reply");
+        Assert.Equal(["m-1", "m-2"], agent.Events.Snapshot().Where(e => e.Name == "inbox:message").Select(e => e.Payload.GetProperty("messageId").GetString()));
     }
 
     [Fact]
