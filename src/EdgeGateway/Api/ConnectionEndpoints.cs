@@ -1,4 +1,3 @@
-using Realtime.Grains;
 using Realtime.Grains.Sessions;
 
 namespace Realtime.EdgeGateway.Api;
@@ -21,22 +20,7 @@ public static class ConnectionEndpoints
     /// </summary>
     private static async Task<IResult> RevokeAsync(string userId, string? workspaceId, string? reason, IGrainFactory grains)
     {
-        var errors = new Dictionary<string, string[]>();
-        if (!RealtimeIds.IsValid(userId))
-        {
-            errors["userId"] = ["a valid user id"];
-        }
-
-        if (workspaceId is not null && !RealtimeIds.IsValid(workspaceId))
-        {
-            errors["workspaceId"] = ["a valid workspace id, or none for every workspace"];
-        }
-
-        if (reason?.Length > SessionRevocation.MaxReasonLength)
-        {
-            errors["reason"] = [$"at most {SessionRevocation.MaxReasonLength} characters"];
-        }
-
+        var errors = SessionRevocation.Validate(userId, workspaceId, reason);
         if (errors.Count > 0)
         {
             return Results.ValidationProblem(errors);

@@ -33,7 +33,7 @@ public sealed class IdempotencyKeyMiddleware(RequestDelegate next, IGrainFactory
 
         if (values.Count != 1 || string.IsNullOrEmpty(values[0]) || values[0]!.Length > IdempotencyKeys.MaxLength)
         {
-            await WriteProblemAsync(context, Results.ValidationProblem(new Dictionary<string, string[]> { [HeaderName] = [$"one value of 1 to {IdempotencyKeys.MaxLength} characters"] }));
+            await Results.ValidationProblem(new Dictionary<string, string[]> { [HeaderName] = [$"one value of 1 to {IdempotencyKeys.MaxLength} characters"] }).ExecuteAsync(context);
             return;
         }
 
@@ -47,11 +47,11 @@ public sealed class IdempotencyKeyMiddleware(RequestDelegate next, IGrainFactory
                 await ReplayAsync(context, claim.Response!);
                 return;
             case IdempotencyOutcome.Conflict:
-                await WriteProblemAsync(context, Results.Problem(statusCode: StatusCodes.Status422UnprocessableEntity, title: $"This {HeaderName} was used with another request."));
+                await Results.Problem(statusCode: StatusCodes.Status422UnprocessableEntity, title: $"This {HeaderName} was used with another request.").ExecuteAsync(context);
                 return;
             case IdempotencyOutcome.InProgress:
                 context.Response.Headers.RetryAfter = "1";
-                await WriteProblemAsync(context, Results.Problem(statusCode: StatusCodes.Status409Conflict, title: $"A request with this {HeaderName} is being answered; try again shortly."));
+                await Results.Problem(statusCode: StatusCodes.Status409Conflict, title: $"A request with this {HeaderName} is being answered; try again shortly.").ExecuteAsync(context);
                 return;
         }
 
@@ -116,8 +116,6 @@ public sealed class IdempotencyKeyMiddleware(RequestDelegate next, IGrainFactory
         request.Body.Position = 0;
         return Convert.ToHexStringLower(hash.GetHashAndReset());
     }
-
-    private static Task WriteProblemAsync(HttpContext context, IResult problem) => problem.ExecuteAsync(context);
 }
 
 public static class IdempotencyKeyExtensions

@@ -90,7 +90,7 @@ public static class InboxEndpoints
         {
             JsonValueKind.String when RealtimeIds.IsValid(changes.AssignedTo.GetString()) => changes.AssignedTo.GetString(),
             JsonValueKind.Undefined or JsonValueKind.Null => null,
-            _ => Error(errors, "assignedTo", "a user id, or null to unassign"),
+            _ => Error<string>(errors, "assignedTo", "a user id, or null to unassign"),
         };
         var status = changes.Status.ValueKind switch
         {
@@ -143,6 +143,4 @@ public static class InboxEndpoints
         errors[field] = [error];
         return default;
     }
-
-    private static string? Error(Dictionary<string, string[]> errors, string field, string error) => Error<string>(errors, field, error);
 }

@@ -21,7 +21,7 @@ public static class HttpApiRateLimit
     public static IServiceCollection AddHttpApiRateLimit(this IServiceCollection services, EdgeLimitsOptions limits) =>
         services.AddRateLimiter(options =>
         {
-            options.OnRejected = RejectAsync;
+            options.OnRejected = (context, _) => RejectAsync(context, limits);
             options.AddPolicy(PolicyName, http => limits.HttpRequestsPerSecondPerCaller == 0
                 ? RateLimitPartition.GetNoLimiter("off")
                 : RateLimitPartition.GetTokenBucketLimiter(http.User.FindFirstValue(RealtimeClaims.UserId) ?? "", _ => new TokenBucketRateLimiterOptions
@@ -33,7 +33,7 @@ public static class HttpApiRateLimit
                 }));
         });
 
-    private static async ValueTask RejectAsync(OnRejectedContext context, CancellationToken cancellationToken)
+    private static async ValueTask RejectAsync(OnRejectedContext context, EdgeLimitsOptions limits)
     {
         var http = context.HttpContext;
         var retryAfter = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromSeconds(1);
@@ -41,7 +41,6 @@ public static class HttpApiRateLimit
         http.RequestServices.GetRequiredService<EdgeMetrics>().LimitRejected(LimitNames.RateCaller, LimitNames.HttpApi);
         http.Response.StatusCode = StatusCodes.Status429TooManyRequests;
         http.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
-        var limits = http.RequestServices.GetRequiredService<EdgeLimitsOptions>();
         await http.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
         {
             HttpContext = http,

@@ -263,7 +263,8 @@ public sealed partial class WorkspaceFeedReader(
             cursor.Advance(gap.Epoch, gap.Through);
         }
 
-        return catchUp is { Complete: true, Events.Count: > 0 } || (catchUp is { Complete: true } && gap.Through != long.MaxValue);
+        // The log answered: a bounded gap is settled; an epoch's open tail counts only if it brought something.
+        return catchUp is { Complete: true } && (gap.Through != long.MaxValue || catchUp.Events.Count > 0);
     }
 
     /// <summary>

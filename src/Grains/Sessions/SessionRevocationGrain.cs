@@ -38,15 +38,10 @@ public sealed partial class SessionRevocationGrain(
 
     public async Task<RevocationResult> Revoke(string userId, string? workspaceId, string reason)
     {
-        RealtimeIds.EnsureValid(userId);
-        if (workspaceId is not null)
+        var errors = SessionRevocation.Validate(userId, workspaceId, reason);
+        if (errors.Count > 0)
         {
-            RealtimeIds.EnsureValid(workspaceId);
-        }
-
-        if (reason.Length > SessionRevocation.MaxReasonLength)
-        {
-            throw new ArgumentException($"At most {SessionRevocation.MaxReasonLength} characters.", nameof(reason));
+            throw new ArgumentException(string.Join("; ", errors.Select(e => $"{e.Key}: {e.Value[0]}")));
         }
 
         var revocation = new SessionRevocation(Guid.NewGuid(), userId, workspaceId, timeProvider.GetUtcNow(), reason);

@@ -119,11 +119,7 @@ public sealed class WorkspaceFeedRepairTests : IAsyncLifetime
         await using var alice = await ConnectAsync("alice");
         await BroadcastAndWaitAsync(alice, seq: 1);
 
-        // Broadcast 2 is accepted and its copy lost; then the activation that sent it, and its memory, go away.
-        await CutOffAsync();
-        await Realtime.BroadcastToWorkspace(_workspaceId, EventName, new { seq = 2 });
-        await GrainActivations.DeactivateAsync(Client, Workspace);
-        await _system.EdgeService<EdgeStreamSubscription>().ResubscribeAsync(CancellationToken.None);
+        await LoseWithTheActivationAsync(seq: 2);
 
         // Nothing of the old epoch follows it to show a gap: the new epoch's first event brings it.
         await BroadcastAndWaitAsync(alice, seq: 3);
@@ -137,10 +133,7 @@ public sealed class WorkspaceFeedRepairTests : IAsyncLifetime
         await using var alice = await ConnectAsync("alice");
         await BroadcastAndWaitAsync(alice, seq: 1);
 
-        await CutOffAsync();
-        await Realtime.BroadcastToWorkspace(_workspaceId, EventName, new { seq = 2 });
-        await GrainActivations.DeactivateAsync(Client, Workspace);
-        await _system.EdgeService<EdgeStreamSubscription>().ResubscribeAsync(CancellationToken.None);
+        await LoseWithTheActivationAsync(seq: 2);
 
         // The first check meets a new epoch; the second, still meeting it, asks for the old one's tail.
         var feeds = _system.EdgeService<WorkspaceFeedReader>();
@@ -171,6 +164,18 @@ public sealed class WorkspaceFeedRepairTests : IAsyncLifetime
     {
         await Realtime.BroadcastToWorkspace(_workspaceId, EventName, new { seq });
         await client.Events.WaitForAsync(e => Seq(e) == seq, $"broadcast {seq}");
+    }
+
+    /// <summary>
+    /// A broadcast is accepted and its copy lost; then the activation that sent it, and its memory,
+    /// go away, and the edge subscribes again.
+    /// </summary>
+    private async Task LoseWithTheActivationAsync(int seq)
+    {
+        await CutOffAsync();
+        await Realtime.BroadcastToWorkspace(_workspaceId, EventName, new { seq });
+        await GrainActivations.DeactivateAsync(Client, Workspace);
+        await _system.EdgeService<EdgeStreamSubscription>().ResubscribeAsync(CancellationToken.None);
     }
 
     /// <summary>The cluster drops the edge's subscription: what is published now never reaches it by the stream.</summary>
