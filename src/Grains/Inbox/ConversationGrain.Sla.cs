@@ -1,5 +1,6 @@
 using Realtime.Grains.Notifications;
 using Realtime.Grains.Streaming;
+using Realtime.Grains.Webhooks;
 
 namespace Realtime.Grains.Inbox;
 
@@ -129,7 +130,14 @@ public sealed partial class ConversationGrain
             if (!pending.Notified && escalation.Assignee is { } assignee)
             {
                 await GrainFactory.GetGrain<INotificationGrain>(RealtimeIds.UserInWorkspace(_workspaceId, assignee)).Send(SlaEscalationNotice.For(escalation));
-                State.PendingEscalation = pending with { Notified = true };
+                State.PendingEscalation = pending = pending with { Notified = true };
+                await state.WriteStateAsync();
+            }
+
+            if (!pending.Announced && webhooks.Wants(WebhookEventTypes.InboxSlaEscalation))
+            {
+                await AnnounceEscalationAsync(escalation);
+                State.PendingEscalation = pending with { Announced = true };
                 await state.WriteStateAsync();
             }
 
@@ -142,6 +150,18 @@ public sealed partial class ConversationGrain
         {
             LogEscalationFailed(ex, _conversationId, _workspaceId);
         }
+    }
+
+    /// <summary>
+    /// Into the assignee's outbox (the workspace's when nobody is assigned). The id follows from the
+    /// wait, so a retry after a lost write is the same webhook to the receiver.
+    /// </summary>
+    private Task AnnounceEscalationAsync(SlaEscalation escalation)
+    {
+        var data = new SlaEscalationWebhookData(_conversationId, escalation.Assignee, escalation.WaitingSince, escalation.Deadline);
+        var id = $"msg_sla_{_workspaceId}_{_conversationId}_{escalation.Deadline.ToUnixTimeMilliseconds()}";
+        var webhook = webhooks.Create(WebhookEventTypes.InboxSlaEscalation, _workspaceId, escalation.Assignee, data, id);
+        return GrainFactory.GetGrain<IWebhookOutboxGrain>(WebhookOutboxKey.For(_workspaceId, escalation.Assignee)).Publish(webhook, null);
     }
 
     private async Task UnregisterSlaReminderAsync()

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Options;
 using Realtime.Grains.Hosting;
 using Realtime.Grains.Streaming;
 using Realtime.Grains.Telemetry;
+using Realtime.Grains.Webhooks;
 using Realtime.Grains.Workspaces;
 
 namespace Realtime.Grains.Inbox;
@@ -17,6 +18,7 @@ namespace Realtime.Grains.Inbox;
 public sealed partial class ConversationGrain(
     [PersistentState("conversation", StorageNames.Realtime)] IPersistentState<ConversationState> state,
     IOptions<InboxOptions> options,
+    WebhookEvents webhooks,
     TimeProvider timeProvider,
     RealtimeGrainMetrics metrics,
     ILogger<ConversationGrain> logger) : Grain, IConversationGrain, IRemindable

@@ -44,8 +44,12 @@ public sealed class ConversationState
     public PendingEscalation? PendingEscalation { get; set; }
 }
 
-/// <summary>An escalation on its way out; <see cref="Notified"/> once the assignee's notification is stored.</summary>
+/// <summary>
+/// An escalation on its way out; <see cref="Notified"/> once the assignee's notification is stored,
+/// <see cref="Announced"/> once its webhook is in the outbox.
+/// </summary>
 [GenerateSerializer, Immutable, Alias("realtime.PendingEscalation")]
 public sealed record PendingEscalation(
     [property: Id(0)] SlaEscalation Escalation,
-    [property: Id(1)] bool Notified);
+    [property: Id(1)] bool Notified,
+    [property: Id(2)] bool Announced = false);

@@ -5,6 +5,7 @@ using Realtime.Grains.Hosting;
 using Realtime.Grains.Presence;
 using Realtime.Grains.Streaming;
 using Realtime.Grains.Telemetry;
+using Realtime.Grains.Webhooks;
 
 namespace Realtime.Grains.Notifications;
 
@@ -22,6 +23,7 @@ public sealed class NotificationGrain(
     [PersistentState("notifications", StorageNames.Realtime)] IPersistentState<NotificationState> state,
     [FromKeyedServices(StorageNames.Realtime)] IGrainStorage storage,
     IOptions<NotificationOptions> options,
+    WebhookEvents webhooks,
     TimeProvider timeProvider,
     RealtimeGrainMetrics metrics) : Grain, INotificationGrain
 {
@@ -69,6 +71,7 @@ public sealed class NotificationGrain(
         var notification = Append(draft, timeProvider.GetUtcNow());
         await SaveAsync();
         await DeliverToUserAsync(RealtimeEvents.Notification, notification);
+        await ScheduleUnreadWebhooksAsync([notification]);
         return notification;
     }
 
@@ -132,6 +135,7 @@ public sealed class NotificationGrain(
         if (_pages.MarkRead(index))
         {
             await SaveAsync();
+            await AnnounceReadAsync(new NotificationReadWebhookData(notificationId, All: false, Unread), UnreadWebhookKey(notificationId));
         }
 
         var ack = new NotificationReadAck(notificationId, false, Unread);
@@ -149,6 +153,7 @@ public sealed class NotificationGrain(
             }
 
             await SaveAsync();
+            await AnnounceReadAsync(new NotificationReadWebhookData(null, All: true, 0), UnreadWebhookKey(""));
         }
 
         var ack = new NotificationReadAck(null, true, 0);
@@ -207,6 +212,40 @@ public sealed class NotificationGrain(
         foreach (var notification in created)
         {
             await DeliverToUserAsync(RealtimeEvents.Notification, notification);
+        }
+
+        await ScheduleUnreadWebhooksAsync(created);
+    }
+
+    private IWebhookOutboxGrain Webhooks => GrainFactory.GetGrain<IWebhookOutboxGrain>(WebhookOutboxKey.For(_workspaceId, _userId));
+
+    /// <summary>The outbox key of a notification's unread webhook; of all of them for an empty id.</summary>
+    private static string UnreadWebhookKey(string notificationId) => $"{WebhookEventTypes.NotificationUnread}/{notificationId}";
+
+    /// <summary>Each new notification is announced as unread if nobody read it in time; reading it cancels that.</summary>
+    private async Task ScheduleUnreadWebhooksAsync(List<Notification> created)
+    {
+        if (!webhooks.Wants(WebhookEventTypes.NotificationUnread))
+        {
+            return;
+        }
+
+        // A live connection took it as it was sent; otherwise it waits for a catch-up.
+        var deliveredLive = _liveSince.Count > 0;
+        var due = timeProvider.GetUtcNow() + webhooks.Options.UnreadAfter;
+        foreach (var notification in created)
+        {
+            var data = new NotificationUnreadWebhookData(notification.Id, notification.Type, notification.Title, notification.CreatedAt, deliveredLive);
+            await Webhooks.Schedule(UnreadWebhookKey(notification.Id), webhooks.Create(WebhookEventTypes.NotificationUnread, _workspaceId, _userId, data), due);
+        }
+    }
+
+    private async Task AnnounceReadAsync(NotificationReadWebhookData read, string cancelUnread)
+    {
+        // Called when unread webhooks are wanted alone too: a read notification must not be announced unread.
+        if (webhooks.Wants(WebhookEventTypes.NotificationRead) || webhooks.Wants(WebhookEventTypes.NotificationUnread))
+        {
+            await Webhooks.Publish(webhooks.Create(WebhookEventTypes.NotificationRead, _workspaceId, _userId, read), cancelUnread);
         }
     }
 

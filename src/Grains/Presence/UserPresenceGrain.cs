@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using Realtime.Grains.Hosting;
+using Realtime.Grains.Webhooks;
 using Realtime.Grains.Workspaces;
 
 namespace Realtime.Grains.Presence;
@@ -13,6 +14,7 @@ namespace Realtime.Grains.Presence;
 public sealed partial class UserPresenceGrain(
     [PersistentState("presence", StorageNames.Realtime)] IPersistentState<UserPresenceState> state,
     IOptions<PresenceOptions> options,
+    WebhookEvents webhooks,
     TimeProvider timeProvider,
     ILogger<UserPresenceGrain> logger) : Grain, IUserPresenceGrain, IRemindable
 {
@@ -29,6 +31,9 @@ public sealed partial class UserPresenceGrain(
     private string _workspaceId = "";
     private string _userId = "";
     private MemberUpdate? _lastReported;
+
+    /// <summary>The status last given to the webhook outbox by this activation, which turns changes of it into presence webhooks.</summary>
+    private PresenceStatus? _toldWebhooks;
     private IGrainTimer? _idleTimer;
     private IGrainTimer? _typingTimer;
 
@@ -278,6 +283,20 @@ public sealed partial class UserPresenceGrain(
 
         await Workspace.MemberChanged(update);
         _lastReported = update;
+        await TellWebhooksAsync(update.Presence.Status);
+    }
+
+    /// <summary>Every change of status, whatever the tab, edge or sweep behind it: the outbox makes one transition per user of it.</summary>
+    private async Task TellWebhooksAsync(PresenceStatus status)
+    {
+        if (status == _toldWebhooks
+            || !(webhooks.Wants(WebhookEventTypes.PresenceOnline) || webhooks.Wants(WebhookEventTypes.PresenceOffline) || webhooks.Wants(WebhookEventTypes.PresenceStatus)))
+        {
+            return;
+        }
+
+        await GrainFactory.GetGrain<IWebhookOutboxGrain>(WebhookOutboxKey.For(_workspaceId, _userId)).PresenceChanged(status);
+        _toldWebhooks = status;
     }
 
     private UserPresence Snapshot()

@@ -12,8 +12,10 @@ using Realtime.Grains.Notifications;
 using Realtime.Grains.Presence;
 using Realtime.Grains.Streaming;
 using Realtime.Grains.Telemetry;
+using Realtime.Grains.Webhooks;
 using Realtime.Grains.Workspaces;
 using Realtime.Silo.Storage;
+using Realtime.Silo.Webhooks;
 using StackExchange.Redis;
 
 namespace Realtime.Silo.Hosting;
@@ -159,6 +161,16 @@ public static class SiloBuilderExtensions
             .Bind(silo.Configuration.GetSection(StatsOptions.SectionName))
             .ValidateDataAnnotations()
             .ValidateOnStart();
+        silo.Services.AddOptions<WebhookOptions>()
+            .Bind(silo.Configuration.GetSection(WebhookOptions.SectionName))
+            .ValidateDataAnnotations()
+            .Validate(o => o.ReminderPeriod >= options.MinimumReminderPeriod, $"{WebhookOptions.SectionName}:{nameof(WebhookOptions.ReminderPeriod)}: must be at least {RealtimeSiloOptions.SectionName}:{nameof(RealtimeSiloOptions.MinimumReminderPeriod)} ({options.MinimumReminderPeriod}).")
+            .ValidateOnStart();
+        silo.Services.TryAddSingleton<WebhookEvents>();
+
+        // A redirect is a failed attempt, not a POST turned into a GET somewhere else.
+        silo.Services.AddHttpClient<IWebhookSender, HttpWebhookSender>(HttpWebhookSender.HttpClientName)
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false, PooledConnectionLifetime = TimeSpan.FromMinutes(2) });
         silo.Services.TryAddSingleton<SiloStatsRollup>();
         silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(services => services.GetRequiredService<SiloStatsRollup>());
         silo.Services.TryAddSingleton(TimeProvider.System);

@@ -3,6 +3,7 @@ using Realtime.Grains.Hosting;
 using Realtime.Grains.Inbox;
 using Realtime.Grains.Notifications;
 using Realtime.Grains.Presence;
+using Realtime.Grains.Webhooks;
 using Realtime.Grains.Workspaces;
 
 namespace Realtime.Silo.Hosting;
@@ -23,6 +24,7 @@ public static class SiloHostingExtensions
         builder.Configuration.GetValidated<RecoveryOptions>(RecoveryOptions.SectionName);
         builder.Configuration.GetValidated<InboxOptions>(InboxOptions.SectionName);
         builder.Configuration.GetValidated<StatsOptions>(StatsOptions.SectionName);
+        builder.Configuration.GetValidated<WebhookOptions>(WebhookOptions.SectionName);
 
         builder.UseOrleans(silo => silo
             .UseRealtimeClustering(cluster, options)
