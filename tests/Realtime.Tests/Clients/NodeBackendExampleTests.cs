@@ -1,7 +1,9 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Net;
 using System.Text.Json;
 using Microsoft.AspNetCore.SignalR.Client;
+using Realtime.Grains.Notifications;
 using Realtime.Tests.Infrastructure;
 
 namespace Realtime.Tests.Clients;
@@ -62,13 +64,59 @@ public sealed class NodeBackendExampleTests(EmbeddedSystemFixture fixture)
         }
     }
 
+    [Fact]
+    public async Task The_node_backend_receives_and_verifies_the_cluster_s_webhooks_and_refuses_a_forged_one()
+    {
+        await InstallAsync();
+        var port = RedisServer.FreePort();
+        await using var receiver = NodeScript.Start(ExampleDirectory, "webhooks.mjs", new Dictionary<string, string>
+        {
+            ["PORT"] = port.ToString(CultureInfo.InvariantCulture),
+            ["WEBHOOK_SECRET"] = WebhookReceiver.Secret,
+        }, endsWithStdin: false);
+        await receiver.Lines.WaitForAsync(l => l.TryGetProperty("listening", out _), "the receiver listening");
+        await using var system = await RealtimeSystem.StartEmbeddedAsync(siloSettings: new Dictionary<string, string?>
+        {
+            ["Webhooks:Endpoints:0:Url"] = $"http://127.0.0.1:{port}/webhooks",
+            ["Webhooks:Endpoints:0:Secret"] = WebhookReceiver.Secret,
+            ["Webhooks:OfflineGraceSeconds"] = "1",
+        });
+
+        var token = system.Tokens.Issue("alice", [_workspaceId], ["member"], TimeSpan.FromMinutes(5));
+        var notifications = await TestClient.ConnectAsync(system.EdgeUrls[0], token, _workspaceId, "/notifications");
+        await notifications.Events.WaitForAsync(e => e.Name == "notification:unread", "alice's connection going live");
+        var sent = await new NotificationService(system.SiloService<IGrainFactory>()).SendNotification("alice", _workspaceId, "approval", "Post needs approval", "Spring sale teaser");
+        await notifications.Connection.InvokeAsync<JsonElement>("notification:read", new { notificationId = sent.Id });
+        await notifications.DisposeAsync();
+
+        await receiver.Lines.WaitForAsync(l => Webhook(l) == "presence.offline", "alice offline, verified by the node receiver");
+        var taken = receiver.Lines.Snapshot().Where(l => Webhook(l) is not null).ToList();
+        Assert.Equal(["presence.online", "notification.read", "presence.offline"], taken.Select(Webhook));
+        Assert.All(taken, l => Assert.Equal(_workspaceId, l.GetProperty("workspaceId").GetString()));
+        Assert.Equal(sent.Id, taken[1].GetProperty("data").GetProperty("notificationId").GetString());
+
+        // A webhook signed with another secret is refused and not taken.
+        var forged = """{"type":"presence.offline","id":"msg_forged","timestamp":"2026-01-01T00:00:00Z","workspaceId":"w1","userId":"bob","data":{"status":"offline"}}""";
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"http://127.0.0.1:{port}/webhooks") { Content = new StringContent(forged) };
+        var now = DateTimeOffset.UtcNow;
+        request.Headers.Add("webhook-id", "msg_forged");
+        request.Headers.Add("webhook-timestamp", now.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture));
+        request.Headers.Add("webhook-signature", new StandardWebhooks.StandardWebhook("whsec_" + Convert.ToBase64String(new byte[32])).Sign("msg_forged", now, forged));
+        using var http = new HttpClient();
+        using var answer = await http.SendAsync(request);
+        Assert.Equal(HttpStatusCode.BadRequest, answer.StatusCode);
+        Assert.DoesNotContain(receiver.Lines.Snapshot(), l => l.TryGetProperty("id", out var id) && id.GetString() == "msg_forged");
+    }
+
+    private static string? Webhook(JsonElement line) => line.TryGetProperty("webhook", out var type) ? type.GetString() : null;
+
     /// <summary>The example's own dependencies, from its lock file, once per test run.</summary>
     private static async Task InstallAsync()
     {
         await Installed.WaitAsync();
         try
         {
-            if (!Directory.Exists(Path.Combine(ExampleDirectory, "node_modules", "jose")))
+            if (!Directory.Exists(Path.Combine(ExampleDirectory, "node_modules", "jose")) || !Directory.Exists(Path.Combine(ExampleDirectory, "node_modules", "standardwebhooks")))
             {
                 var (exitCode, _, errors) = await RunAsync("npm", ["ci", "--no-audit", "--no-fund", "--loglevel=error"], []);
                 Assert.True(exitCode == 0, $"npm ci in examples/node-backend failed: {errors}");

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 
 namespace Realtime.Tests.Clients;
@@ -10,41 +9,25 @@ namespace Realtime.Tests.Clients;
 /// </summary>
 public sealed class StockJsClient : IAsyncDisposable
 {
-    private readonly Process _process;
+    private readonly NodeScript _node;
 
-    private StockJsClient(Process process) => _process = process;
+    private StockJsClient(NodeScript node) => _node = node;
 
     /// <summary>What the client reported, in order: <c>{ kind: "event", name, payload }</c> or <c>{ kind: "state", state, ... }</c>.</summary>
-    public EventLog<JsonElement> Reports { get; } = new();
+    public EventLog<JsonElement> Reports => _node.Lines;
 
     public static async Task<StockJsClient> ConnectAsync(Uri hubUrl, string token, params string[] record)
     {
-        var startInfo = new ProcessStartInfo("node")
-        {
-            ArgumentList = { Path.Combine(AppContext.BaseDirectory, "Clients", "stock-signalr-client.mjs") },
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            Environment =
+        var client = new StockJsClient(NodeScript.Start(
+            AppContext.BaseDirectory,
+            Path.Combine(AppContext.BaseDirectory, "Clients", "stock-signalr-client.mjs"),
+            new Dictionary<string, string>
             {
                 ["SIGNALR_FROM"] = Path.Combine(HostProcess.SolutionRoot(), "src", "EdgeGateway", "web"),
                 ["HUB_URL"] = hubUrl.ToString(),
                 ["ACCESS_TOKEN"] = token,
                 ["RECORD"] = string.Join(',', record),
-            },
-        };
-        var process = Process.Start(startInfo) ?? throw new InvalidOperationException("node did not start.");
-        var client = new StockJsClient(process);
-        process.OutputDataReceived += (_, e) =>
-        {
-            if (!string.IsNullOrWhiteSpace(e.Data))
-            {
-                client.Reports.Add(JsonDocument.Parse(e.Data).RootElement.Clone());
-            }
-        };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
+            }));
         var started = await client.Reports.WaitForAsync(r => r.GetProperty("kind").GetString() == "state", "the JS client to start");
         if (started.GetProperty("state").GetString() != "connected")
         {
@@ -60,26 +43,7 @@ public sealed class StockJsClient : IAsyncDisposable
 
     public bool Reported(string state) => Reports.Snapshot().Any(r => IsState(r, state));
 
-    public async ValueTask DisposeAsync()
-    {
-        if (!_process.HasExited)
-        {
-            // Closing stdin stops it cleanly; kill it if it does not go.
-            _process.StandardInput.Close();
-            using var exit = new CancellationTokenSource(TimeSpan.FromSeconds(5));
-            try
-            {
-                await _process.WaitForExitAsync(exit.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                _process.Kill(entireProcessTree: true);
-                await _process.WaitForExitAsync();
-            }
-        }
-
-        _process.Dispose();
-    }
+    public ValueTask DisposeAsync() => _node.DisposeAsync();
 
     private static bool IsState(JsonElement report, string state) =>
         report.GetProperty("kind").GetString() == "state" && report.GetProperty("state").GetString() == state;
