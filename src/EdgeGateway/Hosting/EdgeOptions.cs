@@ -40,6 +40,16 @@ public sealed class EdgeOptions : IValidatableObject
     public TimeSpan StreamCheckInterval { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>
+    /// A /notifications connection waits for its attach barrier (sent by its notification grain
+    /// on this edge's stream) before it takes live notifications. A barrier lost with a silo
+    /// would leave it waiting: after this long it attaches again, and the catch-up brings what it
+    /// did not take meanwhile. Checked at each <see cref="StreamCheckInterval"/> and at each
+    /// notification for it.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "00:10:00")]
+    public TimeSpan NotificationAttachTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
     /// How often this edge compares the workspaces it follows (those with events in the last 30 s,
     /// every one for a minute after a silo gateway was lost) with their feeds, and fetches an
     /// event that went missing at the end of a burst.

@@ -1,4 +1,6 @@
 using System.Collections.Concurrent;
+using Microsoft.Extensions.Options;
+using Realtime.EdgeGateway.Hosting;
 using Realtime.EdgeGateway.Identity;
 using Realtime.Grains.Notifications;
 
@@ -9,7 +11,7 @@ namespace Realtime.EdgeGateway.Notifications;
 /// barrier has passed), which types it subscribed to (none: all), and how far it has had the
 /// user's notifications.
 /// </summary>
-public sealed class NotificationConnections
+public sealed class NotificationConnections(IOptions<EdgeOptions> options, TimeProvider timeProvider)
 {
     private readonly ConcurrentDictionary<string, Subscriber> _byConnection = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<ConnectionIdentity, ConcurrentDictionary<string, Subscriber>> _byUser = new();
@@ -17,7 +19,7 @@ public sealed class NotificationConnections
     /// <summary>A connection that attaches from <paramref name="lastSeenId"/> (null: wants no backlog).</summary>
     public Subscriber Add(string connectionId, ConnectionIdentity identity, string? lastSeenId)
     {
-        var subscriber = new Subscriber(connectionId, identity, lastSeenId);
+        var subscriber = new Subscriber(connectionId, identity, lastSeenId, timeProvider, options.Value.NotificationAttachTimeout);
         _byConnection[connectionId] = subscriber;
         _byUser.GetOrAdd(identity, _ => new(StringComparer.Ordinal))[connectionId] = subscriber;
         return subscriber;
@@ -36,6 +38,9 @@ public sealed class NotificationConnections
 
     public IEnumerable<Subscriber> All => _byConnection.Values;
 
+    /// <summary>Connections that have waited longer than the attach timeout for their barrier.</summary>
+    public IEnumerable<Subscriber> Stalled => _byConnection.Values.Where(s => s.Stalled);
+
     /// <summary>The user's connections here.</summary>
     public IEnumerable<Subscriber> Of(ConnectionIdentity user) =>
         _byUser.TryGetValue(user, out var connections) ? connections.Values : [];
@@ -49,16 +54,24 @@ public sealed class NotificationConnections
     {
         private readonly Lock _gate = new();
         private readonly NotificationIds _ids;
+        private readonly TimeProvider _clock;
+        private readonly TimeSpan _attachTimeout;
         private volatile bool _live;
         private volatile IReadOnlySet<string>? _types;
         private long? _seenThrough;
 
-        public Subscriber(string connectionId, ConnectionIdentity identity, string? lastSeenId)
+        /// <summary>When it last started waiting for a barrier (timestamp of the clock).</summary>
+        private long _waitingSince;
+
+        public Subscriber(string connectionId, ConnectionIdentity identity, string? lastSeenId, TimeProvider clock, TimeSpan attachTimeout)
         {
             ConnectionId = connectionId;
             Identity = identity;
             _ids = new NotificationIds(identity.WorkspaceId, identity.UserId);
             _seenThrough = _ids.TryParse(lastSeenId, out var sequence) ? sequence : null;
+            _clock = clock;
+            _attachTimeout = attachTimeout;
+            _waitingSince = clock.GetTimestamp();
         }
 
         public string ConnectionId { get; }
@@ -91,7 +104,14 @@ public sealed class NotificationConnections
         }
 
         /// <summary>Stops live delivery until the next catch-up barrier goes live again.</summary>
-        public void Suspend() => _live = false;
+        public void Suspend()
+        {
+            Interlocked.Exchange(ref _waitingSince, _clock.GetTimestamp());
+            _live = false;
+        }
+
+        /// <summary>Waiting for a barrier for longer than the attach timeout: it was lost, attach again.</summary>
+        public bool Stalled => !_live && _clock.GetElapsedTime(Interlocked.Read(ref _waitingSince)) >= _attachTimeout;
 
         /// <summary>Receive only these types from now on (null: all).</summary>
         public void Subscribe(IReadOnlySet<string>? types) => _types = types;
@@ -107,7 +127,8 @@ public sealed class NotificationConnections
         {
             if (live && !_live)
             {
-                return NotificationDelivery.Skip;
+                // Not taken: the catch-up of the next attach brings it.
+                return Stalled ? NotificationDelivery.Gap : NotificationDelivery.Skip;
             }
 
             lock (_gate)

@@ -48,8 +48,9 @@ public sealed class NotificationHubSender(
                     sends.Add(hubContext.Clients.Client(subscriber.ConnectionId).SendAsync(RealtimeEvents.Notification, notification, cancellationToken));
                     break;
                 case NotificationDelivery.Gap:
-                    // An earlier notification was lost on the way (a silo restarting): this one and the
-                    // lost ones come, in order, in the catch-up of attaching again.
+                    // An earlier notification, or the connection's attach barrier, was lost on the way
+                    // (a silo restarting): this one and the lost ones come, in order, in the catch-up
+                    // of attaching again.
                     sends.Add(reattachment.ReattachAsync(subscriber));
                     break;
             }

@@ -28,6 +28,22 @@ public sealed partial class NotificationReattachment(
         LogReattached(subscribers.Count);
     }
 
+    /// <summary>Attaches again the connections whose attach barrier did not come within the attach timeout.</summary>
+    public async Task ReattachStalledAsync(CancellationToken cancellationToken)
+    {
+        var stalled = connections.Stalled.ToList();
+        if (stalled.Count == 0)
+        {
+            return;
+        }
+
+        LogStalled(stalled.Count);
+        await Parallel.ForEachAsync(
+            stalled,
+            new ParallelOptions { MaxDegreeOfParallelism = MaxConcurrentCalls, CancellationToken = cancellationToken },
+            async (subscriber, _) => await ReattachAsync(subscriber));
+    }
+
     /// <summary>Attaches one connection again from the newest notification it has had.</summary>
     public async Task ReattachAsync(NotificationConnections.Subscriber subscriber)
     {
@@ -48,6 +64,9 @@ public sealed partial class NotificationReattachment(
 
     [LoggerMessage(1, LogLevel.Information, "Attached {Count} notification connections again after the event stream was restored")]
     private partial void LogReattached(int count);
+
+    [LoggerMessage(3, LogLevel.Warning, "{Count} notification connections waited too long for their attach barrier; attaching them again")]
+    private partial void LogStalled(int count);
 
     [LoggerMessage(2, LogLevel.Warning, "Connection {ConnectionId} could not attach to its notifications again")]
     private partial void LogReattachFailed(Exception ex, string connectionId);

@@ -116,6 +116,10 @@ public sealed partial class EdgeStreamSubscription(
                     _catchUpAfterNextCheck = false;
                     await reattachment.ReattachAllAsync(stoppingToken);
                 }
+                else
+                {
+                    await reattachment.ReattachStalledAsync(stoppingToken);
+                }
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {

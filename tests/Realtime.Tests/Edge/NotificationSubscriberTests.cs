@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using Realtime.EdgeGateway.Identity;
 using Realtime.EdgeGateway.Notifications;
 using Realtime.Grains.Notifications;
@@ -6,17 +7,46 @@ namespace Realtime.Tests.Edge;
 
 /// <summary>
 /// A /notifications connection's mark at the edge: each notification reaches it once, in order; a
-/// gap (an earlier one lost on the way) stops live delivery until a catch-up fills it.
+/// gap (an earlier one lost on the way) stops live delivery until a catch-up fills it; a barrier
+/// that never comes is given up after the attach timeout.
 /// </summary>
 public sealed class NotificationSubscriberTests
 {
     private static readonly ConnectionIdentity Alice = new("alice", "w1");
     private static readonly NotificationIds AliceIds = new("w1", "alice");
+    private static readonly TimeSpan AttachTimeout = TimeSpan.FromSeconds(5);
+
+    private readonly FakeTimeProvider _clock = new();
+
+    [Fact]
+    public void A_connection_waiting_past_the_attach_timeout_for_its_barrier_reports_a_gap_and_counts_as_stalled()
+    {
+        var subscriber = Live(latest: 3);
+        subscriber.Suspend();
+        _clock.Advance(AttachTimeout - TimeSpan.FromMilliseconds(1));
+
+        Assert.False(subscriber.Stalled);
+        Assert.Equal(NotificationDelivery.Skip, subscriber.Take(Notice(4), live: true));
+
+        _clock.Advance(TimeSpan.FromMilliseconds(1));
+        Assert.True(subscriber.Stalled);
+        Assert.Equal(NotificationDelivery.Gap, subscriber.Take(Notice(5), live: true));
+
+        // Attaching again restarts the wait; the catch-up then brings 4 and 5, and it goes live.
+        subscriber.Suspend();
+        Assert.False(subscriber.Stalled);
+        Assert.Equal(AliceIds.Format(3), subscriber.ResumeFromId);
+        Assert.Equal(NotificationDelivery.Send, subscriber.Take(Notice(4), live: false));
+        Assert.Equal(NotificationDelivery.Send, subscriber.Take(Notice(5), live: false));
+        subscriber.GoLive(AliceIds.Format(5));
+        _clock.Advance(AttachTimeout);
+        Assert.False(subscriber.Stalled);
+    }
 
     [Fact]
     public void Nothing_is_delivered_live_before_the_connection_goes_live()
     {
-        var subscriber = new NotificationConnections.Subscriber("c1", Alice, lastSeenId: null);
+        var subscriber = Subscriber(lastSeenId: null);
 
         Assert.Equal(NotificationDelivery.Skip, subscriber.Take(Notice(1), live: true));
         Assert.Null(subscriber.ResumeFromId);
@@ -67,16 +97,18 @@ public sealed class NotificationSubscriberTests
     [Fact]
     public void A_connection_resumes_from_the_id_it_connected_with_until_it_goes_live()
     {
-        var subscriber = new NotificationConnections.Subscriber("c1", Alice, AliceIds.Format(9));
+        var subscriber = Subscriber(AliceIds.Format(9));
         Assert.Equal(AliceIds.Format(9), subscriber.ResumeFromId);
 
         // Someone else's id is no mark at all.
-        Assert.Null(new NotificationConnections.Subscriber("c2", Alice, new NotificationIds("w1", "bob").Format(9)).ResumeFromId);
+        Assert.Null(Subscriber(new NotificationIds("w1", "bob").Format(9)).ResumeFromId);
     }
 
-    private static NotificationConnections.Subscriber Live(long latest)
+    private NotificationConnections.Subscriber Subscriber(string? lastSeenId) => new("c1", Alice, lastSeenId, _clock, AttachTimeout);
+
+    private NotificationConnections.Subscriber Live(long latest)
     {
-        var subscriber = new NotificationConnections.Subscriber("c1", Alice, lastSeenId: null);
+        var subscriber = Subscriber(lastSeenId: null);
         subscriber.GoLive(latest > 0 ? AliceIds.Format(latest) : null);
         return subscriber;
     }
