@@ -12,6 +12,7 @@ using Realtime.LoadTest.Systems;
 // dotnet run -c Release --project bench/Realtime.LoadTest -- connect-storm N [--protocol json|messagepack]
 // dotnet run -c Release --project bench/Realtime.LoadTest -- broadcast N --rate R --seconds S [--target orleans|bare|both] [--protocol ...]
 //   [--publisher grain|http|both] [--publishers K]: broadcasts through the grain interface, the HTTP API (K keep-alive connections), or both in turn
+//   [--workspaces W]: the clients spread over W workspaces (user n in workspace n mod W), the broadcasts to each in turn
 // dotnet run -c Release --project bench/Realtime.LoadTest -- notify N --rate R --seconds S [--batch B] [--protocol ...]
 // dotnet run -c Release --project bench/Realtime.LoadTest -- memory N [--target orleans|bare|both]
 // dotnet run -c Release --project bench/Realtime.LoadTest -- chart docs/img/broadcast-latency.png artifacts/bench/broadcast-*.json

@@ -144,6 +144,15 @@ public sealed class RealtimeSystem : IAsyncDisposable
     public T SiloService<T>(int silo = 0)
         where T : notnull => _silos[silo].Services.GetRequiredService<T>();
 
+    /// <summary>Stops silo <paramref name="index"/> (gracefully); its edges are left without it.</summary>
+    public async Task StopSiloAsync(int index)
+    {
+        var silo = _silos[index];
+        _silos.RemoveAt(index);
+        await silo.StopAsync();
+        await silo.DisposeAsync();
+    }
+
     public async ValueTask DisposeAsync()
     {
         foreach (var app in Enumerable.Reverse(_edges).Concat(Enumerable.Reverse(_silos)))

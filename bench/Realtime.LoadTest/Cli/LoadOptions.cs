@@ -27,6 +27,9 @@ public sealed record LoadOptions
     /// <summary>broadcast over HTTP: concurrent connections the publishers share (the edge's HTTP/1.1 keep-alive pool).</summary>
     public int Publishers { get; init; } = 8;
 
+    /// <summary>broadcast on orleans: workspaces the clients are spread over (user n in workspace n mod W); the publishes go to them in turn.</summary>
+    public int Workspaces { get; init; } = 1;
+
     /// <summary>Client processes; 0 means ceil(N / 15,000).</summary>
     public int ClientProcesses { get; init; }
 
@@ -63,6 +66,7 @@ public sealed record LoadOptions
                 "--target" => options with { Target = Need(value, args[i++]) },
                 "--publisher" => options with { Publisher = Need(value, args[i++]) },
                 "--publishers" => options with { Publishers = (int)Number(value, args[i++]) },
+                "--workspaces" => options with { Workspaces = (int)Number(value, args[i++]) },
                 "--client-processes" => options with { ClientProcesses = (int)Number(value, args[i++]) },
                 "--source-addresses" => options with { SourceAddresses = (int)Number(value, args[i++]) },
                 "--out" => options with { OutputDirectory = Need(value, args[i++]) },
@@ -80,6 +84,11 @@ public sealed record LoadOptions
         if (options.Publisher is not ("grain" or "http" or "both") || options.Publishers < 1)
         {
             throw new ArgumentException("--publisher is grain, http or both; --publishers at least 1.");
+        }
+
+        if (options.Workspaces < 1 || options.Workspaces > options.Clients)
+        {
+            throw new ArgumentException("--workspaces is between 1 and N.");
         }
 
         if (options.Clients < 1 || options.Rate <= 0 || options.Seconds <= 0)

@@ -16,8 +16,11 @@ public sealed record ClientSpec
 
     public required WireProtocol Protocol { get; init; }
 
-    /// <summary>Workspace (Orleans edge) or group (bare hub).</summary>
+    /// <summary>Workspace (Orleans edge) or group (bare hub); with <see cref="Workspaces"/> above 1, the prefix of their names.</summary>
     public required string Workspace { get; init; }
+
+    /// <summary>Workspaces the users are spread over: user n is in <see cref="WorkspaceOf"/>(n).</summary>
+    public int Workspaces { get; init; } = 1;
 
     public required int FirstUser { get; init; }
 
@@ -45,4 +48,9 @@ public sealed record ClientSpec
 
     /// <summary>Hard limit on the life of every client loop of the run.</summary>
     public TimeSpan MaxLifetime { get; init; } = TimeSpan.FromMinutes(30);
+
+    /// <summary>The workspace of user <paramref name="user"/>: <see cref="Workspace"/>, or "{Workspace}-{user mod Workspaces}".</summary>
+    public string WorkspaceOf(int user) => Workspaces == 1 ? Workspace : NthWorkspace(Workspace, user % Workspaces);
+
+    public static string NthWorkspace(string prefix, int index) => $"{prefix}-{index}";
 }

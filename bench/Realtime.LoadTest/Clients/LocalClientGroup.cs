@@ -125,13 +125,13 @@ public sealed class LocalClientGroup(ClientSpec spec) : IClientGroup
 
     private string PathAndQuery(int user, DevelopmentTokenIssuer? tokens)
     {
-        var workspace = Uri.EscapeDataString(spec.Workspace);
+        var workspace = Uri.EscapeDataString(spec.WorkspaceOf(user));
         if (tokens is null)
         {
             return $"{spec.HubPath}?group={workspace}&user=u{user}";
         }
 
-        var token = tokens.Issue($"u{user}", [spec.Workspace], ["member"], spec.MaxLifetime);
+        var token = tokens.Issue($"u{user}", [spec.WorkspaceOf(user)], ["member"], spec.MaxLifetime);
         return $"{spec.HubPath}?workspaceId={workspace}&access_token={Uri.EscapeDataString(token)}";
     }
 

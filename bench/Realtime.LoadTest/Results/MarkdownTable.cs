@@ -37,7 +37,7 @@ public static class MarkdownTable
                 {
                     var l = r.Latency;
                     var accept = r.Accept is { } a ? Invariant($"{a.P50:F1} / {a.P99:F1}") : "";
-                    text.AppendLine(Invariant($"| {r.Scenario} | {r.Target} | {r.Publisher} | {r.Protocol} | {r.Clients} | {r.Rate} | {r.Published} | {accept} | {l?.P50:F1} | {l?.P95:F1} | {l?.P99:F1} | {l?.Max:F1} | {r.DeliveriesPerSecond:F0} | {r.Lost} | {r.Duplicates} |"));
+                    text.AppendLine(Invariant($"| {r.Scenario} | {r.Target} | {r.Publisher} | {r.Protocol} | {r.Clients}{(r.Workspaces > 1 ? $" in {r.Workspaces} workspaces" : "")} | {r.Rate} | {r.Published} | {accept} | {l?.P50:F1} | {l?.P95:F1} | {l?.P99:F1} | {l?.Max:F1} | {r.DeliveriesPerSecond:F0} | {r.Lost} | {r.Duplicates} |"));
                 }
 
                 break;

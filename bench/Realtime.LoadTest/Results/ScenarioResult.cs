@@ -47,6 +47,9 @@ public sealed record ScenarioResult
     /// <summary>broadcast: who published (grain interface or HTTP API).</summary>
     public string? Publisher { get; init; }
 
+    /// <summary>Workspaces the clients were spread over (broadcast).</summary>
+    public int Workspaces { get; init; } = 1;
+
     /// <summary>From the publish call to its answer (the grain call's return, or 202 over HTTP), ms.</summary>
     public LatencySummary? Accept { get; init; }
 

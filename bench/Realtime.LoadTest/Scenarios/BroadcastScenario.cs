@@ -13,8 +13,9 @@ using Realtime.LoadTest.Wire;
 namespace Realtime.LoadTest.Scenarios;
 
 /// <summary>
-/// N connections in one workspace; a backend broadcasts bench:tick { seq, sentAt } R times per
-/// second for S seconds through the grain interface or the HTTP API (or the bare hub's group send).
+/// N connections in one workspace (or spread over W); a backend broadcasts bench:tick { seq, sentAt }
+/// R times per second for S seconds through the grain interface or the HTTP API (or the bare hub's
+/// group send), to the W workspaces in turn.
 /// </summary>
 public static class BroadcastScenario
 {
@@ -25,22 +26,42 @@ public static class BroadcastScenario
     public static async Task<ScenarioResult> RunOrleansAsync(LoadOptions options, OrleansSystem system, string publisher = "grain")
     {
         var workspace = RunContext.NewWorkspace();
-        await using var fleet = ClientFleet.Create(RunContext.OrleansClients(options, system, "/realtime", workspace), options.EffectiveClientProcesses);
+        var spec = RunContext.OrleansClients(options, system, "/realtime", workspace);
+        var workspaces = Enumerable.Range(0, options.Workspaces).Select(spec.WorkspaceOf).ToList();
+        await using var fleet = ClientFleet.Create(spec, options.EffectiveClientProcesses);
         var connect = await DeliveryRun.ConnectAllAsync(fleet, options);
-        await RunContext.WaitForWorkspaceConnectionsAsync(system, workspace, options.Clients, options.Timeout);
+        foreach (var (name, index) in workspaces.Select((name, index) => (name, index)))
+        {
+            var members = (options.Clients / options.Workspaces) + (index < options.Clients % options.Workspaces ? 1 : 0);
+            await RunContext.WaitForWorkspaceConnectionsAsync(system, name, members, options.Timeout);
+        }
+
         await WaitForPresenceQuietAsync(fleet, options.Timeout);
 
         var service = new RealtimeService(system.Client);
         using var http = HttpPublisher(system, options.Publishers);
-        Task Publish(string eventName, long seq) => publisher == "http"
-            ? PostAsync(http, workspace, eventName, seq)
-            : service.BroadcastToWorkspace(workspace, eventName, new { seq, sentAt = WallClock.NowMicros() });
-        await WarmUpAsync(options, fleet, Publish);
+        Task Publish(string to, string eventName, long seq) => publisher == "http"
+            ? PostAsync(http, to, eventName, seq)
+            : service.BroadcastToWorkspace(to, eventName, new { seq, sentAt = WallClock.NowMicros() });
+        await WarmUpAsync(options, fleet, (eventName, seq) => Task.WhenAll(workspaces.Select(to => Publish(to, eventName, seq))));
         var publishes = Publishes(options);
         return await DeliveryRun.MeasureAsync("broadcast", "orleans", options, fleet, connect, publishes,
-            seq => Publish(HubTargets.TickEvent, seq),
-            spec => (long)spec.Count * publishes,
+            seq => Publish(workspaces[(int)(seq % workspaces.Count)], HubTargets.TickEvent, seq),
+            group => ExpectedDeliveries(group, publishes),
             publisher);
+    }
+
+    /// <summary>What the users of <paramref name="group"/> receive of publishes 0..P-1, publish s going to workspace s mod W.</summary>
+    private static long ExpectedDeliveries(ClientSpec group, int publishes)
+    {
+        long expected = 0;
+        for (var user = group.FirstUser; user < group.FirstUser + group.Count; user++)
+        {
+            var index = user % group.Workspaces;
+            expected += index < publishes ? ((publishes - 1 - index) / group.Workspaces) + 1 : 0;
+        }
+
+        return expected;
     }
 
     /// <summary>A backend outside the cluster: HTTP/1.1 keep-alive connections to the edge, at most <paramref name="connections"/> at once.</summary>

@@ -58,6 +58,7 @@ public static class DeliveryRun
             DeliveriesPerSecond = report.Received / elapsed,
             Latency = latencies.Summarize(),
             Publisher = publisher,
+            Workspaces = options.Workspaces,
             Accept = accept.Count > 0 ? accept.Summarize() : null,
             ClientErrors = report.Errors + connect.Failed,
             FirstError = published.FirstError ?? connect.FirstError ?? report.FirstError,

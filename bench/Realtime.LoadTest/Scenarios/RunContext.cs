@@ -15,6 +15,7 @@ public static class RunContext
         HubPath = hubPath,
         Protocol = options.Protocol,
         Workspace = workspace,
+        Workspaces = options.Workspaces,
         FirstUser = 0,
         Count = options.Clients,
         TotalUsers = options.Clients,

@@ -41,14 +41,15 @@ public static class ServiceApi
 
     /// <summary>
     /// What every route of the HTTP API has: the caller's rate limit, and the problems any route can
-    /// answer (bad input naming the field, no valid token, a token the policy refuses, over the rate).
+    /// answer (bad input naming the field, no valid token, a token the policy refuses, over the rate,
+    /// the cluster unable to take it right now).
     /// </summary>
     public static TBuilder AsHttpApi<TBuilder>(this TBuilder builder)
         where TBuilder : IEndpointConventionBuilder =>
         builder
             .RequireRateLimiting(HttpApiRateLimit.PolicyName)
             .WithMetadata(new ProducesResponseTypeMetadata(StatusCodes.Status400BadRequest, typeof(HttpValidationProblemDetails), ["application/problem+json"]))
-            .AnswersProblems(StatusCodes.Status401Unauthorized, StatusCodes.Status403Forbidden, StatusCodes.Status429TooManyRequests);
+            .AnswersProblems(StatusCodes.Status401Unauthorized, StatusCodes.Status403Forbidden, StatusCodes.Status429TooManyRequests, StatusCodes.Status503ServiceUnavailable);
 
     /// <summary>Problem+json answers of these statuses, for the API document (on a group or a route).</summary>
     public static TBuilder AnswersProblems<TBuilder>(this TBuilder builder, params int[] statuses)

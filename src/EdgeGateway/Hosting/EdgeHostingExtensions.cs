@@ -48,6 +48,7 @@ public static class EdgeHostingExtensions
         // Binding failures are thrown in every environment, for one handler to answer 400 naming the field.
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.AddExceptionHandler<BadRequestProblems>();
+        services.AddExceptionHandler<ClusterUnavailableProblems>();
 
         // Before the other hub filters: a connection over the limit is refused before anything tracks it.
         services.AddEdgeLimits(builder.Configuration);

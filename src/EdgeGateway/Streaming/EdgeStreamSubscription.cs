@@ -43,6 +43,8 @@ public sealed partial class EdgeStreamSubscription(
         await base.StartAsync(cancellationToken);
     }
 
+    private static readonly TimeSpan UnsubscribeTimeout = TimeSpan.FromSeconds(5);
+
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
         await base.StopAsync(cancellationToken);
@@ -52,11 +54,13 @@ public sealed partial class EdgeStreamSubscription(
             return;
         }
 
+        // Bounded: with the cluster unreachable the stop goes on without it; the cluster drops the
+        // subscription of an edge it cannot reach, and the edge's next start cleans up after it.
         try
         {
-            await _handle.UnsubscribeAsync().WaitAsync(cancellationToken);
+            await _handle.UnsubscribeAsync().WaitAsync(UnsubscribeTimeout, cancellationToken);
         }
-        catch (Exception ex) when (ex is not OperationCanceledException)
+        catch (Exception ex)
         {
             LogUnsubscribeFailed(ex, edge.EdgeId);
         }
