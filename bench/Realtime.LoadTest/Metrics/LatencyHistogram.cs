@@ -39,8 +39,11 @@ public sealed class LatencyHistogram
     /// <summary>The compressed HdrHistogram encoding, base64: how a worker sends its histogram to the parent.</summary>
     public string Encode()
     {
-        var buffer = ByteBuffer.Allocate(_histogram.GetNeededByteBufferCapacity());
-        var bytes = new byte[_histogram.EncodeIntoCompressedByteBuffer(buffer)];
+        // Encoded from a copy: receive loops keep recording, and a histogram that changes while it
+        // is encoded gives a payload its decoder refuses ("does not contain the indicated payload").
+        var stable = _histogram.Copy();
+        var buffer = ByteBuffer.Allocate(stable.GetNeededByteBufferCapacity());
+        var bytes = new byte[stable.EncodeIntoCompressedByteBuffer(buffer)];
         buffer.Position = 0;
         for (var i = 0; i < bytes.Length; i++)
         {

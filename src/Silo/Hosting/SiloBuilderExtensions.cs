@@ -138,7 +138,11 @@ public static class SiloBuilderExtensions
         silo.Configure<ReminderOptions>(o => o.MinimumReminderPeriod = options.MinimumReminderPeriod);
 
         silo.AddMemoryStreams(StreamNames.Provider, streams =>
-            streams.ConfigurePullingAgent(agent => agent.Configure(o => o.GetQueueMsgsTimerPeriod = options.StreamPollingPeriod)));
+            streams.ConfigurePullingAgent(agent => agent.Configure(o =>
+            {
+                o.GetQueueMsgsTimerPeriod = options.StreamPollingPeriod;
+                o.BatchContainerBatchSize = options.StreamDeliveryBatchSize;
+            })));
 
         silo.Services.AddOptions<PresenceOptions>()
             .Bind(silo.Configuration.GetSection(PresenceOptions.SectionName))
