@@ -1,14 +1,13 @@
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Net.Http.Headers;
-using Orleans.Serialization;
+using Realtime.EdgeGateway.Hosting;
 
 namespace Realtime.EdgeGateway.Api;
 
 /// <summary>
-/// A request the cluster could not take right now (a silo stopping or dead and not yet known
-/// dead, no gateway reachable, a call timing out, grain storage unreachable) is answered 503
-/// problem+json with <c>Retry-After</c>, not 500: nothing was accepted, and the same request
+/// A request the cluster could not take right now (<see cref="ClusterUnavailable"/>) is answered
+/// 503 problem+json with <c>Retry-After</c>, not 500: nothing was accepted, and the same request
 /// (with the same Idempotency-Key) may be sent again.
 /// </summary>
 public sealed partial class ClusterUnavailableProblems(IProblemDetailsService problems, ILogger<ClusterUnavailableProblems> logger) : IExceptionHandler
@@ -17,7 +16,7 @@ public sealed partial class ClusterUnavailableProblems(IProblemDetailsService pr
 
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
-        if (!IsTransient(exception))
+        if (!ClusterUnavailable.IsTransient(exception))
         {
             return false;
         }
@@ -31,23 +30,10 @@ public sealed partial class ClusterUnavailableProblems(IProblemDetailsService pr
             ProblemDetails = new ProblemDetails
             {
                 Status = StatusCodes.Status503ServiceUnavailable,
-                Title = "The cluster could not take the request right now; nothing was accepted. Send it again.",
+                Title = ClusterUnavailable.Message,
             },
         });
     }
-
-    /// <summary>
-    /// Failures of the way to the grains, not of the request: Orleans' own, a timeout, and a
-    /// silo-side failure whose type the edge does not know (the storage client's, say).
-    /// </summary>
-    private static bool IsTransient(Exception exception) => exception is
-        TimeoutException or
-        OrleansMessageRejectionException or
-        Orleans.Runtime.Messaging.ConnectionFailedException or
-        Orleans.Networking.Shared.SocketConnectionException or
-        SiloUnavailableException or
-        GatewayTooBusyException or
-        UnavailableExceptionFallbackException;
 
     [LoggerMessage(1, LogLevel.Warning, "{Method} {Path} answered 503: the cluster could not take it ({Exception}: {Reason})")]
     private partial void LogUnavailable(string method, string path, string exception, string reason);

@@ -49,9 +49,9 @@ public sealed partial class EdgeLeaseService(
         await base.StopAsync(cancellationToken);
         try
         {
-            await Lease.Leave().WaitAsync(cancellationToken);
+            await Lease.Leave().WaitAsync(ClusterUnavailable.StopCallTimeout, cancellationToken);
         }
-        catch (Exception ex) when (ex is not OperationCanceledException)
+        catch (Exception ex)
         {
             LogLeaveFailed(ex, edge.EdgeId);
         }

@@ -43,8 +43,6 @@ public sealed partial class EdgeStreamSubscription(
         await base.StartAsync(cancellationToken);
     }
 
-    private static readonly TimeSpan UnsubscribeTimeout = TimeSpan.FromSeconds(5);
-
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
         await base.StopAsync(cancellationToken);
@@ -54,11 +52,9 @@ public sealed partial class EdgeStreamSubscription(
             return;
         }
 
-        // Bounded: with the cluster unreachable the stop goes on without it; the cluster drops the
-        // subscription of an edge it cannot reach, and the edge's next start cleans up after it.
         try
         {
-            await _handle.UnsubscribeAsync().WaitAsync(UnsubscribeTimeout, cancellationToken);
+            await _handle.UnsubscribeAsync().WaitAsync(ClusterUnavailable.StopCallTimeout, cancellationToken);
         }
         catch (Exception ex)
         {
@@ -111,7 +107,8 @@ public sealed partial class EdgeStreamSubscription(
         {
             try
             {
-                if (!await IsSubscribedAsync())
+                // A check waiting on an unreachable cluster must not hold up a stop.
+                if (!await IsSubscribedAsync().WaitAsync(stoppingToken))
                 {
                     await ResubscribeAsync(stoppingToken);
                 }

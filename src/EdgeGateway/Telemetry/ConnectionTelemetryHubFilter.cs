@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.SignalR;
+using Realtime.EdgeGateway.Hosting;
 using Realtime.EdgeGateway.Hubs;
 
 namespace Realtime.EdgeGateway.Telemetry;
@@ -33,6 +34,14 @@ public sealed partial class ConnectionTelemetryHubFilter(EdgeMetrics metrics, IL
             metrics.InvocationFailed(hub, refused: true);
             LogInvocationRefused(invocationContext.HubMethodName, hub, invocationContext.Context.ConnectionId, ex.Message);
             throw;
+        }
+        catch (Exception ex) when (ClusterUnavailable.IsTransient(ex))
+        {
+            // Not the caller's fault nor a bug: the caller is told to try again, the log gets one line.
+            var hub = HubName(invocationContext.Hub);
+            metrics.InvocationFailed(hub, refused: false);
+            LogInvocationUnavailable(invocationContext.HubMethodName, hub, invocationContext.Context.ConnectionId, ex.GetType().Name);
+            throw new HubException(ClusterUnavailable.Message);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -91,6 +100,9 @@ public sealed partial class ConnectionTelemetryHubFilter(EdgeMetrics metrics, IL
 
     [LoggerMessage(4, LogLevel.Debug, "Call of {Method} on hub {Hub} by connection {ConnectionId} refused: {Reason}")]
     private partial void LogInvocationRefused(string method, string hub, string connectionId, string reason);
+
+    [LoggerMessage(6, LogLevel.Warning, "Call of {Method} on hub {Hub} by connection {ConnectionId} could not reach the cluster ({Exception}); the caller was told to try again")]
+    private partial void LogInvocationUnavailable(string method, string hub, string connectionId, string exception);
 
     [LoggerMessage(5, LogLevel.Error, "Call of {Method} on hub {Hub} by connection {ConnectionId} failed")]
     private partial void LogInvocationFailed(Exception exception, string method, string hub, string connectionId);
