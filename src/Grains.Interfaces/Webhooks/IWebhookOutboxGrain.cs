@@ -25,10 +25,17 @@ public interface IWebhookOutboxGrain : IGrainWithStringKey
     [Alias("Publish")]
     Task Publish(WebhookEvent webhook, string? cancelScheduled);
 
-    /// <summary>Publishes <paramref name="webhook"/> at <paramref name="due"/> unless cancelled under <paramref name="key"/> before then.</summary>
+    /// <summary>Publishes each webhook at its due time unless cancelled under its key before then; a key scheduled again is replaced.</summary>
     [Alias("Schedule")]
-    Task Schedule(string key, WebhookEvent webhook, DateTimeOffset due);
+    Task Schedule(IReadOnlyList<ScheduledWebhook> webhooks);
 }
+
+/// <summary>A webhook to publish at <see cref="Due"/>, unless cancelled under <see cref="Key"/> first.</summary>
+[GenerateSerializer, Immutable, Alias("realtime.ScheduledWebhook")]
+public sealed record ScheduledWebhook(
+    [property: Id(0)] string Key,
+    [property: Id(1)] WebhookEvent Webhook,
+    [property: Id(2)] DateTimeOffset Due);
 
 /// <summary>Keys of <see cref="IWebhookOutboxGrain"/>.</summary>
 public static class WebhookOutboxKey

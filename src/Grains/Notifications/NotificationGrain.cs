@@ -222,7 +222,7 @@ public sealed class NotificationGrain(
     /// <summary>The outbox key of a notification's unread webhook; of all of them for an empty id.</summary>
     private static string UnreadWebhookKey(string notificationId) => $"{WebhookEventTypes.NotificationUnread}/{notificationId}";
 
-    /// <summary>Each new notification is announced as unread if nobody read it in time; reading it cancels that.</summary>
+    /// <summary>Each new notification is announced as unread if nobody read it in time; reading it cancels that. One outbox call for all of them.</summary>
     private async Task ScheduleUnreadWebhooksAsync(List<Notification> created)
     {
         if (!webhooks.Wants(WebhookEventTypes.NotificationUnread))
@@ -230,14 +230,16 @@ public sealed class NotificationGrain(
             return;
         }
 
-        // A live connection took it as it was sent; otherwise it waits for a catch-up.
+        // A live connection took them as they were sent; otherwise they wait for a catch-up.
         var deliveredLive = _liveSince.Count > 0;
         var due = timeProvider.GetUtcNow() + webhooks.Options.UnreadAfter;
-        foreach (var notification in created)
-        {
-            var data = new NotificationUnreadWebhookData(notification.Id, notification.Type, notification.Title, notification.CreatedAt, deliveredLive);
-            await Webhooks.Schedule(UnreadWebhookKey(notification.Id), webhooks.Create(WebhookEventTypes.NotificationUnread, _workspaceId, _userId, data), due);
-        }
+        var unread = created
+            .Select(n => new ScheduledWebhook(
+                UnreadWebhookKey(n.Id),
+                webhooks.Create(WebhookEventTypes.NotificationUnread, _workspaceId, _userId, new NotificationUnreadWebhookData(n.Id, n.Type, n.Title, n.CreatedAt, deliveredLive)),
+                due))
+            .ToList();
+        await Webhooks.Schedule(unread);
     }
 
     private async Task AnnounceReadAsync(NotificationReadWebhookData read, string cancelUnread)

@@ -289,8 +289,7 @@ public sealed partial class UserPresenceGrain(
     /// <summary>Every change of status, whatever the tab, edge or sweep behind it: the outbox makes one transition per user of it.</summary>
     private async Task TellWebhooksAsync(PresenceStatus status)
     {
-        if (status == _toldWebhooks
-            || !(webhooks.Wants(WebhookEventTypes.PresenceOnline) || webhooks.Wants(WebhookEventTypes.PresenceOffline) || webhooks.Wants(WebhookEventTypes.PresenceStatus)))
+        if (status == _toldWebhooks || !webhooks.WantsPresence)
         {
             return;
         }

@@ -13,9 +13,16 @@ public sealed class WebhookEvents(IOptions<WebhookOptions> options, TimeProvider
 {
     private static readonly JsonSerializerOptions DataJson = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter() } };
 
+    /// <summary>Worked out once: grains ask at every presence change and every notification.</summary>
+    private readonly IReadOnlySet<string> _wanted = WebhookEventTypes.All.Where(options.Value.Wants).ToHashSet(StringComparer.Ordinal);
+
     public WebhookOptions Options => options.Value;
 
-    public bool Wants(string type) => options.Value.Wants(type);
+    public bool Wants(string type) => _wanted.Contains(type);
+
+    /// <summary>Whether any presence type is wanted: the presence grain then tells the outbox its status changes.</summary>
+    public bool WantsPresence =>
+        Wants(WebhookEventTypes.PresenceOnline) || Wants(WebhookEventTypes.PresenceOffline) || Wants(WebhookEventTypes.PresenceStatus);
 
     /// <summary>A webhook happening now. A stable <paramref name="id"/> makes a retried announcement the same webhook to the receiver.</summary>
     public WebhookEvent Create<TData>(string type, string workspaceId, string? userId, TData data, string? id = null) =>

@@ -97,10 +97,14 @@ public sealed partial class WebhookOutboxGrain(
         await PersistAndScheduleAsync();
     }
 
-    public async Task Schedule(string key, WebhookEvent webhook, DateTimeOffset due)
+    public async Task Schedule(IReadOnlyList<ScheduledWebhook> webhooks)
     {
-        State.Scheduled.RemoveAll(s => s.Key == key);
-        AddScheduled(new ScheduledWebhook(key, webhook, due));
+        foreach (var scheduled in webhooks)
+        {
+            State.Scheduled.RemoveAll(s => s.Key == scheduled.Key);
+            AddScheduled(scheduled);
+        }
+
         await PersistAndScheduleAsync();
     }
 

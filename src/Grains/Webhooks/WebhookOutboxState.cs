@@ -19,12 +19,6 @@ public sealed class WebhookOutboxState
     public Dictionary<string, List<PendingWebhook>> Pending { get; set; } = new(StringComparer.Ordinal);
 }
 
-[GenerateSerializer, Immutable, Alias("realtime.ScheduledWebhook")]
-public sealed record ScheduledWebhook(
-    [property: Id(0)] string Key,
-    [property: Id(1)] WebhookEvent Webhook,
-    [property: Id(2)] DateTimeOffset Due);
-
 [GenerateSerializer, Immutable, Alias("realtime.PendingWebhook")]
 public sealed record PendingWebhook(
     [property: Id(0)] WebhookEvent Webhook,
