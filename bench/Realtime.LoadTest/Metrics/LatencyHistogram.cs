@@ -1,5 +1,5 @@
+using System.Globalization;
 using HdrHistogram;
-using HdrHistogram.Utilities;
 
 namespace Realtime.LoadTest.Metrics;
 
@@ -36,31 +36,28 @@ public sealed class LatencyHistogram
             Millis(_histogram.GetMaxValue()),
             _histogram.GetMean() / 1000.0);
 
-    /// <summary>The compressed HdrHistogram encoding, base64: how a worker sends its histogram to the parent.</summary>
+    /// <summary>
+    /// The recorded values as "value:count" pairs: how a worker sends its histogram to the parent.
+    /// Not HdrHistogram's compressed encoding: its decoder (2.5.0) refuses some large histograms
+    /// ("does not contain the indicated payload amount", a partial read of its inflate stream).
+    /// </summary>
     public string Encode()
     {
-        // Encoded from a copy: receive loops keep recording, and a histogram that changes while it
-        // is encoded gives a payload its decoder refuses ("does not contain the indicated payload").
+        // From a copy: receive loops keep recording while a worker reports.
         var stable = _histogram.Copy();
-        var buffer = ByteBuffer.Allocate(stable.GetNeededByteBufferCapacity());
-        var bytes = new byte[stable.EncodeIntoCompressedByteBuffer(buffer)];
-        buffer.Position = 0;
-        for (var i = 0; i < bytes.Length; i++)
-        {
-            bytes[i] = buffer.Get();
-        }
-
-        return Convert.ToBase64String(bytes);
+        return string.Join(',', stable.RecordedValues().Select(v =>
+            string.Create(CultureInfo.InvariantCulture, $"{v.ValueIteratedTo}:{v.CountAtValueIteratedTo}")));
     }
 
     public static LatencyHistogram Decode(string encoded)
     {
         var merged = new LatencyHistogram(new LongHistogram(1, HighestMicros, 3));
-        if (encoded.Length > 0)
+        foreach (var pair in encoded.Split(',', StringSplitOptions.RemoveEmptyEntries))
         {
-            var buffer = ByteBuffer.Allocate(Convert.FromBase64String(encoded));
-            buffer.Position = 0;
-            merged._histogram.Add(HistogramEncoding.DecodeFromCompressedByteBuffer(buffer, 0));
+            var colon = pair.IndexOf(':');
+            merged._histogram.RecordValueWithCount(
+                long.Parse(pair.AsSpan(0, colon), CultureInfo.InvariantCulture),
+                long.Parse(pair.AsSpan(colon + 1), CultureInfo.InvariantCulture));
         }
 
         return merged;
