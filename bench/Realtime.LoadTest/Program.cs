@@ -22,7 +22,8 @@ using Realtime.LoadTest.Systems;
 // Common options: --client-processes K (default ceil(N/15000); one process holds ~19,900 sockets
 // at most here), --source-addresses M (spread clients over 127.0.0.2..; default 1), --timeout s
 // (each wait; default 120), --out dir (default artifacts/bench), --warmup W (broadcast: unmeasured
-// broadcasts every client receives first; default 3), --ping-seconds P (each client's SignalR
+// broadcasts every client receives first; default 3), --warmup-seconds S (broadcast: S seconds of
+// unmeasured broadcasts at the measured rate first, to measure a warm process; default 0), --ping-seconds P (each client's SignalR
 // ping; default 15). notify reports rate as notifications/s (R x B).
 // Loopback targets only; results are preliminary on a 2-core machine shared with the load generator.
 // `worker` is the mode the parent starts its client processes in; not for direct use.

@@ -41,6 +41,13 @@ public sealed record LoadOptions
     /// <summary>broadcast: unmeasured broadcasts every client must receive before the measured ones.</summary>
     public int Warmup { get; init; } = 3;
 
+    /// <summary>
+    /// broadcast: seconds of unmeasured broadcasts at the measured rate before the measured ones, so
+    /// that the processes run the code they run in a steady state (the JIT's optimized tier), not the
+    /// first, unoptimized one. 0 (the default) measures from a cold start.
+    /// </summary>
+    public double WarmupSeconds { get; init; }
+
     public string OutputDirectory { get; init; } = Path.Combine("artifacts", "bench");
 
     /// <summary>How long to wait for connections, convergence and the last deliveries.</summary>
@@ -62,6 +69,7 @@ public sealed record LoadOptions
                 "--seconds" => options with { Seconds = Number(value, args[i++]) },
                 "--ping-seconds" => options with { PingSeconds = Number(value, args[i++]) },
                 "--warmup" => options with { Warmup = (int)Number(value, args[i++]) },
+                "--warmup-seconds" => options with { WarmupSeconds = Number(value, args[i++]) },
                 "--batch" => options with { Batch = (int)Number(value, args[i++]) },
                 "--target" => options with { Target = Need(value, args[i++]) },
                 "--publisher" => options with { Publisher = Need(value, args[i++]) },
@@ -91,9 +99,9 @@ public sealed record LoadOptions
             throw new ArgumentException("--workspaces is between 1 and N.");
         }
 
-        if (options.Clients < 1 || options.Rate <= 0 || options.Seconds <= 0)
+        if (options.Clients < 1 || options.Rate <= 0 || options.Seconds <= 0 || options.WarmupSeconds < 0)
         {
-            throw new ArgumentException("N, --rate and --seconds must be positive.");
+            throw new ArgumentException("N, --rate and --seconds must be positive, --warmup-seconds not negative.");
         }
 
         return options;

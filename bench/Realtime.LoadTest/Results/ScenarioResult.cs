@@ -30,6 +30,9 @@ public sealed record ScenarioResult
 
     public double? Seconds { get; init; }
 
+    /// <summary>broadcast: seconds of unmeasured broadcasts at the rate before the measured ones (0: a cold start).</summary>
+    public double? WarmupSeconds { get; init; }
+
     public int? Published { get; init; }
 
     public long? Expected { get; init; }

@@ -43,7 +43,8 @@ public static class BroadcastScenario
         Task Publish(string to, string eventName, long seq) => publisher == "http"
             ? PostAsync(http, to, eventName, seq)
             : service.BroadcastToWorkspace(to, eventName, new { seq, sentAt = WallClock.NowMicros() });
-        await WarmUpAsync(options, fleet, (eventName, seq) => Task.WhenAll(workspaces.Select(to => Publish(to, eventName, seq))));
+        await WarmUpAsync(options, fleet, (eventName, seq) => Task.WhenAll(workspaces.Select(to => Publish(to, eventName, seq))),
+            seq => Publish(workspaces[(int)(seq % workspaces.Count)], HubTargets.WarmupLoadEvent, seq));
         var publishes = Publishes(options);
         return await DeliveryRun.MeasureAsync("broadcast", "orleans", options, fleet, connect, publishes,
             seq => Publish(workspaces[(int)(seq % workspaces.Count)], HubTargets.TickEvent, seq),
@@ -85,7 +86,8 @@ public static class BroadcastScenario
         await using var fleet = ClientFleet.Create(RunContext.BareClients(options, system, group), options.EffectiveClientProcesses);
         var connect = await DeliveryRun.ConnectAllAsync(fleet, options);
 
-        await WarmUpAsync(options, fleet, (eventName, seq) => system.BroadcastAsync(group, eventName, seq));
+        await WarmUpAsync(options, fleet, (eventName, seq) => system.BroadcastAsync(group, eventName, seq),
+            seq => system.BroadcastAsync(group, HubTargets.WarmupLoadEvent, seq));
         var publishes = Publishes(options);
         return await DeliveryRun.MeasureAsync("broadcast", "bare", options, fleet, connect, publishes,
             seq => system.BroadcastAsync(group, HubTargets.TickEvent, seq),
@@ -123,9 +125,22 @@ public static class BroadcastScenario
         throw new TimeoutException($"Presence messages still arriving after {timeout.TotalSeconds} s.");
     }
 
-    /// <summary>A few unmeasured broadcasts, one at a time, until every client has them all.</summary>
-    private static async Task WarmUpAsync(LoadOptions options, ClientFleet fleet, Func<string, long, Task> publish)
+    /// <summary>
+    /// Unmeasured broadcasts: first --warmup-seconds of them at the measured rate (the load), then a
+    /// few one at a time until every client has them all. Those come last so that, events of a
+    /// workspace arriving in order, the load is delivered too before the measured broadcasts start.
+    /// </summary>
+    private static async Task WarmUpAsync(LoadOptions options, ClientFleet fleet, Func<string, long, Task> publish, Func<long, Task> publishLoad)
     {
+        if (options.WarmupSeconds > 0)
+        {
+            var load = await Publisher.RunAsync((int)Math.Round(options.Rate * options.WarmupSeconds), options.Rate, publishLoad, options.Timeout);
+            if (load.Failed > 0)
+            {
+                throw new InvalidOperationException($"{load.Failed} of the warm-up's {load.Published} broadcasts failed: {load.FirstError}");
+            }
+        }
+
         for (var i = 0; i < options.Warmup; i++)
         {
             await publish(HubTargets.WarmupEvent, i);

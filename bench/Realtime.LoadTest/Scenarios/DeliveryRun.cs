@@ -51,6 +51,7 @@ public static class DeliveryRun
             ConnectsPerSecond = connect.Connected / Math.Max(connect.ConnectSeconds, 1e-3),
             Rate = options.Rate,
             Seconds = options.Seconds,
+            WarmupSeconds = scenario == "broadcast" ? options.WarmupSeconds : null,
             Published = published.Published - published.Failed,
             Expected = expected,
             Received = report.Received,

@@ -21,6 +21,9 @@ public static class HubTargets
     /// <summary>Sent before the measured ticks so that first-use costs (activations, stream setup, JIT) stay out of the figures.</summary>
     public const string WarmupEvent = "bench:warmup";
 
+    /// <summary>The timed warm-up's load (--warmup-seconds): received like any event, and neither counted nor measured.</summary>
+    public const string WarmupLoadEvent = "bench:warmup-load";
+
     /// <summary>Classifies a target name straight from the received bytes: no string per message.</summary>
     public static HubTarget Classify(ReadOnlySpan<byte> name) => name switch
     {

@@ -59,6 +59,15 @@ public sealed class LoadTestSmokeTests(LoadTestSystemFixture fixture, ITestOutpu
     }
 
     [Fact]
+    public async Task A_timed_warm_up_is_neither_counted_nor_measured()
+    {
+        var result = await BroadcastScenario.RunOrleansAsync(Small(WireProtocol.Json) with { WarmupSeconds = 1 }, fixture.System, publisher: "http");
+
+        AssertExactlyOnce(result);
+        Assert.Equal((300L * 20, 20L, 1.0), (result.Received, result.Accept?.Count, result.WarmupSeconds));
+    }
+
+    [Fact]
     public async Task Every_notification_reaches_its_user_exactly_once()
     {
         var result = await NotifyScenario.RunAsync(Small(WireProtocol.Json), fixture.System);
