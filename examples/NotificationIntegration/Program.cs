@@ -1,4 +1,4 @@
-// Sends the seed's example notifications to a running cluster (./run.sh), as a backend service would.
+// Sends example notifications of each type to a running cluster (./run.sh), as a backend service would.
 //
 //   dotnet run --project examples/NotificationIntegration -- [workspaceId] [userId]
 //

@@ -3,7 +3,7 @@ using Realtime.Grains.Broadcasting;
 
 namespace Realtime.EdgeGateway.Api;
 
-/// <summary>A service's own events over HTTP (PROTOCOL.md): to a workspace, one user in it, or everyone, on /realtime.</summary>
+/// <summary>A service's own events over HTTP (docs/protocol.md): to a workspace, one user in it, or everyone, on /realtime.</summary>
 public static class BroadcastEndpoints
 {
     public sealed record BroadcastRequest(string? Event, JsonElement? Data);

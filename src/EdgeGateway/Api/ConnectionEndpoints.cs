@@ -2,7 +2,7 @@ using Realtime.Grains.Sessions;
 
 namespace Realtime.EdgeGateway.Api;
 
-/// <summary>Session revocation over HTTP (PROTOCOL.md): a user's access removed, in one workspace or in all.</summary>
+/// <summary>Session revocation over HTTP (docs/protocol.md): a user's access removed, in one workspace or in all.</summary>
 public static class ConnectionEndpoints
 {
     public sealed record RevokeResponse(int Closed);

@@ -5,7 +5,7 @@ using Realtime.Grains.Dashboards;
 namespace Realtime.EdgeGateway.Api;
 
 /// <summary>
-/// Dashboard and metrics updates over HTTP (PROTOCOL.md), through the same <see cref="DashboardService"/>
+/// Dashboard and metrics updates over HTTP (docs/protocol.md), through the same <see cref="DashboardService"/>
 /// .NET backends use: each replaces the latest value of its key, which subscribers get at once and
 /// new subscribers first. The latest values are read here too.
 /// </summary>

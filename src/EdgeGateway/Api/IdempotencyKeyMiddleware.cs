@@ -9,7 +9,7 @@ namespace Realtime.EdgeGateway.Api;
 public sealed class IdempotentWritesMetadata;
 
 /// <summary>
-/// Idempotency-Key on the HTTP API's POSTs (PROTOCOL.md): the same key from the same caller within
+/// Idempotency-Key on the HTTP API's POSTs (docs/protocol.md): the same key from the same caller within
 /// 24 hours answers as the first request did (status, content type, body, and
 /// <c>Idempotent-Replayed: true</c>) and runs nothing again, on whichever edge it lands; the key
 /// with another request (method, path or body) is 422; while the first is still being answered,

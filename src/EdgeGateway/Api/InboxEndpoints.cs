@@ -7,7 +7,7 @@ using Realtime.Grains.Notifications;
 namespace Realtime.EdgeGateway.Api;
 
 /// <summary>
-/// The inbox over HTTP (PROTOCOL.md), through the same <see cref="InboxService"/> .NET backends
+/// The inbox over HTTP (docs/protocol.md), through the same <see cref="InboxService"/> .NET backends
 /// use: messages (the first one creates the conversation), assignment, status and SLA, and a read
 /// of a conversation.
 /// </summary>

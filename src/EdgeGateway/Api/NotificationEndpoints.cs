@@ -9,7 +9,7 @@ using Realtime.Grains.Notifications;
 
 namespace Realtime.EdgeGateway.Api;
 
-/// <summary>Notifications over HTTP (PROTOCOL.md): backend services send; users page through their own.</summary>
+/// <summary>Notifications over HTTP (docs/protocol.md): backend services send; users page through their own.</summary>
 public static class NotificationEndpoints
 {
     public const int MaxPageSize = 100;

@@ -5,7 +5,7 @@ using Realtime.Grains.Presence;
 
 namespace Realtime.EdgeGateway.Api;
 
-/// <summary>Presence over HTTP (PROTOCOL.md): a workspace's members and one user's presence.</summary>
+/// <summary>Presence over HTTP (docs/protocol.md): a workspace's members and one user's presence.</summary>
 public static class PresenceEndpoints
 {
     public static IEndpointRouteBuilder MapPresenceEndpoints(this IEndpointRouteBuilder endpoints)

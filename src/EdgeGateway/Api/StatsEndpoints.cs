@@ -4,7 +4,7 @@ using Realtime.Grains.Broadcasting;
 
 namespace Realtime.EdgeGateway.Api;
 
-/// <summary>Connection stats (PROTOCOL.md): cluster-wide for services and admins, per workspace for its members.</summary>
+/// <summary>Connection stats (docs/protocol.md): cluster-wide for services and admins, per workspace for its members.</summary>
 public static class StatsEndpoints
 {
     public static IEndpointRouteBuilder MapStatsEndpoints(this IEndpointRouteBuilder endpoints)

@@ -1,6 +1,6 @@
 namespace Realtime.EdgeGateway.Hubs;
 
-/// <summary>Hub paths: one per seed namespace (PROTOCOL.md).</summary>
+/// <summary>Hub paths: one per feature area (docs/protocol.md).</summary>
 public static class HubPaths
 {
     public const string Realtime = "/realtime";

@@ -6,7 +6,7 @@ using Realtime.Grains.Hosting;
 
 namespace Realtime.EdgeGateway.Identity;
 
-/// <summary>JWT bearer authentication and the authorization policies, as PROTOCOL.md and docs/security.md describe.</summary>
+/// <summary>JWT bearer authentication and the authorization policies, as docs/protocol.md and docs/security.md describe.</summary>
 public static class AuthenticationExtensions
 {
     public static IServiceCollection AddRealtimeAuthentication(this IServiceCollection services, IConfiguration configuration, IEnumerable<string> hubPaths)

@@ -1,6 +1,6 @@
 namespace Realtime.EdgeGateway.Identity;
 
-/// <summary>Claim names of the wire contract (PROTOCOL.md).</summary>
+/// <summary>Claim names of the wire contract (docs/protocol.md).</summary>
 public static class RealtimeClaims
 {
     public const string UserId = "sub";

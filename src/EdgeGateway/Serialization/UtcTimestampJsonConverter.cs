@@ -4,7 +4,7 @@ using System.Text.Json.Serialization;
 
 namespace Realtime.EdgeGateway.Serialization;
 
-/// <summary>Writes timestamps as ISO-8601 UTC strings ("2026-11-27T15:04:05.123Z"), as PROTOCOL.md asks.</summary>
+/// <summary>Writes timestamps as ISO-8601 UTC strings ("2026-11-27T15:04:05.123Z"), as docs/protocol.md asks.</summary>
 public sealed class UtcTimestampJsonConverter : JsonConverter<DateTimeOffset>
 {
     /// <summary>Anything but a timestamp string is a <see cref="JsonException"/>: bad input the caller is told about, not a server error.</summary>

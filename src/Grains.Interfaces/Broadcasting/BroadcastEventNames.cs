@@ -3,7 +3,7 @@ using System.Text.RegularExpressions;
 namespace Realtime.Grains.Broadcasting;
 
 /// <summary>
-/// Event names backend services may broadcast: lower case, like the seed's ("campaign:launched").
+/// Event names backend services may broadcast: lower case, words joined by ':' ("campaign:launched").
 /// The names the cluster itself sends are refused, so a broadcast cannot pass for a presence
 /// change, a notification or a revoked session.
 /// </summary>

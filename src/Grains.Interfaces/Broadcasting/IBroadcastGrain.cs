@@ -3,7 +3,7 @@ using Realtime.Grains.Notifications;
 namespace Realtime.Grains.Broadcasting;
 
 /// <summary>
-/// The seed's RealtimeService broadcasts: an event of the service's choosing to a workspace, a
+/// The broadcasts of RealtimeService: an event of the service's choosing to a workspace, a
 /// user or everyone, on /realtime. A stateless worker: it only looks up the edges and publishes.
 /// Key: 0.
 /// </summary>

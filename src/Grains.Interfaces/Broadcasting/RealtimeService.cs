@@ -4,7 +4,7 @@ using Realtime.Grains.Workspaces;
 namespace Realtime.Grains.Broadcasting;
 
 /// <summary>
-/// The seed's RealtimeService for backend services, over the grain interfaces: construct it with
+/// Broadcasts for backend services, over the grain interfaces: construct it with
 /// the IClusterClient (or any IGrainFactory) of an Orleans client of the cluster. Events go out
 /// on /realtime under the given name with the given data (JSON, at most 16 KB).
 /// </summary>

@@ -4,7 +4,7 @@ using Realtime.Grains.Streaming;
 namespace Realtime.Grains.Dashboards;
 
 /// <summary>
-/// The seed's DashboardGateway broadcasts for backend services, over the grain interfaces:
+/// Dashboard and metrics updates for backend services, over the grain interfaces:
 /// construct it with the IClusterClient (or any IGrainFactory) of an Orleans client of the
 /// cluster. Each update replaces the previous value of its key; subscribers get the newest.
 /// Bad input (invalid ids or names, data over 16 KB) throws ArgumentException.

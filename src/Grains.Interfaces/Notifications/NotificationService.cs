@@ -1,7 +1,7 @@
 namespace Realtime.Grains.Notifications;
 
 /// <summary>
-/// The seed's NotificationService for backend services, over the grain interfaces: construct it
+/// Notifications for backend services, over the grain interfaces: construct it
 /// with the IClusterClient (or any IGrainFactory) of an Orleans client of the cluster.
 /// Bad input (unknown type, empty title, oversized fields, invalid ids) throws ArgumentException.
 /// </summary>

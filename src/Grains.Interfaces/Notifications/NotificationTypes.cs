@@ -1,6 +1,6 @@
 namespace Realtime.Grains.Notifications;
 
-/// <summary>The notification types of the wire contract (PROTOCOL.md).</summary>
+/// <summary>The notification types of the wire contract (docs/protocol.md).</summary>
 public static class NotificationTypes
 {
     public const string Mention = "mention";

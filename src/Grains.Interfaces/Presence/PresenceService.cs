@@ -3,7 +3,7 @@ using Realtime.Grains.Workspaces;
 namespace Realtime.Grains.Presence;
 
 /// <summary>
-/// The seed's PresenceService for backend services, over the grain interfaces: construct it
+/// Presence for backend services, over the grain interfaces: construct it
 /// with the IClusterClient (or any IGrainFactory) of an Orleans client of the cluster.
 /// </summary>
 public sealed class PresenceService(IGrainFactory grains)

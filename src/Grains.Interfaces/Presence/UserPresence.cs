@@ -1,6 +1,6 @@
 namespace Realtime.Grains.Presence;
 
-/// <summary>Presence of one user in one workspace, exactly as PROTOCOL.md puts it on the wire.</summary>
+/// <summary>Presence of one user in one workspace, exactly as docs/protocol.md puts it on the wire.</summary>
 [GenerateSerializer, Immutable, Alias("realtime.UserPresence")]
 public sealed record UserPresence(
     [property: Id(0)] string UserId,

@@ -3,7 +3,7 @@ using System.Reflection;
 
 namespace Realtime.Grains.Streaming;
 
-/// <summary>Event names of the wire contract (PROTOCOL.md), exactly as the seed spells them.</summary>
+/// <summary>Event names of the wire contract (docs/protocol.md), spelled exactly as clients expect them.</summary>
 public static class RealtimeEvents
 {
     public const string Connected = "connected";

@@ -1,6 +1,6 @@
 namespace Realtime.Grains.Streaming;
 
-/// <summary>The hubs (seed namespaces) an event is delivered on.</summary>
+/// <summary>The hubs (feature areas) an event is delivered on.</summary>
 [Flags]
 public enum RealtimeHubs
 {

@@ -8,7 +8,7 @@ using Realtime.Tests.Infrastructure;
 
 namespace Realtime.Tests.EndToEnd;
 
-/// <summary>The seed's RealtimeService broadcasts and the stats endpoints, across the system's edges.</summary>
+/// <summary>RealtimeService's broadcasts and the stats endpoints, across the system's edges.</summary>
 public abstract class BroadcastAndStatsTests(RealtimeSystem system)
 {
     private readonly string _workspaceId = $"ws-{Guid.NewGuid():N}";

@@ -7,7 +7,7 @@ using Realtime.Tests.Infrastructure;
 namespace Realtime.Tests.EndToEnd;
 
 /// <summary>
-/// Idempotency-Key on the HTTP API's POSTs (PROTOCOL.md), on the production providers: 2 silos on
+/// Idempotency-Key on the HTTP API's POSTs (docs/protocol.md), on the production providers: 2 silos on
 /// Redis and 2 edges. A retry answers as the first request did, on either edge, and nothing is
 /// delivered twice; the key with another request is 422.
 /// </summary>

@@ -6,7 +6,7 @@ using Realtime.Tests.Infrastructure;
 
 namespace Realtime.Tests.EndToEnd;
 
-/// <summary>The presence REST endpoints of PROTOCOL.md, authorized as it says.</summary>
+/// <summary>The presence REST endpoints of docs/protocol.md, authorized as it says.</summary>
 [Collection(EmbeddedSystemCollection.Name)]
 public sealed class PresenceHttpApiTests(EmbeddedSystemFixture fixture)
 {

@@ -9,7 +9,7 @@ using Realtime.Tests.Infrastructure;
 namespace Realtime.Tests.EndToEnd;
 
 /// <summary>
-/// What a backend in any language does over HTTP (PROTOCOL.md, "HTTP API"): broadcasts, workspace
+/// What a backend in any language does over HTTP (docs/protocol.md, "HTTP API"): broadcasts, workspace
 /// notifications, dashboard and metrics updates, the inbox; each seen by real SignalR clients.
 /// </summary>
 [Collection(EmbeddedSystemCollection.Name)]

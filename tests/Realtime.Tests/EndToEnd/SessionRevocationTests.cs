@@ -8,7 +8,7 @@ using Realtime.Tests.Infrastructure;
 namespace Realtime.Tests.EndToEnd;
 
 /// <summary>
-/// Session revocation (PROTOCOL.md, <c>DELETE /realtime/connections/user/{userId}</c>) on the
+/// Session revocation (docs/protocol.md, <c>DELETE /realtime/connections/user/{userId}</c>) on the
 /// production providers, 2 silos on Redis and 2 edges: the user's connections on both edges are
 /// told and closed, and their tokens issued before are refused on both until they expire.
 /// </summary>

@@ -2,7 +2,7 @@ using MessagePack;
 
 namespace Realtime.Tests.Infrastructure;
 
-// What a MessagePack client sees of the wire contract: keys exactly as PROTOCOL.md spells them.
+// What a MessagePack client sees of the wire contract: keys exactly as docs/protocol.md spells them.
 
 [MessagePackObject]
 public sealed class PresenceView

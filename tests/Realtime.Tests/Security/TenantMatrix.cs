@@ -1,7 +1,7 @@
 namespace Realtime.Tests.Security;
 
 /// <summary>
-/// What the tenant matrix tries: every client-to-server hub event of PROTOCOL.md (and the
+/// What the tenant matrix tries: every client-to-server hub event of docs/protocol.md (and the
 /// edge's extensions) and every HTTP endpoint, each with the payload a legitimate member of
 /// <c>A</c> would send.
 /// </summary>

@@ -1,4 +1,4 @@
-// Browser client of the Realtime.Orleans edge gateway (wire contract: PROTOCOL.md).
+// Browser client of the Realtime.Orleans edge gateway (wire contract: docs/protocol.md).
 // One SignalR connection per hub it needs (/realtime, /presence, /notifications, /dashboard),
 // each opened on first use or by start(); reconnects forever with exponential backoff, then
 // restores what the server forgot with the connection: subscriptions, page, status, activity,
@@ -75,7 +75,7 @@ export const HUB_PATHS = Object.freeze({
 });
 
 /**
- * Server-to-client events of each hub (PROTOCOL.md). `on()` also accepts any other name.
+ * Server-to-client events of each hub (docs/protocol.md). `on()` also accepts any other name.
  * Every hub may send `reconnect` { reason } before the server closes it (an edge draining);
  * the client then connects again by itself.
  */
@@ -318,7 +318,7 @@ export function createRealtimeClient({ baseUrl, workspaceId, getToken, lastNotif
     },
 
     /**
-     * Listens to a server event (PROTOCOL.md names) or a state event: `connected`
+     * Listens to a server event (docs/protocol.md names) or a state event: `connected`
      * ({ hub, connectionId, userId, workspaceId, serverTime }, after every (re)connect),
      * `reconnecting`, `reconnected`, `disconnected` ({ hub, error? }), `state` ({ state }).
      * Handlers get (payload, { hub }).

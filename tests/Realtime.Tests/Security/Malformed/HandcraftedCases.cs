@@ -6,7 +6,7 @@ using Realtime.LoadTest.Wire;
 namespace Realtime.Tests.Security.Malformed;
 
 /// <summary>
-/// The handcrafted malformed inputs: per hub event of PROTOCOL.md (the tenant matrix's list, with
+/// The handcrafted malformed inputs: per hub event of docs/protocol.md (the tenant matrix's list, with
 /// its valid payloads) wrong types, missing, extra and oversized fields, wrong argument counts and
 /// deep nesting; per hub broken SignalR messages, garbage and truncated frames in both protocols;
 /// and bad handshakes.
