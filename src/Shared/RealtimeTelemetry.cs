@@ -15,10 +15,12 @@ internal static class RealtimeTelemetry
     /// <summary>Orleans' own meter: messaging and gateways on edges; also activations, membership and streams on silos.</summary>
     public const string OrleansMeter = "Microsoft.Orleans";
 
-    /// <summary>OpenTelemetry metrics of our meters, Orleans, ASP.NET Core and the runtime: Prometheus scrape, optional OTLP push.</summary>
-    public static IServiceCollection AddRealtimeMetrics(this IServiceCollection services, TelemetryOptions options, string serviceName, string? instanceId, string meter)
+    /// <summary>Section "Telemetry" and OpenTelemetry metrics of our meters, Orleans, ASP.NET Core and the runtime: Prometheus scrape, optional OTLP push.</summary>
+    public static IServiceCollection AddRealtimeMetrics(this IServiceCollection services, IConfiguration configuration, string serviceName, string? instanceId, string meter)
     {
-        services.AddSingleton(Options.Create(options));
+        // Read now as well as registered: the exporters are chosen while the host is built.
+        var options = configuration.GetValidated<TelemetryOptions>(TelemetryOptions.SectionName);
+        services.AddValidatedOptions<TelemetryOptions>(configuration, TelemetryOptions.SectionName);
         services.AddOpenTelemetry()
             .ConfigureResource(resource => resource.AddService(serviceName, serviceInstanceId: instanceId))
             .WithMetrics(metrics =>

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Security.Claims;
 using System.Text.Json;
+using Microsoft.Extensions.Options;
 using Realtime.EdgeGateway.Identity;
 using Realtime.EdgeGateway.Limits;
 using Realtime.EdgeGateway.Telemetry;
@@ -33,14 +34,14 @@ public static class NotificationEndpoints
         return endpoints;
     }
 
-    private static async Task<IResult> SendAsync(SendNotificationRequest? request, NotificationService notifications, EdgeLimitsOptions limits, EdgeMetrics metrics)
+    private static async Task<IResult> SendAsync(SendNotificationRequest? request, NotificationService notifications, IOptions<EdgeLimitsOptions> limits, EdgeMetrics metrics)
     {
         if (request is null)
         {
             return ServiceApi.Missing(request)!;
         }
 
-        var errors = Validate(request.Type, request.Title, request.Message, request.Data, limits, metrics);
+        var errors = Validate(request.Type, request.Title, request.Message, request.Data, limits.Value, metrics);
         if (!RealtimeIds.IsValid(request.UserId))
         {
             errors["userId"] = ["a valid user id"];
@@ -61,14 +62,14 @@ public static class NotificationEndpoints
     }
 
     /// <summary>To every member of the workspace: each gets a copy of their own, with its own read state.</summary>
-    private static async Task<IResult> SendToWorkspaceAsync(string workspaceId, WorkspaceNotificationRequest? request, NotificationService notifications, EdgeLimitsOptions limits, EdgeMetrics metrics)
+    private static async Task<IResult> SendToWorkspaceAsync(string workspaceId, WorkspaceNotificationRequest? request, NotificationService notifications, IOptions<EdgeLimitsOptions> limits, EdgeMetrics metrics)
     {
         if (request is null)
         {
             return ServiceApi.Missing(request)!;
         }
 
-        var errors = Validate(request.Type, request.Title, request.Message, request.Data, limits, metrics);
+        var errors = Validate(request.Type, request.Title, request.Message, request.Data, limits.Value, metrics);
         if (errors.Count > 0)
         {
             return Results.ValidationProblem(errors);

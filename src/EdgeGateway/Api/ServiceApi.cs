@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
 using Realtime.EdgeGateway.Identity;
 using Realtime.EdgeGateway.Limits;
 
@@ -14,7 +15,7 @@ public static class ServiceApi
     /// </summary>
     public static RouteGroupBuilder MapServiceWrites(this IEndpointRouteBuilder endpoints, string prefix)
     {
-        var limits = endpoints.ServiceProvider.GetRequiredService<EdgeLimitsOptions>();
+        var limits = endpoints.ServiceProvider.GetRequiredService<IOptions<EdgeLimitsOptions>>().Value;
         var group = endpoints.MapGroup(prefix)
             .RequireAuthorization(RealtimePolicies.Service)
             .AddEndpointFilter<ServiceRefusalProblems>()

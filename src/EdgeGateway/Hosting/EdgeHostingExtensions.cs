@@ -29,18 +29,21 @@ public static class EdgeHostingExtensions
     /// <summary>Orleans client, JWT identity, SignalR hubs, the edge's event stream, metrics and health checks.</summary>
     public static WebApplicationBuilder AddRealtimeEdge(this WebApplicationBuilder builder)
     {
+        // Read now as well as registered: they choose the cluster, the edge's name, origins and send path while the host is built.
         var cluster = builder.Configuration.GetValidated<RealtimeClusterOptions>(RealtimeClusterOptions.SectionName);
         var edge = builder.Configuration.GetValidated<EdgeOptions>(EdgeOptions.SectionName);
-        var telemetry = builder.Configuration.GetValidated<TelemetryOptions>(TelemetryOptions.SectionName);
         var identity = string.IsNullOrEmpty(edge.EdgeId) ? EdgeIdentity.CreateUnique() : new EdgeIdentity(edge.EdgeId);
 
         builder.UseOrleansClient(client => client.UseRealtimeCluster(cluster));
 
         var services = builder.Services;
+        services.AddValidatedOptions<RealtimeClusterOptions>(builder.Configuration, RealtimeClusterOptions.SectionName);
+        services.AddValidatedOptions<EdgeOptions>(builder.Configuration, EdgeOptions.SectionName);
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(identity);
         services.AddRealtimeAuthentication(builder.Configuration, HubPaths.All);
-        services.AddSingleton<DevelopmentTokenIssuer>();
+        // The issuer takes plain settings (tests and the load test mint tokens without a host).
+        services.AddSingleton(sp => new DevelopmentTokenIssuer(sp.GetRequiredService<IOptions<JwtOptions>>().Value, sp.GetRequiredService<TimeProvider>()));
         services.AddBrowserOrigins(edge);
         services.AddProblemDetails();
         services.AddRealtimeApiDocument();
@@ -64,8 +67,6 @@ public static class EdgeHostingExtensions
         {
             services.AddDirectSend();
         }
-
-        services.AddSingleton(Options.Create(edge));
 
         // The services .NET backends use over a cluster client: the HTTP API goes through them too.
         services.AddSingleton<NotificationService>();
@@ -96,7 +97,7 @@ public static class EdgeHostingExtensions
         services.AddHostedService<EdgeLeaseService>();
         services.AddHostedService<ConnectionHeartbeatService>();
         services.AddHostedService<DisconnectRetryService>();
-        services.AddEdgeTelemetry(telemetry, identity);
+        services.AddEdgeTelemetry(builder.Configuration, identity);
         services.AddEdgeDrain();
         return builder;
     }

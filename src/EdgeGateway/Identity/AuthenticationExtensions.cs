@@ -1,6 +1,7 @@
 using System.Text;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Tokens;
 using Realtime.Grains.Hosting;
 
@@ -11,8 +12,7 @@ public static class AuthenticationExtensions
 {
     public static IServiceCollection AddRealtimeAuthentication(this IServiceCollection services, IConfiguration configuration, IEnumerable<string> hubPaths)
     {
-        var jwt = configuration.GetValidated<JwtOptions>(JwtOptions.SectionName);
-        services.AddSingleton(jwt);
+        services.AddValidatedOptions<JwtOptions>(configuration, JwtOptions.SectionName);
 
         // Before anything logs the URL, browsers' query tokens become headers (hub paths) or are dropped.
         var paths = hubPaths.ToArray();
@@ -20,8 +20,12 @@ public static class AuthenticationExtensions
 
         services
             .AddAuthentication(JwtBearerDefaults.AuthenticationScheme)
-            .AddJwtBearer(options =>
+            .AddJwtBearer();
+        services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
+            .Configure<IOptions<JwtOptions>>((options, jwtOptions) =>
             {
+                var jwt = jwtOptions.Value;
+
                 // Keep claim names as issued ("sub", "workspaces", "role").
                 options.MapInboundClaims = false;
 

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.SignalR;
+using Microsoft.Extensions.Options;
 using Realtime.Grains.Hosting;
 
 namespace Realtime.EdgeGateway.Limits;
@@ -9,15 +10,17 @@ public static class EdgeLimitsExtensions
     /// <summary>Call before the other hub filters are added, so that a refused connection is refused before anything tracks it.</summary>
     public static IServiceCollection AddEdgeLimits(this IServiceCollection services, IConfiguration configuration)
     {
-        var limits = configuration.GetValidated<EdgeLimitsOptions>(EdgeLimitsOptions.SectionName);
-        services.AddSingleton(limits);
+        services.AddValidatedOptions<EdgeLimitsOptions>(configuration, EdgeLimitsOptions.SectionName);
+
+        // Hubs still resolve the limits themselves rather than through IOptions; the same bound value.
+        services.AddSingleton(sp => sp.GetRequiredService<IOptions<EdgeLimitsOptions>>().Value);
         services.AddSingleton<EventRateLimiters>();
         services.AddSingleton<UserConnectionLimiter>();
         services.AddSingleton<LimitsHubFilter>();
-        services.AddHttpApiRateLimit(limits);
-        services.Configure<HubOptions>(hubs =>
+        services.AddHttpApiRateLimit();
+        services.AddOptions<HubOptions>().Configure<IOptions<EdgeLimitsOptions>>((hubs, limits) =>
         {
-            hubs.MaximumReceiveMessageSize = limits.MaxMessageBytes;
+            hubs.MaximumReceiveMessageSize = limits.Value.MaxMessageBytes;
             hubs.AddFilter<LimitsHubFilter>();
         });
         return services;

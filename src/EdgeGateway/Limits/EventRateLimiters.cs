@@ -1,4 +1,5 @@
 using System.Threading.RateLimiting;
+using Microsoft.Extensions.Options;
 
 namespace Realtime.EdgeGateway.Limits;
 
@@ -13,8 +14,9 @@ public sealed class EventRateLimiters : IDisposable
     private readonly PartitionedRateLimiter<string>? _perConnection;
     private readonly PartitionedRateLimiter<string>? _perUser;
 
-    public EventRateLimiters(EdgeLimitsOptions options)
+    public EventRateLimiters(IOptions<EdgeLimitsOptions> limits)
     {
+        var options = limits.Value;
         _options = options;
         if (options.EventsPerSecondPerConnection > 0)
         {

@@ -3,6 +3,7 @@ using System.Security.Claims;
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.Extensions.Options;
 using Realtime.EdgeGateway.Identity;
 using Realtime.EdgeGateway.Telemetry;
 
@@ -18,9 +19,12 @@ public static class HttpApiRateLimit
 {
     public const string PolicyName = "http-api";
 
-    public static IServiceCollection AddHttpApiRateLimit(this IServiceCollection services, EdgeLimitsOptions limits) =>
-        services.AddRateLimiter(options =>
+    public static IServiceCollection AddHttpApiRateLimit(this IServiceCollection services)
+    {
+        services.AddRateLimiter(_ => { });
+        services.AddOptions<RateLimiterOptions>().Configure<IOptions<EdgeLimitsOptions>>((options, limitsOptions) =>
         {
+            var limits = limitsOptions.Value;
             options.OnRejected = (context, _) => RejectAsync(context, limits);
             options.AddPolicy(PolicyName, http => limits.HttpRequestsPerSecondPerCaller == 0
                 ? RateLimitPartition.GetNoLimiter("off")
@@ -32,6 +36,8 @@ public static class HttpApiRateLimit
                     QueueLimit = 0,
                 }));
         });
+        return services;
+    }
 
     private static async ValueTask RejectAsync(OnRejectedContext context, EdgeLimitsOptions limits)
     {

@@ -1,4 +1,5 @@
 using System.Threading.RateLimiting;
+using Microsoft.Extensions.Options;
 
 namespace Realtime.EdgeGateway.Limits;
 
@@ -11,9 +12,9 @@ public sealed class UserConnectionLimiter : IDisposable
 {
     private readonly PartitionedRateLimiter<string>? _limiter;
 
-    public UserConnectionLimiter(EdgeLimitsOptions options)
+    public UserConnectionLimiter(IOptions<EdgeLimitsOptions> options)
     {
-        Limit = options.MaxConnectionsPerUser;
+        Limit = options.Value.MaxConnectionsPerUser;
         if (Limit > 0)
         {
             _limiter = PartitionedRateLimiter.Create<string, string>(userId => RateLimitPartition.GetConcurrencyLimiter(userId, _ => new ConcurrencyLimiterOptions

@@ -1,7 +1,6 @@
 using Microsoft.AspNetCore.SignalR;
 using Realtime.EdgeGateway.Health;
 using Realtime.EdgeGateway.Streaming;
-using Realtime.Grains.Hosting;
 using Realtime.Hosting;
 
 namespace Realtime.EdgeGateway.Telemetry;
@@ -9,7 +8,7 @@ namespace Realtime.EdgeGateway.Telemetry;
 /// <summary>Metrics (OpenTelemetry: Prometheus scrape, optional OTLP push) and health checks of an edge.</summary>
 public static class EdgeTelemetryExtensions
 {
-    public static IServiceCollection AddEdgeTelemetry(this IServiceCollection services, TelemetryOptions options, EdgeIdentity edge)
+    public static IServiceCollection AddEdgeTelemetry(this IServiceCollection services, IConfiguration configuration, EdgeIdentity edge)
     {
         services.AddSingleton<EdgeMetrics>();
         services.AddSingleton<ConnectionTelemetryHubFilter>();
@@ -18,7 +17,7 @@ public static class EdgeTelemetryExtensions
         // SignalR logs every failed hub call at Error with a stack trace, a refused one included:
         // a client sending garbage or flooding would flood the log. The filter counts and logs them instead.
         services.Configure<LoggerFilterOptions>(logging => logging.AddFilter(ConnectionTelemetryHubFilter.SignalRDispatcherCategory, LogLevel.None));
-        services.AddRealtimeMetrics(options, "realtime-edge", edge.EdgeId, EdgeMetrics.MeterName);
+        services.AddRealtimeMetrics(configuration, "realtime-edge", edge.EdgeId, EdgeMetrics.MeterName);
 
         // The Orleans client tells its connection status to every observer registered as a service.
         services.AddSingleton<EdgeReadiness>();

@@ -144,32 +144,15 @@ public static class SiloBuilderExtensions
                 o.BatchContainerBatchSize = options.StreamDeliveryBatchSize;
             })));
 
-        silo.Services.AddOptions<PresenceOptions>()
-            .Bind(silo.Configuration.GetSection(PresenceOptions.SectionName))
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
-        silo.Services.AddOptions<RecoveryOptions>()
-            .Bind(silo.Configuration.GetSection(RecoveryOptions.SectionName))
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
-        silo.Services.AddOptions<NotificationOptions>()
-            .Bind(silo.Configuration.GetSection(NotificationOptions.SectionName))
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
-        silo.Services.AddOptions<InboxOptions>()
-            .Bind(silo.Configuration.GetSection(InboxOptions.SectionName))
-            .ValidateDataAnnotations()
-            .Validate(o => o.SlaReminderPeriod >= options.MinimumReminderPeriod, $"{InboxOptions.SectionName}:{nameof(InboxOptions.SlaReminderPeriod)}: must be at least {RealtimeSiloOptions.SectionName}:{nameof(RealtimeSiloOptions.MinimumReminderPeriod)} ({options.MinimumReminderPeriod}).")
-            .ValidateOnStart();
-        silo.Services.AddOptions<StatsOptions>()
-            .Bind(silo.Configuration.GetSection(StatsOptions.SectionName))
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
-        silo.Services.AddOptions<WebhookOptions>()
-            .Bind(silo.Configuration.GetSection(WebhookOptions.SectionName))
-            .ValidateDataAnnotations()
-            .Validate(o => o.ReminderPeriod >= options.MinimumReminderPeriod, $"{WebhookOptions.SectionName}:{nameof(WebhookOptions.ReminderPeriod)}: must be at least {RealtimeSiloOptions.SectionName}:{nameof(RealtimeSiloOptions.MinimumReminderPeriod)} ({options.MinimumReminderPeriod}).")
-            .ValidateOnStart();
+        // The grains' sections; validated when the silo starts (a test cluster's silos too).
+        silo.Services.AddValidatedOptions<PresenceOptions>(silo.Configuration, PresenceOptions.SectionName);
+        silo.Services.AddValidatedOptions<RecoveryOptions>(silo.Configuration, RecoveryOptions.SectionName);
+        silo.Services.AddValidatedOptions<NotificationOptions>(silo.Configuration, NotificationOptions.SectionName);
+        silo.Services.AddValidatedOptions<InboxOptions>(silo.Configuration, InboxOptions.SectionName)
+            .Validate(o => o.SlaReminderPeriod >= options.MinimumReminderPeriod, $"{InboxOptions.SectionName}:{nameof(InboxOptions.SlaReminderPeriod)}: must be at least {RealtimeSiloOptions.SectionName}:{nameof(RealtimeSiloOptions.MinimumReminderPeriod)} ({options.MinimumReminderPeriod}).");
+        silo.Services.AddValidatedOptions<StatsOptions>(silo.Configuration, StatsOptions.SectionName);
+        silo.Services.AddValidatedOptions<WebhookOptions>(silo.Configuration, WebhookOptions.SectionName)
+            .Validate(o => o.ReminderPeriod >= options.MinimumReminderPeriod, $"{WebhookOptions.SectionName}:{nameof(WebhookOptions.ReminderPeriod)}: must be at least {RealtimeSiloOptions.SectionName}:{nameof(RealtimeSiloOptions.MinimumReminderPeriod)} ({options.MinimumReminderPeriod}).");
         silo.Services.TryAddSingleton<WebhookEvents>();
 
         // A redirect is a failed attempt, not a POST turned into a GET somewhere else.

@@ -1,4 +1,3 @@
-using Realtime.Grains.Hosting;
 using Realtime.Hosting;
 using Realtime.Grains.Telemetry;
 using Realtime.Silo.Health;
@@ -8,9 +7,9 @@ namespace Realtime.Silo.Hosting;
 /// <summary>Metrics (OpenTelemetry: Prometheus scrape, optional OTLP push) and health checks of a silo.</summary>
 public static class SiloTelemetryExtensions
 {
-    public static IServiceCollection AddSiloTelemetry(this IServiceCollection services, TelemetryOptions options)
+    public static IServiceCollection AddSiloTelemetry(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddRealtimeMetrics(options, "realtime-silo", instanceId: null, RealtimeGrainMetrics.MeterName);
+        services.AddRealtimeMetrics(configuration, "realtime-silo", instanceId: null, RealtimeGrainMetrics.MeterName);
         services.AddRealtimeProbes<SiloActiveHealthCheck>("silo-active");
         return services;
     }

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.WebSockets;
 using System.Text.Json;
 using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.Extensions.Options;
 using Realtime.EdgeGateway.Limits;
 
 namespace Realtime.Tests.Security;
@@ -72,7 +73,7 @@ public sealed class ConnectionLimitTests(LimitedSystemFixture fixture)
     [Fact]
     public void The_limiter_holds_a_permit_per_open_connection_exactly()
     {
-        using var limiter = new UserConnectionLimiter(new EdgeLimitsOptions { MaxConnectionsPerUser = 2 });
+        using var limiter = new UserConnectionLimiter(Options.Create(new EdgeLimitsOptions { MaxConnectionsPerUser = 2 }));
 
         var first = limiter.TryAcquire("u");
         var second = limiter.TryAcquire("u");

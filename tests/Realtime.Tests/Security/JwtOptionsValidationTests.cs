@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Realtime.EdgeGateway.Identity;
-using Realtime.Grains.Hosting;
 
 namespace Realtime.Tests.Security;
 
@@ -26,7 +26,7 @@ public sealed class JwtOptionsValidationTests
         };
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
 
-        var error = Assert.Throws<OptionsValidationException>(() => configuration.GetValidated<JwtOptions>(JwtOptions.SectionName));
+        var error = Assert.Throws<OptionsValidationException>(() => Jwt(configuration));
 
         Assert.Contains(named, error.Message, StringComparison.Ordinal);
     }
@@ -42,8 +42,15 @@ public sealed class JwtOptionsValidationTests
             ["Jwt:RequireHttpsMetadata"] = "false",
         }).Build();
 
-        var jwt = configuration.GetValidated<JwtOptions>(JwtOptions.SectionName);
+        var jwt = Jwt(configuration);
 
         Assert.True(jwt.UsesAuthority);
+    }
+
+    /// <summary>The Jwt settings as the edge's services read them (what start-time validation resolves).</summary>
+    private static JwtOptions Jwt(IConfiguration configuration)
+    {
+        using var services = new ServiceCollection().AddRealtimeAuthentication(configuration, []).BuildServiceProvider();
+        return services.GetRequiredService<IOptions<JwtOptions>>().Value;
     }
 }
