@@ -1,9 +1,7 @@
-using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;
 using Realtime.EdgeGateway.Dashboards;
 using Realtime.EdgeGateway.Hosting;
-using Realtime.EdgeGateway.Identity;
 using Realtime.EdgeGateway.Presence;
 using Realtime.EdgeGateway.Streaming;
 using Realtime.EdgeGateway.Telemetry;
@@ -25,7 +23,6 @@ public sealed class DashboardHub(
     : LiveUpdatesHub<DashboardHub>(grains, edge, localConnections, timeProvider, subscribers, hubContext, options, metrics, logger)
 {
     /// <summary>Subscribes to the dashboard, optionally for some platforms only.</summary>
-    [Authorize(Policy = RealtimePolicies.WorkspaceMember)]
     [HubMethodName(RealtimeEvents.DashboardSubscribe)]
     public Task<LiveUpdatesSubscribed> Subscribe(DashboardSubscribeRequest? request = null)
     {

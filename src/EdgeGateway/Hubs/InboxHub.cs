@@ -1,6 +1,4 @@
-using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.SignalR;
-using Realtime.EdgeGateway.Identity;
 using Realtime.EdgeGateway.Presence;
 using Realtime.EdgeGateway.Streaming;
 using Realtime.Grains;
@@ -23,8 +21,6 @@ public sealed class InboxHub(IGrainFactory grains, EdgeIdentity edge, LocalConne
 
     private static readonly object SubscriptionKey = new();
 
-    [Authorize(Policy = RealtimePolicies.WorkspaceMember)]
-
     [HubMethodName(RealtimeEvents.InboxSubscribe)]
     public async Task<InboxSubscribed> Subscribe(InboxSubscribeRequest? request = null)
     {
@@ -36,8 +32,6 @@ public sealed class InboxHub(IGrainFactory grains, EdgeIdentity edge, LocalConne
         return reply;
     }
 
-    [Authorize(Policy = RealtimePolicies.WorkspaceMember)]
-
     [HubMethodName(RealtimeEvents.InboxTyping)]
     public Task Typing(InboxTypingRequest? request)
     {
@@ -48,7 +42,6 @@ public sealed class InboxHub(IGrainFactory grains, EdgeIdentity edge, LocalConne
     }
 
     /// <summary>The receipt goes to the other subscribers and is the result; the caller gets no event.</summary>
-    [Authorize(Policy = RealtimePolicies.WorkspaceMember)]
     [HubMethodName(RealtimeEvents.InboxRead)]
     public Task<InboxReadReceipt> Read(InboxReadRequest? request)
     {

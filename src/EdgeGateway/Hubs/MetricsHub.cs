@@ -1,9 +1,7 @@
-using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;
 using Realtime.EdgeGateway.Dashboards;
 using Realtime.EdgeGateway.Hosting;
-using Realtime.EdgeGateway.Identity;
 using Realtime.EdgeGateway.Presence;
 using Realtime.EdgeGateway.Streaming;
 using Realtime.EdgeGateway.Telemetry;
@@ -25,7 +23,6 @@ public sealed class MetricsHub(
     : LiveUpdatesHub<MetricsHub>(grains, edge, localConnections, timeProvider, subscribers, hubContext, options, metrics, logger)
 {
     /// <summary>Subscribes to metric updates, optionally for some metrics only.</summary>
-    [Authorize(Policy = RealtimePolicies.WorkspaceMember)]
     [HubMethodName(RealtimeEvents.MetricsSubscribe)]
     public Task<LiveUpdatesSubscribed> Subscribe(MetricsSubscribeRequest? request = null)
     {

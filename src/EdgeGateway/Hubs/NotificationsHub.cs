@@ -1,7 +1,5 @@
-using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.SignalR;
 using Realtime.EdgeGateway.Notifications;
-using Realtime.EdgeGateway.Identity;
 using Realtime.EdgeGateway.Presence;
 using Realtime.EdgeGateway.Streaming;
 using Realtime.Grains;
@@ -48,7 +46,6 @@ public sealed class NotificationsHub(
     }
 
     /// <summary>The ack goes to every connection of the user (other tabs update their count) and is the result.</summary>
-    [Authorize(Policy = RealtimePolicies.WorkspaceMember)]
     [HubMethodName(RealtimeEvents.NotificationRead)]
     public Task<NotificationReadAck> MarkRead(NotificationReadRequest? request)
     {
@@ -57,12 +54,8 @@ public sealed class NotificationsHub(
         return GrainRefusals.AsHubErrors(() => Notifications.MarkRead(id));
     }
 
-    [Authorize(Policy = RealtimePolicies.WorkspaceMember)]
-
     [HubMethodName(RealtimeEvents.NotificationReadAll)]
     public Task<NotificationReadAck> MarkAllRead() => Notifications.MarkAllRead();
-
-    [Authorize(Policy = RealtimePolicies.WorkspaceMember)]
 
     [HubMethodName(RealtimeEvents.NotificationSubscribe)]
     public async Task<NotificationSubscribeAck> Subscribe(NotificationSubscribeRequest? request)
@@ -80,8 +73,6 @@ public sealed class NotificationsHub(
         return ack;
     }
 
-    [Authorize(Policy = RealtimePolicies.WorkspaceMember)]
-
     [HubMethodName(RealtimeEvents.NotificationSync)]
     public Task Sync(NotificationSyncRequest? request)
     {
@@ -89,8 +80,6 @@ public sealed class NotificationsHub(
             HubInput.Require(request, RealtimeEvents.NotificationSync, Identity).LastNotificationId, "lastNotificationId", RealtimeEvents.NotificationSync, Limits);
         return GrainRefusals.AsHubErrors(() => Notifications.Sync(Context.ConnectionId, Edge.EdgeId, lastSeen));
     }
-
-    [Authorize(Policy = RealtimePolicies.WorkspaceMember)]
 
     [HubMethodName(RealtimeEvents.NotificationUnread)]
     public async Task<UnreadCount> GetUnread() => new(await Notifications.GetUnreadCount());

@@ -1,6 +1,4 @@
-using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.SignalR;
-using Realtime.EdgeGateway.Identity;
 using Realtime.EdgeGateway.Presence;
 using Realtime.EdgeGateway.Streaming;
 using Realtime.Grains.Presence;
@@ -23,16 +21,12 @@ public sealed class PresenceHub(IGrainFactory grains, EdgeIdentity edge, LocalCo
     private static readonly object ConversationGroupsKey = new();
     private static readonly object WatchGroupsKey = new();
 
-    [Authorize(Policy = RealtimePolicies.WorkspaceMember)]
-
     [HubMethodName(RealtimeEvents.PresenceStatus)]
     public async Task SetStatus(PresenceStatusRequest? request)
     {
         var status = HubInput.Status(HubInput.Require(request, RealtimeEvents.PresenceStatus, Identity).Status);
         await Me.SetStatus(status);
     }
-
-    [Authorize(Policy = RealtimePolicies.WorkspaceMember)]
 
     [HubMethodName(RealtimeEvents.PresenceTyping)]
     public async Task SetTyping(TypingRequest? request)
@@ -50,8 +44,6 @@ public sealed class PresenceHub(IGrainFactory grains, EdgeIdentity edge, LocalCo
 
         await Me.SetTyping(conversationId, isTyping, Context.ConnectionId);
     }
-
-    [Authorize(Policy = RealtimePolicies.WorkspaceMember)]
 
     [HubMethodName(RealtimeEvents.PresenceActivity)]
     public async Task SetActivity(ActivityRequest? request)
@@ -73,13 +65,11 @@ public sealed class PresenceHub(IGrainFactory grains, EdgeIdentity edge, LocalCo
     }
 
     /// <summary>Online and away members, paged by user id.</summary>
-    [Authorize(Policy = RealtimePolicies.WorkspaceMember)]
     [HubMethodName(RealtimeEvents.PresenceOnline)]
     public Task<WorkspacePresence> GetOnline(PresencePageRequest? request = null) =>
         ReplyWithPageAsync(request, onlineOnly: true, RealtimeEvents.PresenceOnlineList);
 
     /// <summary>Replaces the set of users whose changes this connection always gets.</summary>
-    [Authorize(Policy = RealtimePolicies.WorkspaceMember)]
     [HubMethodName(RealtimeEvents.PresenceWatch)]
     public async Task<WatchAck> Watch(WatchRequest? request)
     {

@@ -11,7 +11,9 @@ namespace Realtime.EdgeGateway.Hubs;
 /// <summary>
 /// A hub whose connections count for presence (/realtime and /presence): each is registered
 /// with the user's presence grain, tagged with this edge, and vouched for while it lives.
+/// Every method requires <see cref="RealtimePolicies.WorkspaceMember"/> (<see cref="HubMethodPolicyFilter"/>).
 /// </summary>
+[HubMethodPolicy(RealtimePolicies.WorkspaceMember)]
 public abstract class PresenceTrackingHub(
     IGrainFactory grains,
     EdgeIdentity edge,

@@ -1,6 +1,4 @@
-using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.SignalR;
-using Realtime.EdgeGateway.Identity;
 using Realtime.EdgeGateway.Presence;
 using Realtime.EdgeGateway.Streaming;
 using Realtime.Grains.Presence;
@@ -12,7 +10,6 @@ namespace Realtime.EdgeGateway.Hubs;
 public sealed class RealtimeHub(IGrainFactory grains, EdgeIdentity edge, LocalConnections localConnections, TimeProvider timeProvider)
     : PresenceTrackingHub(grains, edge, localConnections, timeProvider)
 {
-    [Authorize(Policy = RealtimePolicies.WorkspaceMember)]
     [HubMethodName(RealtimeEvents.Ping)]
     public async Task<PongEvent> Ping()
     {
@@ -20,8 +17,6 @@ public sealed class RealtimeHub(IGrainFactory grains, EdgeIdentity edge, LocalCo
         await Clients.Caller.SendAsync(RealtimeEvents.Pong, pong);
         return pong;
     }
-
-    [Authorize(Policy = RealtimePolicies.WorkspaceMember)]
 
     [HubMethodName(RealtimeEvents.PageNavigate)]
     public async Task Navigate(PageNavigateRequest? request)
@@ -31,7 +26,6 @@ public sealed class RealtimeHub(IGrainFactory grains, EdgeIdentity edge, LocalCo
     }
 
     /// <summary>Every member seen in the workspace, paged by user id.</summary>
-    [Authorize(Policy = RealtimePolicies.WorkspaceMember)]
     [HubMethodName(RealtimeEvents.PresenceGet)]
     public Task<WorkspacePresence> GetPresence(PresencePageRequest? request = null) =>
         ReplyWithPageAsync(request, onlineOnly: false, RealtimeEvents.PresenceList);
