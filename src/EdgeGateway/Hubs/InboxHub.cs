@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.SignalR;
-using Realtime.EdgeGateway.Presence;
 using Realtime.EdgeGateway.Streaming;
 using Realtime.Grains;
 using Realtime.Grains.Inbox;
@@ -13,8 +12,7 @@ namespace Realtime.EdgeGateway.Hubs;
 /// escalations; it types in and reads conversations that exist in its workspace. A whole-inbox
 /// subscription replaces the single ones, so that no event reaches a connection twice.
 /// </summary>
-public sealed class InboxHub(IGrainFactory grains, EdgeIdentity edge, LocalConnections localConnections, TimeProvider timeProvider)
-    : PresenceTrackingHub(grains, edge, localConnections, timeProvider)
+public sealed class InboxHub(WorkspaceHubServices services) : WorkspaceHub(services)
 {
     /// <summary>Single conversations one connection may subscribe to; beyond, subscribe to the whole inbox.</summary>
     public const int MaxConversationSubscriptions = 100;

@@ -1,7 +1,5 @@
 using Microsoft.AspNetCore.SignalR;
 using Realtime.EdgeGateway.Notifications;
-using Realtime.EdgeGateway.Presence;
-using Realtime.EdgeGateway.Streaming;
 using Realtime.Grains;
 using Realtime.Grains.Notifications;
 using Realtime.Grains.Streaming;
@@ -15,12 +13,7 @@ namespace Realtime.EdgeGateway.Hubs;
 /// gets every one it missed, in order, once, then the live ones. One that does not starts from
 /// the point its handshake completed (see <see cref="NotificationsConnectionHandler"/>).
 /// </summary>
-public sealed class NotificationsHub(
-    IGrainFactory grains,
-    EdgeIdentity edge,
-    LocalConnections localConnections,
-    NotificationConnections notificationConnections,
-    TimeProvider timeProvider) : PresenceTrackingHub(grains, edge, localConnections, timeProvider)
+public sealed class NotificationsHub(WorkspaceHubServices services, NotificationConnections notificationConnections) : WorkspaceHub(services)
 {
     public const string LastNotificationIdQuery = "lastNotificationId";
 
@@ -35,7 +28,7 @@ public sealed class NotificationsHub(
             : HubInput.NotificationId(lastSeen, LastNotificationIdQuery, "connecting to /notifications", Limits);
         await base.OnConnectedAsync();
         notificationConnections.Add(Context.ConnectionId, Identity, lastSeen);
-        await GrainRefusals.AsHubErrors(() => Notifications.Attach(Context.ConnectionId, Edge.EdgeId, lastSeen));
+        await GrainRefusals.AsHubErrors(() => Notifications.Attach(Context.ConnectionId, Services.Edge.EdgeId, lastSeen));
     }
 
     public override async Task OnDisconnectedAsync(Exception? exception)
@@ -78,7 +71,7 @@ public sealed class NotificationsHub(
     {
         var lastSeen = HubInput.NotificationId(
             HubInput.Require(request, RealtimeEvents.NotificationSync, Identity).LastNotificationId, "lastNotificationId", RealtimeEvents.NotificationSync, Limits);
-        return GrainRefusals.AsHubErrors(() => Notifications.Sync(Context.ConnectionId, Edge.EdgeId, lastSeen));
+        return GrainRefusals.AsHubErrors(() => Notifications.Sync(Context.ConnectionId, Services.Edge.EdgeId, lastSeen));
     }
 
     [HubMethodName(RealtimeEvents.NotificationUnread)]

@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.SignalR;
-using Realtime.EdgeGateway.Presence;
 using Realtime.EdgeGateway.Streaming;
 using Realtime.Grains.Presence;
 using Realtime.Grains.Streaming;
@@ -11,8 +10,7 @@ namespace Realtime.EdgeGateway.Hubs;
 /// connection joins the interest groups of what it types in, works on and watches, so that in
 /// a large workspace it still gets those users' changes besides the summary.
 /// </summary>
-public sealed class PresenceHub(IGrainFactory grains, EdgeIdentity edge, LocalConnections localConnections, TimeProvider timeProvider)
-    : PresenceTrackingHub(grains, edge, localConnections, timeProvider)
+public sealed class PresenceHub(WorkspaceHubServices services) : WorkspaceHub(services)
 {
     /// <summary>Conversations a connection keeps interest groups for; more are still typed in, just not routed by interest.</summary>
     public const int MaxConversationGroups = 50;

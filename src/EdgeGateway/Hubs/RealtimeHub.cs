@@ -1,19 +1,16 @@
 using Microsoft.AspNetCore.SignalR;
-using Realtime.EdgeGateway.Presence;
-using Realtime.EdgeGateway.Streaming;
 using Realtime.Grains.Presence;
 using Realtime.Grains.Streaming;
 
 namespace Realtime.EdgeGateway.Hubs;
 
 /// <summary>/realtime: the main connection. Ping, the page the user is on, the workspace's presence.</summary>
-public sealed class RealtimeHub(IGrainFactory grains, EdgeIdentity edge, LocalConnections localConnections, TimeProvider timeProvider)
-    : PresenceTrackingHub(grains, edge, localConnections, timeProvider)
+public sealed class RealtimeHub(WorkspaceHubServices services) : WorkspaceHub(services)
 {
     [HubMethodName(RealtimeEvents.Ping)]
     public async Task<PongEvent> Ping()
     {
-        var pong = new PongEvent(Time.GetUtcNow());
+        var pong = new PongEvent(Services.Time.GetUtcNow());
         await Clients.Caller.SendAsync(RealtimeEvents.Pong, pong);
         return pong;
     }
