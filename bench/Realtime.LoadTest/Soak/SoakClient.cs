@@ -61,7 +61,7 @@ public sealed class SoakClient(int index, SoakUser user, SoakHub hub, IReadOnlyL
     private static readonly TimeSpan CloseTimeout = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan PresenceGetRetry = TimeSpan.FromSeconds(1);
 
-    /// <summary>A connection whose presence sync was lost is enrolled by the edge after 30 s (PresenceTrackingHub.PresenceSyncGrace).</summary>
+    /// <summary>A connection whose presence sync was lost is enrolled by the edge after 30 s (WorkspaceHub.PresenceSyncGrace).</summary>
     private static readonly TimeSpan EnrolmentFallback = TimeSpan.FromSeconds(32);
 
     private const int InitialBuffer = 4096;

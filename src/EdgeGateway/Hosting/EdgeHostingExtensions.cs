@@ -63,6 +63,7 @@ public static class EdgeHostingExtensions
                 .WithResolver(WireShapeMessagePackResolver.Instance)
                 .WithSecurity(MessagePackSecurity.UntrustedData))
             .AddOptionalHubPayloads(typeof(RealtimeHub), typeof(PresenceHub), typeof(NotificationsHub), typeof(DashboardHub), typeof(MetricsHub), typeof(InboxHub));
+        services.AddWorkspaceHubs();
         if (edge.DirectSend)
         {
             services.AddDirectSend();

@@ -1,6 +1,5 @@
 using Microsoft.AspNetCore.SignalR;
 using Realtime.EdgeGateway.Identity;
-using Realtime.EdgeGateway.Limits;
 
 namespace Realtime.EdgeGateway.Hubs;
 
@@ -25,9 +24,4 @@ public static class HubCallerContextExtensions
         context.Items[IdentityKey] = identity;
         return identity;
     }
-
-    /// <summary>The edge's limits (Edge:Limits), for the checks of client payloads.</summary>
-    public static EdgeLimitsOptions GetLimits(this HubCallerContext context) =>
-        (context.GetHttpContext() ?? throw new InvalidOperationException("Hub connection has no HTTP context."))
-            .RequestServices.GetRequiredService<EdgeLimitsOptions>();
 }

@@ -1,7 +1,4 @@
-using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.SignalR;
-using Realtime.EdgeGateway.Identity;
-using Realtime.EdgeGateway.Presence;
 using Realtime.EdgeGateway.Streaming;
 using Realtime.Grains;
 using Realtime.Grains.Inbox;
@@ -15,15 +12,12 @@ namespace Realtime.EdgeGateway.Hubs;
 /// escalations; it types in and reads conversations that exist in its workspace. A whole-inbox
 /// subscription replaces the single ones, so that no event reaches a connection twice.
 /// </summary>
-public sealed class InboxHub(IGrainFactory grains, EdgeIdentity edge, LocalConnections localConnections, TimeProvider timeProvider)
-    : PresenceTrackingHub(grains, edge, localConnections, timeProvider)
+public sealed class InboxHub(WorkspaceHubServices services) : WorkspaceHub(services)
 {
     /// <summary>Single conversations one connection may subscribe to; beyond, subscribe to the whole inbox.</summary>
     public const int MaxConversationSubscriptions = 100;
 
     private static readonly object SubscriptionKey = new();
-
-    [Authorize(Policy = RealtimePolicies.WorkspaceMember)]
 
     [HubMethodName(RealtimeEvents.InboxSubscribe)]
     public async Task<InboxSubscribed> Subscribe(InboxSubscribeRequest? request = null)
@@ -36,8 +30,6 @@ public sealed class InboxHub(IGrainFactory grains, EdgeIdentity edge, LocalConne
         return reply;
     }
 
-    [Authorize(Policy = RealtimePolicies.WorkspaceMember)]
-
     [HubMethodName(RealtimeEvents.InboxTyping)]
     public Task Typing(InboxTypingRequest? request)
     {
@@ -48,7 +40,6 @@ public sealed class InboxHub(IGrainFactory grains, EdgeIdentity edge, LocalConne
     }
 
     /// <summary>The receipt goes to the other subscribers and is the result; the caller gets no event.</summary>
-    [Authorize(Policy = RealtimePolicies.WorkspaceMember)]
     [HubMethodName(RealtimeEvents.InboxRead)]
     public Task<InboxReadReceipt> Read(InboxReadRequest? request)
     {

@@ -1,31 +1,13 @@
-using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.SignalR;
-using Microsoft.Extensions.Options;
-using Realtime.EdgeGateway.Dashboards;
-using Realtime.EdgeGateway.Hosting;
-using Realtime.EdgeGateway.Identity;
-using Realtime.EdgeGateway.Presence;
-using Realtime.EdgeGateway.Streaming;
-using Realtime.EdgeGateway.Telemetry;
 using Realtime.Grains.Streaming;
 
 namespace Realtime.EdgeGateway.Hubs;
 
 /// <summary>/metrics: analytics metric updates of the workspace.</summary>
-public sealed class MetricsHub(
-    IGrainFactory grains,
-    EdgeIdentity edge,
-    LocalConnections localConnections,
-    TimeProvider timeProvider,
-    DashboardSubscribers subscribers,
-    IHubContext<MetricsHub> hubContext,
-    IOptions<EdgeOptions> options,
-    EdgeMetrics metrics,
-    ILogger<MetricsHub> logger)
-    : LiveUpdatesHub<MetricsHub>(grains, edge, localConnections, timeProvider, subscribers, hubContext, options, metrics, logger)
+public sealed class MetricsHub(WorkspaceHubServices services, LiveUpdateSubscriptions<MetricsHub> subscriptions)
+    : LiveUpdatesHub<MetricsHub>(services, subscriptions)
 {
     /// <summary>Subscribes to metric updates, optionally for some metrics only.</summary>
-    [Authorize(Policy = RealtimePolicies.WorkspaceMember)]
     [HubMethodName(RealtimeEvents.MetricsSubscribe)]
     public Task<LiveUpdatesSubscribed> Subscribe(MetricsSubscribeRequest? request = null)
     {

@@ -1,9 +1,5 @@
-using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.SignalR;
 using Realtime.EdgeGateway.Notifications;
-using Realtime.EdgeGateway.Identity;
-using Realtime.EdgeGateway.Presence;
-using Realtime.EdgeGateway.Streaming;
 using Realtime.Grains;
 using Realtime.Grains.Notifications;
 using Realtime.Grains.Streaming;
@@ -17,12 +13,7 @@ namespace Realtime.EdgeGateway.Hubs;
 /// gets every one it missed, in order, once, then the live ones. One that does not starts from
 /// the point its handshake completed (see <see cref="NotificationsConnectionHandler"/>).
 /// </summary>
-public sealed class NotificationsHub(
-    IGrainFactory grains,
-    EdgeIdentity edge,
-    LocalConnections localConnections,
-    NotificationConnections notificationConnections,
-    TimeProvider timeProvider) : PresenceTrackingHub(grains, edge, localConnections, timeProvider)
+public sealed class NotificationsHub(WorkspaceHubServices services, NotificationConnections notificationConnections) : WorkspaceHub(services)
 {
     public const string LastNotificationIdQuery = "lastNotificationId";
 
@@ -37,7 +28,7 @@ public sealed class NotificationsHub(
             : HubInput.NotificationId(lastSeen, LastNotificationIdQuery, "connecting to /notifications", Limits);
         await base.OnConnectedAsync();
         notificationConnections.Add(Context.ConnectionId, Identity, lastSeen);
-        await GrainRefusals.AsHubErrors(() => Notifications.Attach(Context.ConnectionId, Edge.EdgeId, lastSeen));
+        await GrainRefusals.AsHubErrors(() => Notifications.Attach(Context.ConnectionId, Services.Edge.EdgeId, lastSeen));
     }
 
     public override async Task OnDisconnectedAsync(Exception? exception)
@@ -48,7 +39,6 @@ public sealed class NotificationsHub(
     }
 
     /// <summary>The ack goes to every connection of the user (other tabs update their count) and is the result.</summary>
-    [Authorize(Policy = RealtimePolicies.WorkspaceMember)]
     [HubMethodName(RealtimeEvents.NotificationRead)]
     public Task<NotificationReadAck> MarkRead(NotificationReadRequest? request)
     {
@@ -57,12 +47,8 @@ public sealed class NotificationsHub(
         return GrainRefusals.AsHubErrors(() => Notifications.MarkRead(id));
     }
 
-    [Authorize(Policy = RealtimePolicies.WorkspaceMember)]
-
     [HubMethodName(RealtimeEvents.NotificationReadAll)]
     public Task<NotificationReadAck> MarkAllRead() => Notifications.MarkAllRead();
-
-    [Authorize(Policy = RealtimePolicies.WorkspaceMember)]
 
     [HubMethodName(RealtimeEvents.NotificationSubscribe)]
     public async Task<NotificationSubscribeAck> Subscribe(NotificationSubscribeRequest? request)
@@ -80,17 +66,13 @@ public sealed class NotificationsHub(
         return ack;
     }
 
-    [Authorize(Policy = RealtimePolicies.WorkspaceMember)]
-
     [HubMethodName(RealtimeEvents.NotificationSync)]
     public Task Sync(NotificationSyncRequest? request)
     {
         var lastSeen = HubInput.NotificationId(
             HubInput.Require(request, RealtimeEvents.NotificationSync, Identity).LastNotificationId, "lastNotificationId", RealtimeEvents.NotificationSync, Limits);
-        return GrainRefusals.AsHubErrors(() => Notifications.Sync(Context.ConnectionId, Edge.EdgeId, lastSeen));
+        return GrainRefusals.AsHubErrors(() => Notifications.Sync(Context.ConnectionId, Services.Edge.EdgeId, lastSeen));
     }
-
-    [Authorize(Policy = RealtimePolicies.WorkspaceMember)]
 
     [HubMethodName(RealtimeEvents.NotificationUnread)]
     public async Task<UnreadCount> GetUnread() => new(await Notifications.GetUnreadCount());

@@ -1,7 +1,4 @@
-using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.SignalR;
-using Realtime.EdgeGateway.Identity;
-using Realtime.EdgeGateway.Presence;
 using Realtime.EdgeGateway.Streaming;
 using Realtime.Grains.Presence;
 using Realtime.Grains.Streaming;
@@ -13,8 +10,7 @@ namespace Realtime.EdgeGateway.Hubs;
 /// connection joins the interest groups of what it types in, works on and watches, so that in
 /// a large workspace it still gets those users' changes besides the summary.
 /// </summary>
-public sealed class PresenceHub(IGrainFactory grains, EdgeIdentity edge, LocalConnections localConnections, TimeProvider timeProvider)
-    : PresenceTrackingHub(grains, edge, localConnections, timeProvider)
+public sealed class PresenceHub(WorkspaceHubServices services) : WorkspaceHub(services)
 {
     /// <summary>Conversations a connection keeps interest groups for; more are still typed in, just not routed by interest.</summary>
     public const int MaxConversationGroups = 50;
@@ -23,16 +19,12 @@ public sealed class PresenceHub(IGrainFactory grains, EdgeIdentity edge, LocalCo
     private static readonly object ConversationGroupsKey = new();
     private static readonly object WatchGroupsKey = new();
 
-    [Authorize(Policy = RealtimePolicies.WorkspaceMember)]
-
     [HubMethodName(RealtimeEvents.PresenceStatus)]
     public async Task SetStatus(PresenceStatusRequest? request)
     {
         var status = HubInput.Status(HubInput.Require(request, RealtimeEvents.PresenceStatus, Identity).Status);
         await Me.SetStatus(status);
     }
-
-    [Authorize(Policy = RealtimePolicies.WorkspaceMember)]
 
     [HubMethodName(RealtimeEvents.PresenceTyping)]
     public async Task SetTyping(TypingRequest? request)
@@ -50,8 +42,6 @@ public sealed class PresenceHub(IGrainFactory grains, EdgeIdentity edge, LocalCo
 
         await Me.SetTyping(conversationId, isTyping, Context.ConnectionId);
     }
-
-    [Authorize(Policy = RealtimePolicies.WorkspaceMember)]
 
     [HubMethodName(RealtimeEvents.PresenceActivity)]
     public async Task SetActivity(ActivityRequest? request)
@@ -73,13 +63,11 @@ public sealed class PresenceHub(IGrainFactory grains, EdgeIdentity edge, LocalCo
     }
 
     /// <summary>Online and away members, paged by user id.</summary>
-    [Authorize(Policy = RealtimePolicies.WorkspaceMember)]
     [HubMethodName(RealtimeEvents.PresenceOnline)]
     public Task<WorkspacePresence> GetOnline(PresencePageRequest? request = null) =>
         ReplyWithPageAsync(request, onlineOnly: true, RealtimeEvents.PresenceOnlineList);
 
     /// <summary>Replaces the set of users whose changes this connection always gets.</summary>
-    [Authorize(Policy = RealtimePolicies.WorkspaceMember)]
     [HubMethodName(RealtimeEvents.PresenceWatch)]
     public async Task<WatchAck> Watch(WatchRequest? request)
     {

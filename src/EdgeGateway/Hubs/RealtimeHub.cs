@@ -1,27 +1,19 @@
-using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.SignalR;
-using Realtime.EdgeGateway.Identity;
-using Realtime.EdgeGateway.Presence;
-using Realtime.EdgeGateway.Streaming;
 using Realtime.Grains.Presence;
 using Realtime.Grains.Streaming;
 
 namespace Realtime.EdgeGateway.Hubs;
 
 /// <summary>/realtime: the main connection. Ping, the page the user is on, the workspace's presence.</summary>
-public sealed class RealtimeHub(IGrainFactory grains, EdgeIdentity edge, LocalConnections localConnections, TimeProvider timeProvider)
-    : PresenceTrackingHub(grains, edge, localConnections, timeProvider)
+public sealed class RealtimeHub(WorkspaceHubServices services) : WorkspaceHub(services)
 {
-    [Authorize(Policy = RealtimePolicies.WorkspaceMember)]
     [HubMethodName(RealtimeEvents.Ping)]
     public async Task<PongEvent> Ping()
     {
-        var pong = new PongEvent(Time.GetUtcNow());
+        var pong = new PongEvent(Services.Time.GetUtcNow());
         await Clients.Caller.SendAsync(RealtimeEvents.Pong, pong);
         return pong;
     }
-
-    [Authorize(Policy = RealtimePolicies.WorkspaceMember)]
 
     [HubMethodName(RealtimeEvents.PageNavigate)]
     public async Task Navigate(PageNavigateRequest? request)
@@ -31,7 +23,6 @@ public sealed class RealtimeHub(IGrainFactory grains, EdgeIdentity edge, LocalCo
     }
 
     /// <summary>Every member seen in the workspace, paged by user id.</summary>
-    [Authorize(Policy = RealtimePolicies.WorkspaceMember)]
     [HubMethodName(RealtimeEvents.PresenceGet)]
     public Task<WorkspacePresence> GetPresence(PresencePageRequest? request = null) =>
         ReplyWithPageAsync(request, onlineOnly: false, RealtimeEvents.PresenceList);

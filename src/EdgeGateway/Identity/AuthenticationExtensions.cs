@@ -1,6 +1,7 @@
 using System.Text;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Tokens;
 using Realtime.Grains.Hosting;
@@ -66,6 +67,11 @@ public static class AuthenticationExtensions
             .AddPolicy(RealtimePolicies.Service, policy => policy
                 .RequireAuthenticatedUser()
                 .RequireRole(RealtimeRoles.AcrossWorkspaces));
+
+        // Hub calls: added here, before the limits' and the other hub filters (it passes
+        // connections through untouched), so that a refused call reaches none of them.
+        services.AddSingleton<HubMethodPolicyFilter>();
+        services.Configure<HubOptions>(hubs => hubs.AddFilter<HubMethodPolicyFilter>());
 
         return services;
     }

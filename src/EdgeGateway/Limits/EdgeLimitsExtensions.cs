@@ -12,8 +12,6 @@ public static class EdgeLimitsExtensions
     {
         services.AddValidatedOptions<EdgeLimitsOptions>(configuration, EdgeLimitsOptions.SectionName);
 
-        // Hubs still resolve the limits themselves rather than through IOptions; the same bound value.
-        services.AddSingleton(sp => sp.GetRequiredService<IOptions<EdgeLimitsOptions>>().Value);
         services.AddSingleton<EventRateLimiters>();
         services.AddSingleton<UserConnectionLimiter>();
         services.AddSingleton<LimitsHubFilter>();

@@ -9,51 +9,49 @@ using Realtime.Grains.Streaming;
 namespace Realtime.EdgeGateway.Hubs;
 
 /// <summary>
-/// A hub whose connections count for presence (/realtime and /presence): each is registered
-/// with the user's presence grain, tagged with this edge, and vouched for while it lives.
+/// What every hub shares: a connection of a workspace member. It joins the everyone, workspace
+/// and user groups, is told <c>connected</c>, counts for presence (registered with the user's
+/// presence grain, tagged with this edge, vouched for while it lives), and every method requires
+/// <see cref="RealtimePolicies.WorkspaceMember"/> (<see cref="HubMethodPolicyFilter"/>).
 /// </summary>
-public abstract class PresenceTrackingHub(
-    IGrainFactory grains,
-    EdgeIdentity edge,
-    LocalConnections localConnections,
-    TimeProvider timeProvider) : Hub
+[HubMethodPolicy(RealtimePolicies.WorkspaceMember)]
+public abstract class WorkspaceHub(WorkspaceHubServices services) : Hub
 {
     /// <summary>How long a joined connection waits for its presence sync before enrolling without it.</summary>
     public static readonly TimeSpan PresenceSyncGrace = TimeSpan.FromSeconds(30);
 
-    protected IGrainFactory Grains => grains;
+    protected WorkspaceHubServices Services => services;
 
-    protected TimeProvider Time => timeProvider;
-
-    protected EdgeIdentity Edge => edge;
+    protected IGrainFactory Grains => services.Grains;
 
     protected ConnectionIdentity Identity => Context.GetIdentity();
 
-    protected EdgeLimitsOptions Limits => Context.GetLimits();
+    protected EdgeLimitsOptions Limits => services.Limits;
 
-    protected IUserPresenceGrain Me => grains.UserPresence(Identity);
+    protected IUserPresenceGrain Me => services.Grains.UserPresence(Identity);
 
     public override async Task OnConnectedAsync()
     {
         var identity = Identity;
-        var joinedAt = timeProvider.GetUtcNow();
+        var time = services.Time;
+        var joinedAt = time.GetUtcNow();
         await Groups.AddToGroupAsync(Context.ConnectionId, EdgeGroups.Everyone);
         await Groups.AddToGroupAsync(Context.ConnectionId, EdgeGroups.Workspace(identity.WorkspaceId));
         await Groups.AddToGroupAsync(Context.ConnectionId, EdgeGroups.User(identity.WorkspaceId, identity.UserId));
         await Clients.Caller.SendAsync(
             RealtimeEvents.Connected,
-            new ConnectedEvent(Context.ConnectionId, identity.UserId, identity.WorkspaceId, timeProvider.GetUtcNow()));
+            new ConnectedEvent(Context.ConnectionId, identity.UserId, identity.WorkspaceId, time.GetUtcNow()));
 
         // The grain then sends this connection the workspace's current presence through the edge
         // stream, which also enrols it for the changes that follow: enrolling here instead would let
         // changes still queued on the stream from before the join reach it, out of date.
-        await Me.Connect(new EdgeConnection(Context.ConnectionId, edge.EdgeId));
+        await Me.Connect(new EdgeConnection(Context.ConnectionId, services.Edge.EdgeId));
         _ = EnrolIfSyncLostAsync(Groups, Context.ConnectionId, EdgeGroups.Presence(identity.WorkspaceId), Context.ConnectionAborted);
-        localConnections.Add(Context.ConnectionId, identity, joinedAt);
+        services.LocalConnections.Add(Context.ConnectionId, identity, joinedAt);
     }
 
     public override Task OnDisconnectedAsync(Exception? exception) =>
-        DisconnectRetryService.EndAsync(grains, localConnections, Identity, Context.ConnectionId, timeProvider);
+        DisconnectRetryService.EndAsync(services.Grains, services.LocalConnections, Identity, Context.ConnectionId, services.Time);
 
     /// <summary>
     /// Should the presence sync be lost with a failing silo, the connection is enrolled anyway once
@@ -63,7 +61,7 @@ public abstract class PresenceTrackingHub(
     {
         try
         {
-            await Task.Delay(PresenceSyncGrace, timeProvider, connectionAborted);
+            await Task.Delay(PresenceSyncGrace, services.Time, connectionAborted);
             await groups.AddToGroupAsync(connectionId, presenceGroup, connectionAborted);
         }
         catch (OperationCanceledException)
@@ -72,12 +70,12 @@ public abstract class PresenceTrackingHub(
         }
     }
 
-    /// <summary>Answers a list request with the reply event and as the invocation result.</summary>
+    /// <summary>Answers a presence list request with the reply event and as the invocation result.</summary>
     protected async Task<WorkspacePresence> ReplyWithPageAsync(PresencePageRequest? request, bool onlineOnly, string replyEvent)
     {
         var identity = Identity;
         HubInput.EnsureSameWorkspace(request, identity);
-        var page = await grains.Workspace(identity.WorkspaceId).GetPresence(HubInput.PresencePage(request, onlineOnly, Limits));
+        var page = await Grains.Workspace(identity.WorkspaceId).GetPresence(HubInput.PresencePage(request, onlineOnly, Limits));
         await Clients.Caller.SendAsync(replyEvent, page);
         return page;
     }

@@ -1,0 +1,31 @@
+using Microsoft.Extensions.Options;
+using Realtime.EdgeGateway.Limits;
+using Realtime.EdgeGateway.Presence;
+using Realtime.EdgeGateway.Streaming;
+
+namespace Realtime.EdgeGateway.Hubs;
+
+/// <summary>
+/// What <see cref="WorkspaceHub"/> needs, injected as one argument: a hub's own constructor then
+/// names this and only the services that hub uses besides. All singletons, so one instance serves
+/// every hub created per call.
+/// </summary>
+public sealed class WorkspaceHubServices(
+    IGrainFactory grains,
+    EdgeIdentity edge,
+    LocalConnections localConnections,
+    TimeProvider time,
+    IOptions<EdgeLimitsOptions> limits)
+{
+    public IGrainFactory Grains { get; } = grains;
+
+    public EdgeIdentity Edge { get; } = edge;
+
+    public TimeProvider Time { get; } = time;
+
+    /// <summary>The edge's limits (Edge:Limits), for the checks of client payloads.</summary>
+    public EdgeLimitsOptions Limits => limits.Value;
+
+    /// <summary>This edge's open connections, for the presence heartbeat and re-registration.</summary>
+    internal LocalConnections LocalConnections { get; } = localConnections;
+}
