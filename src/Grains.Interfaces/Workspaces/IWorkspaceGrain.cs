@@ -68,8 +68,4 @@ public interface IWorkspaceGrain : IGrainWithStringKey
     /// <summary>The edges that hold connections of this workspace, with their connection counts.</summary>
     [Alias("GetEdges"), ReadOnly]
     Task<IReadOnlyDictionary<string, int>> GetEdges();
-
-    /// <summary>Calls this grain has taken since activation, by kind: to see it is no hot spot.</summary>
-    [Alias("GetCallCounts"), ReadOnly]
-    Task<IReadOnlyDictionary<string, long>> GetCallCounts();
 }
