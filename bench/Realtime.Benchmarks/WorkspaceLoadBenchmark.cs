@@ -34,7 +34,7 @@ public static class WorkspaceLoadBenchmark
         Report($"{users} users connect", connect);
 
         var heartbeat = await MeasureAsync(counter, () => Parallel.ForEachAsync(ids, new ParallelOptions { MaxDegreeOfParallelism = Parallelism }, async (id, _) =>
-            await grains.GetGrain<IUserPresenceGrain>(RealtimeIds.UserInWorkspace("load", id)).Heartbeat("bench-edge", [$"{id}-c"])));
+            await grains.GetGrain<IUserPresenceGrain>(RealtimeIds.UserInWorkspace("load", id)).Heartbeat([$"{id}-c"])));
         Report($"one heartbeat round of {users} connections", heartbeat);
 
         var movers = ids.Where((_, i) => i % 100 == 0).ToList();

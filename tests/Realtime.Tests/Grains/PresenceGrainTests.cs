@@ -194,9 +194,19 @@ public abstract class PresenceGrainTests(TestCluster cluster)
         var alice = PresenceOf("alice");
         await alice.Connect(new EdgeConnection("known", "edge-x"));
 
-        var unknown = await alice.Heartbeat("edge-x", ["known", "forgotten"]);
+        var unknown = await alice.Heartbeat(["known", "forgotten"]);
 
         Assert.Equal(["forgotten"], unknown);
+    }
+
+    [Fact]
+    public async Task The_previous_versions_heartbeat_with_an_edge_id_still_answers()
+    {
+        // Edges of the previous version send it until a rolling upgrade reaches them.
+        var alice = PresenceOf("alice");
+        await alice.Connect(new EdgeConnection("known", "edge-x"));
+
+        Assert.Equal(["forgotten"], await alice.Heartbeat("edge-x", ["known", "forgotten"]));
     }
 
     [Fact]
