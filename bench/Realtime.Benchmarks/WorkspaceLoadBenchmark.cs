@@ -42,8 +42,8 @@ public static class WorkspaceLoadBenchmark
             await presence.UpdateUserPage("load", id, "/elsewhere")));
         Report($"{movers.Count} users (1%) change page", navigate);
 
-        var summary = await workspace.GetSummary();
-        Console.WriteLine($"summary afterwards: online {summary.Online}, away {summary.Away}, total {summary.Total}");
+        var stats = await workspace.GetStats();
+        Console.WriteLine($"summary afterwards: online {stats.OnlineUsers}, away {stats.AwayUsers}, total {stats.Members}");
     }
 
     private static async Task<(TimeSpan Elapsed, long WorkspaceCalls)> MeasureAsync(GrainCallCounter counter, Func<Task> phase)

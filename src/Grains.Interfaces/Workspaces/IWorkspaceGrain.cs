@@ -61,10 +61,6 @@ public interface IWorkspaceGrain : IGrainWithStringKey
     [Alias("GetStats"), ReadOnly]
     Task<WorkspaceStats> GetStats();
 
-    /// <summary>Online, away and total member counts.</summary>
-    [Alias("GetSummary"), ReadOnly]
-    Task<PresenceSummary> GetSummary();
-
     /// <summary>The edges that hold connections of this workspace, with their connection counts.</summary>
     [Alias("GetEdges"), ReadOnly]
     Task<IReadOnlyDictionary<string, int>> GetEdges();

@@ -223,8 +223,6 @@ public sealed class WorkspaceGrain(
     public Task<WorkspaceStats> GetStats() =>
         Task.FromResult(new WorkspaceStats(WorkspaceId, _members.ConnectionsPerEdge.Values.Sum(), _members.Online, _members.Away, _members.Total, _members.ConnectionsPerEdge.Count));
 
-    public Task<PresenceSummary> GetSummary() => Task.FromResult(CurrentSummary);
-
     public Task<IReadOnlyDictionary<string, int>> GetEdges() =>
         Task.FromResult<IReadOnlyDictionary<string, int>>(new Dictionary<string, int>(_members.ConnectionsPerEdge, StringComparer.Ordinal));
 
