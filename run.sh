@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Runs the whole system on its embedded default: one silo (localhost clustering, in-memory
 # grain storage, reminders and memory streams) and one edge gateway on http://localhost:3001.
-# Ctrl+C stops both. Needs the .NET SDK, and Node.js with npm for the edge's web client.
+# Ctrl+C stops both, and so does either one exiting. Needs the .NET SDK, and Node.js with npm for
+# the edge's web client. Plain bash 3.2 (macOS's /bin/bash) is enough: no `wait -n`, no empty arrays
+# under `set -u`.
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -11,24 +13,29 @@ mkdir -p .run
 
 dotnet build Realtime.Orleans.sln -c Release -v quiet -nologo
 
-pids=()
+silo_pid=""
+edge_pid=""
+running() { [ -n "$1" ] && kill -0 "$1" 2>/dev/null; }
 stop() {
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for pid in $silo_pid $edge_pid; do kill "$pid" 2>/dev/null || true; done
   wait 2>/dev/null || true
 }
-trap stop EXIT INT TERM
+# Ctrl+C or a TERM ends the script; leaving it, however, stops both processes.
+trap stop EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
 
 dotnet src/Silo/bin/Release/net10.0/Realtime.Silo.dll --contentRoot "$PWD/src/Silo" > .run/silo.log 2>&1 &
-pids+=($!)
+silo_pid=$!
 echo "silo starting (log: .run/silo.log)"
 
 dotnet src/EdgeGateway/bin/Release/net10.0/Realtime.EdgeGateway.dll --contentRoot "$PWD/src/EdgeGateway" > .run/edge.log 2>&1 &
-pids+=($!)
+edge_pid=$!
 echo "edge starting (log: .run/edge.log)"
 
 for _ in $(seq 1 120); do
   if curl -fsS http://localhost:3001/health >/dev/null 2>&1; then break; fi
-  if ! kill -0 "${pids[0]}" 2>/dev/null || ! kill -0 "${pids[1]}" 2>/dev/null; then
+  if ! running "$silo_pid" || ! running "$edge_pid"; then
     echo "a process exited; see .run/silo.log and .run/edge.log" >&2; exit 1
   fi
   sleep 1
@@ -46,4 +53,11 @@ Realtime.Orleans is up.
                     .build()
 Press Ctrl+C to stop.
 MSG
-wait -n "${pids[@]}"
+
+# Polled rather than `wait -n` (bash 4.3+): once either process is gone, the other is stopped.
+while running "$silo_pid" && running "$edge_pid"; do sleep 1; done
+if running "$silo_pid"; then exited=edge; pid=$edge_pid; else exited=silo; pid=$silo_pid; fi
+status=0
+wait "$pid" || status=$?
+echo "the $exited exited (status $status; see .run/$exited.log); stopping the other" >&2
+exit "$status"

@@ -39,13 +39,17 @@ public sealed class RealtimeSystem : IAsyncDisposable
 
     public static JwtOptions JwtSettings => new() { Issuer = Issuer, Audience = Audience, SigningKey = SigningKey };
 
-    /// <summary>Embedded default: one silo with localhost clustering and in-memory providers, one edge.</summary>
+    /// <summary>
+    /// Embedded default: one silo with localhost clustering and in-memory providers, one edge.
+    /// <paramref name="configureSilo"/> adds to the silo's host (a call filter, say).
+    /// </summary>
     public static Task<RealtimeSystem> StartEmbeddedAsync(
         string environment = "Development",
         IReadOnlyDictionary<string, string?>? siloSettings = null,
         IReadOnlyDictionary<string, string?>? edgeSettings = null,
-        Action<WebApplicationBuilder>? configureEdge = null) =>
-        StartAsync(siloCount: 1, edgeCount: 1, redis: null, environment, siloSettings, edgeSettings, configureEdge);
+        Action<WebApplicationBuilder>? configureEdge = null,
+        Action<WebApplicationBuilder>? configureSilo = null) =>
+        StartAsync(siloCount: 1, edgeCount: 1, redis: null, environment, siloSettings, edgeSettings, configureEdge, configureSilo);
 
     /// <summary>
     /// Production providers: silos clustered through Redis with Redis storage and reminders, several

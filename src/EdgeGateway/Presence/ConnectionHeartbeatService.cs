@@ -1,6 +1,5 @@
 using Microsoft.Extensions.Options;
 using Realtime.EdgeGateway.Hosting;
-using Realtime.EdgeGateway.Streaming;
 
 namespace Realtime.EdgeGateway.Presence;
 
@@ -12,7 +11,6 @@ namespace Realtime.EdgeGateway.Presence;
 public sealed partial class ConnectionHeartbeatService(
     IGrainFactory grains,
     LocalConnections connections,
-    EdgeIdentity edge,
     ConnectionReregistration reregistration,
     IOptions<EdgeOptions> options,
     TimeProvider timeProvider,
@@ -32,7 +30,7 @@ public sealed partial class ConnectionHeartbeatService(
                 {
                     try
                     {
-                        var unknown = await grains.UserPresence(user.Identity).Heartbeat(edge.EdgeId, user.ConnectionIds);
+                        var unknown = await grains.UserPresence(user.Identity).Heartbeat(user.ConnectionIds);
                         if (unknown.Count > 0)
                         {
                             await reregistration.RegisterAsync(user.Identity, unknown);

@@ -23,8 +23,4 @@ public interface IEdgeGrain : IGrainWithStringKey
     /// <summary>The edge is stopping cleanly: end the lease now.</summary>
     [Alias("Leave")]
     Task Leave();
-
-    /// <summary>Whether the lease is current.</summary>
-    [Alias("IsAlive")]
-    Task<bool> IsAlive();
 }

@@ -44,6 +44,11 @@ public interface IUserPresenceGrain : IGrainWithStringKey
     /// An edge vouches that these connections of the user are alive. Returns the ones the grain
     /// does not know (swept or evicted while alive), which the edge registers again.
     /// </summary>
+    [Alias("Heartbeat2")]
+    Task<IReadOnlyList<string>> Heartbeat(IReadOnlyList<string> connectionIds);
+
+    // The previous version's heartbeat, with an edge id nobody read: its edges call it during a
+    // rolling upgrade (docs/contracts.md). Remove it in the release after every edge sends Heartbeat2.
     [Alias("Heartbeat")]
     Task<IReadOnlyList<string>> Heartbeat(string edgeId, IReadOnlyList<string> connectionIds);
 

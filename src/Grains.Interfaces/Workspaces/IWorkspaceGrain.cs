@@ -61,15 +61,7 @@ public interface IWorkspaceGrain : IGrainWithStringKey
     [Alias("GetStats"), ReadOnly]
     Task<WorkspaceStats> GetStats();
 
-    /// <summary>Online, away and total member counts.</summary>
-    [Alias("GetSummary"), ReadOnly]
-    Task<PresenceSummary> GetSummary();
-
     /// <summary>The edges that hold connections of this workspace, with their connection counts.</summary>
     [Alias("GetEdges"), ReadOnly]
     Task<IReadOnlyDictionary<string, int>> GetEdges();
-
-    /// <summary>Calls this grain has taken since activation, by kind: to see it is no hot spot.</summary>
-    [Alias("GetCallCounts"), ReadOnly]
-    Task<IReadOnlyDictionary<string, long>> GetCallCounts();
 }

@@ -67,9 +67,6 @@ public sealed partial class EdgeGrain(
         DeactivateOnIdle();
     }
 
-    public Task<bool> IsAlive() =>
-        Task.FromResult(!state.State.Evicted && state.State.ExpiresAt is { } expiry && timeProvider.GetUtcNow() < expiry);
-
     public Task ReceiveReminder(string reminderName, TickStatus status) =>
         reminderName == LeaseReminder ? CheckLeaseAsync() : Task.CompletedTask;
 

@@ -169,7 +169,9 @@ public sealed partial class UserPresenceGrain(
         }
     }
 
-    public Task<IReadOnlyList<string>> Heartbeat(string edgeId, IReadOnlyList<string> connectionIds)
+    public Task<IReadOnlyList<string>> Heartbeat(string edgeId, IReadOnlyList<string> connectionIds) => Heartbeat(connectionIds);
+
+    public Task<IReadOnlyList<string>> Heartbeat(IReadOnlyList<string> connectionIds)
     {
         var now = timeProvider.GetUtcNow();
         var unknown = new List<string>();

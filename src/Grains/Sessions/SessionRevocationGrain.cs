@@ -70,7 +70,7 @@ public sealed partial class SessionRevocationGrain(
     {
         if (_closing.TryGetValue(revocationId, out var closures))
         {
-            closures.Add(connections);
+            closures.Add(edgeId, connections);
         }
 
         return Task.CompletedTask;
@@ -103,14 +103,22 @@ public sealed partial class SessionRevocationGrain(
 
         public TaskCompletionSource AllAnswered { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
+        private readonly HashSet<string> _answered = new(StringComparer.Ordinal);
+
         public int Connections { get; private set; }
 
-        public int Answered { get; private set; }
+        public int Answered => _answered.Count;
 
-        public void Add(int connections)
+        /// <summary>An edge's answer; counted once per edge, so an edge that got the revocation twice cannot stand in for one that has not answered.</summary>
+        public void Add(string edgeId, int connections)
         {
+            if (!_answered.Add(edgeId))
+            {
+                return;
+            }
+
             Connections += connections;
-            if (++Answered >= _expected)
+            if (Answered >= _expected)
             {
                 AllAnswered.TrySetResult();
             }

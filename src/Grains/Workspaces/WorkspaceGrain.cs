@@ -36,7 +36,6 @@ public sealed class WorkspaceGrain(
     private readonly Dictionary<string, UserPresence> _pending = new(StringComparer.Ordinal);
     private readonly List<EdgeConnection> _joining = [];
     private readonly HashSet<string> _trackedEdges = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, long> _calls = new(StringComparer.Ordinal);
     private MemberDirectory _members = null!;
     private EdgePublisher _publisher = null!;
     private WorkspaceFeed _feed = null!;
@@ -76,7 +75,6 @@ public sealed class WorkspaceGrain(
 
     public async Task MemberChanged(MemberUpdate update)
     {
-        CountCall(nameof(MemberChanged));
         var previous = _members.Set(new WorkspaceMember(update.Presence, update.ConnectionsPerEdge));
         _dirty = true;
         await TrackEdgesAsync(update.ConnectionsPerEdge.Keys);
@@ -99,7 +97,6 @@ public sealed class WorkspaceGrain(
 
     public Task TypingChanged(TypingEvent typing, string? sourceConnectionId)
     {
-        CountCall(nameof(TypingChanged));
         var audiences = InSummaryMode
             ? new[]
             {
@@ -112,7 +109,6 @@ public sealed class WorkspaceGrain(
 
     public async Task Broadcast(string eventName, RawJson payload)
     {
-        CountCall(nameof(Broadcast));
         var sentAt = timeProvider.GetUtcNow();
         var edgeIds = _members.ConnectionsPerEdge.Keys.ToList();
         if (edgeIds.Count > 0)
@@ -130,7 +126,6 @@ public sealed class WorkspaceGrain(
 
     public async Task<FeedCatchUp> CatchUp(string edgeId, long epoch, long afterSequence, long throughSequence, bool currentPresence)
     {
-        CountCall(nameof(CatchUp));
         if (epoch != _feed.Epoch)
         {
             return await CatchUpOnEarlierActivation(edgeId, epoch, afterSequence, throughSequence, currentPresence);
@@ -204,7 +199,6 @@ public sealed class WorkspaceGrain(
 
     public Task EvictEdge(string edgeId)
     {
-        CountCall(nameof(EvictEdge));
         foreach (var userId in _members.UsersOnEdge(edgeId).ToList())
         {
             // One-way: the presence grain reports back through MemberChanged, which would deadlock an awaited call.
@@ -218,32 +212,19 @@ public sealed class WorkspaceGrain(
 
     public Task<WorkspacePresence> GetPresence(PresencePage page)
     {
-        CountCall(nameof(GetPresence));
         var limit = Math.Clamp(page.Limit, 1, PresencePage.MaxLimit);
         var (users, nextCursor) = _members.Page(page.Cursor, limit, page.OnlineOnly);
         return Task.FromResult(new WorkspacePresence(WorkspaceId, users, nextCursor));
     }
 
-    public Task<IReadOnlyList<string>> GetConnectedUserIds()
-    {
-        CountCall(nameof(GetConnectedUserIds));
-        return Task.FromResult<IReadOnlyList<string>>(_members.ConnectedUsers().ToList());
-    }
+    public Task<IReadOnlyList<string>> GetConnectedUserIds() =>
+        Task.FromResult<IReadOnlyList<string>>(_members.ConnectedUsers().ToList());
 
     public Task<WorkspaceStats> GetStats() =>
         Task.FromResult(new WorkspaceStats(WorkspaceId, _members.ConnectionsPerEdge.Values.Sum(), _members.Online, _members.Away, _members.Total, _members.ConnectionsPerEdge.Count));
 
-    public Task<PresenceSummary> GetSummary()
-    {
-        CountCall(nameof(GetSummary));
-        return Task.FromResult(CurrentSummary);
-    }
-
     public Task<IReadOnlyDictionary<string, int>> GetEdges() =>
         Task.FromResult<IReadOnlyDictionary<string, int>>(new Dictionary<string, int>(_members.ConnectionsPerEdge, StringComparer.Ordinal));
-
-    public Task<IReadOnlyDictionary<string, long>> GetCallCounts() =>
-        Task.FromResult<IReadOnlyDictionary<string, long>>(new Dictionary<string, long>(_calls, StringComparer.Ordinal));
 
     private async Task QueuePresenceAsync(UserPresence presence)
     {
@@ -435,6 +416,4 @@ public sealed class WorkspaceGrain(
             stats.ReportWorkspace(new WorkspaceReport(WorkspaceId, counts.Connections, counts.Online, timeProvider.GetUtcNow()));
         }
     }
-
-    private void CountCall(string method) => _calls[method] = _calls.GetValueOrDefault(method) + 1;
 }

@@ -11,12 +11,22 @@ namespace Realtime.Tests.Browser;
 /// <summary>
 /// The embedded default as `./run.sh` starts it (Development: in-memory providers, the
 /// development signing key and token endpoint), silo and edge as separate processes, a backend's
-/// Orleans client, and Debian's Chromium, headless, driven by Playwright.
+/// Orleans client, and Chromium, headless, driven by Playwright (which Chromium: <see cref="ChromiumPath"/>).
 /// </summary>
 public sealed class BrowserSystemFixture : IAsyncLifetime
 {
-    /// <summary>Debian's Chromium (apt-get install chromium); Playwright's own browser download cannot work here.</summary>
-    public const string ChromiumPath = "/usr/bin/chromium";
+    /// <summary>Names the Chromium (or Chrome) executable to drive, when the default will not do.</summary>
+    public const string ChromiumVariable = "REALTIME_TEST_CHROMIUM";
+
+    /// <summary>Debian's Chromium (apt-get install chromium): where Playwright's own browser download cannot work, as in CI.</summary>
+    public const string DebianChromium = "/usr/bin/chromium";
+
+    /// <summary>
+    /// The browser the tests drive: REALTIME_TEST_CHROMIUM when set, else Debian's Chromium when it
+    /// is installed, else null, which is Playwright's own downloaded Chromium (a developer's Mac:
+    /// <c>pwsh tests/Realtime.Tests/bin/Release/net10.0/playwright.ps1 install chromium</c>).
+    /// </summary>
+    public static string? ChromiumPath { get; } = FindChromium();
 
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(90);
     private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(20);
@@ -112,6 +122,17 @@ public sealed class BrowserSystemFixture : IAsyncLifetime
         ["Cluster__GatewayPort"] = _gatewayPort.ToString(CultureInfo.InvariantCulture),
         ["Logging__LogLevel__Default"] = "Warning",
     };
+
+    private static string? FindChromium()
+    {
+        var named = Environment.GetEnvironmentVariable(ChromiumVariable);
+        if (!string.IsNullOrWhiteSpace(named))
+        {
+            return File.Exists(named) ? named : throw new FileNotFoundException($"{ChromiumVariable} names no file: {named}", named);
+        }
+
+        return File.Exists(DebianChromium) ? DebianChromium : null;
+    }
 
     private async Task StartEdgeAsync()
     {

@@ -18,7 +18,6 @@ public sealed class InboxTimeTests(FakeTimeClusterFixture fixture)
     private static readonly Microsoft.Extensions.Time.Testing.FakeTimeProvider Clock = RealtimeTestClusterFixture.FakeTime;
     private static readonly TimeSpan Sla = TimeSpan.FromMinutes(10);
     private readonly string _workspaceId = $"ws-{Guid.NewGuid():N}";
-    private string _agentEdge = "";
 
     private IClusterClient Client => fixture.Cluster.Client;
 
@@ -154,7 +153,6 @@ public sealed class InboxTimeTests(FakeTimeClusterFixture fixture)
     private async Task<EdgeStreamProbe> ConnectAgentAsync()
     {
         var edge = await EdgeStreamProbe.SubscribeAsync(Client);
-        _agentEdge = edge.EdgeId;
         await Agent.Connect(new EdgeConnection("a1", edge.EdgeId));
         return edge;
     }
@@ -169,13 +167,13 @@ public sealed class InboxTimeTests(FakeTimeClusterFixture fixture)
         var step = TimeSpan.FromMinutes(1);
         while (by > TimeSpan.Zero)
         {
-            Assert.Empty(await Agent.Heartbeat(_agentEdge, ["a1"]));
+            Assert.Empty(await Agent.Heartbeat(["a1"]));
             var next = by < step ? by : step;
             Clock.Advance(next);
             by -= next;
         }
 
-        Assert.Empty(await Agent.Heartbeat(_agentEdge, ["a1"]));
+        Assert.Empty(await Agent.Heartbeat(["a1"]));
     }
 
     /// <summary>A later event of the conversation: once it is in, what came before is in too.</summary>
