@@ -86,6 +86,7 @@ public static class EdgeHostingExtensions
         services.AddSingleton<IHubEventSender>(sp => new DashboardHubSender(RealtimeHubs.Metrics, sp.GetRequiredService<DashboardSubscribers>()));
         services.AddSingleton<EdgeEventDispatcher>();
         services.AddSingleton<LocalConnections>();
+        services.AddSingleton<ConnectionAnnouncements>();
         services.AddSingleton<ConnectionReregistration>();
 
         // Started in this order, before Kestrel accepts connections: events flow, then the lease is held.
@@ -158,5 +159,5 @@ public static class EdgeHostingExtensions
     private static IServiceCollection AddHubEventSender<THub>(this IServiceCollection services, RealtimeHubs hub)
         where THub : Hub =>
         services.AddSingleton<IHubEventSender>(sp =>
-            new HubEventSender<THub>(sp.GetRequiredService<IHubContext<THub>>(), hub));
+            new HubEventSender<THub>(sp.GetRequiredService<IHubContext<THub>>(), hub, sp.GetRequiredService<ConnectionAnnouncements>()));
 }

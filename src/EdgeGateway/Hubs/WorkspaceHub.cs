@@ -10,8 +10,8 @@ namespace Realtime.EdgeGateway.Hubs;
 
 /// <summary>
 /// What every hub shares: a connection of a workspace member. It joins the everyone, workspace
-/// and user groups, is told <c>connected</c>, counts for presence (registered with the user's
-/// presence grain, tagged with this edge, vouched for while it lives), and every method requires
+/// and user groups, counts for presence (registered with the user's presence grain, tagged with
+/// this edge, vouched for while it lives), is then told <c>connected</c>, and every method requires
 /// <see cref="RealtimePolicies.WorkspaceMember"/> (<see cref="HubMethodPolicyFilter"/>).
 /// </summary>
 [HubMethodPolicy(RealtimePolicies.WorkspaceMember)]
@@ -38,14 +38,25 @@ public abstract class WorkspaceHub(WorkspaceHubServices services) : Hub
         await Groups.AddToGroupAsync(Context.ConnectionId, EdgeGroups.Everyone);
         await Groups.AddToGroupAsync(Context.ConnectionId, EdgeGroups.Workspace(identity.WorkspaceId));
         await Groups.AddToGroupAsync(Context.ConnectionId, EdgeGroups.User(identity.WorkspaceId, identity.UserId));
-        await Clients.Caller.SendAsync(
-            RealtimeEvents.Connected,
-            new ConnectedEvent(Context.ConnectionId, identity.UserId, identity.WorkspaceId, time.GetUtcNow()));
 
-        // The grain then sends this connection the workspace's current presence through the edge
-        // stream, which also enrols it for the changes that follow: enrolling here instead would let
-        // changes still queued on the stream from before the join reach it, out of date.
-        await Me.Connect(new EdgeConnection(Context.ConnectionId, services.Edge.EdgeId));
+        // Registered before the client hears connected: from then on the workspace knows this edge
+        // holds the connection, so nothing published after connected misses it. The grain then sends
+        // this connection the workspace's current presence through the edge stream, which also enrols
+        // it for the changes that follow (enrolling here instead would let changes still queued on
+        // the stream from before the join reach it, out of date); that delivery waits for connected.
+        services.Announcements.Registering(Context.ConnectionId);
+        try
+        {
+            await Me.Connect(new EdgeConnection(Context.ConnectionId, services.Edge.EdgeId));
+            await Clients.Caller.SendAsync(
+                RealtimeEvents.Connected,
+                new ConnectedEvent(Context.ConnectionId, identity.UserId, identity.WorkspaceId, time.GetUtcNow()));
+        }
+        finally
+        {
+            services.Announcements.Announced(Context.ConnectionId);
+        }
+
         _ = EnrolIfSyncLostAsync(Groups, Context.ConnectionId, EdgeGroups.Presence(identity.WorkspaceId), Context.ConnectionAborted);
         services.LocalConnections.Add(Context.ConnectionId, identity, joinedAt);
     }

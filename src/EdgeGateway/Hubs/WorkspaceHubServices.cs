@@ -14,6 +14,7 @@ public sealed class WorkspaceHubServices(
     IGrainFactory grains,
     EdgeIdentity edge,
     LocalConnections localConnections,
+    ConnectionAnnouncements announcements,
     TimeProvider time,
     IOptions<EdgeLimitsOptions> limits)
 {
@@ -28,4 +29,7 @@ public sealed class WorkspaceHubServices(
 
     /// <summary>This edge's open connections, for the presence heartbeat and re-registration.</summary>
     internal LocalConnections LocalConnections { get; } = localConnections;
+
+    /// <summary>Connections registered but not yet told <c>connected</c>.</summary>
+    internal ConnectionAnnouncements Announcements { get; } = announcements;
 }

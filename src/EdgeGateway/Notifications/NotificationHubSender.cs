@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.SignalR;
 using Realtime.EdgeGateway.Hubs;
 using Realtime.EdgeGateway.Identity;
+using Realtime.EdgeGateway.Presence;
 using Realtime.EdgeGateway.Streaming;
 using Realtime.Grains.Notifications;
 using Realtime.Grains.Streaming;
@@ -15,9 +16,10 @@ namespace Realtime.EdgeGateway.Notifications;
 public sealed class NotificationHubSender(
     IHubContext<NotificationsHub> hubContext,
     NotificationConnections connections,
-    NotificationReattachment reattachment) : IHubEventSender
+    NotificationReattachment reattachment,
+    ConnectionAnnouncements announcements) : IHubEventSender
 {
-    private readonly HubEventSender<NotificationsHub> _plain = new(hubContext, RealtimeHubs.Notifications);
+    private readonly HubEventSender<NotificationsHub> _plain = new(hubContext, RealtimeHubs.Notifications, announcements);
 
     public RealtimeHubs Hub => RealtimeHubs.Notifications;
 

@@ -1,10 +1,11 @@
 using Microsoft.AspNetCore.SignalR;
+using Realtime.EdgeGateway.Presence;
 using Realtime.Grains.Streaming;
 
 namespace Realtime.EdgeGateway.Streaming;
 
 /// <summary>The <see cref="IHubEventSender"/> of hub <typeparamref name="THub"/>.</summary>
-public sealed class HubEventSender<THub>(IHubContext<THub> hubContext, RealtimeHubs hub) : IHubEventSender
+public sealed class HubEventSender<THub>(IHubContext<THub> hubContext, RealtimeHubs hub, ConnectionAnnouncements announcements) : IHubEventSender
     where THub : Hub
 {
     public RealtimeHubs Hub { get; } = hub;
@@ -30,6 +31,7 @@ public sealed class HubEventSender<THub>(IHubContext<THub> hubContext, RealtimeH
     {
         // A connection of another hub is unknown to this hub's groups: both calls do nothing then.
         await hubContext.Groups.AddToGroupAsync(connectionId, group, cancellationToken);
+        await announcements.WhenAnnouncedAsync(connectionId, cancellationToken);
         await hubContext.Clients.Client(connectionId).SendAsync(eventName, payload, cancellationToken);
     }
 }
