@@ -2,8 +2,18 @@
 # Runs every test of the solution against real parts: it installs redis-server and chromium
 # when they are missing (apt-get, as root), starts a redis-server on a free loopback port for
 # the run, runs `dotnet test`, and ends with the line "N passed, N failed". Exit code 0 only if all pass.
+#
+#   ./test.sh          unit, integration and system tests (tests/Realtime.*Tests)
+#   ./test.sh --fast   the unit tests only: no Redis, no browser, no processes; the inner loop
 set -euo pipefail
 cd "$(dirname "$0")"
+
+fast=false
+case "${1:-}" in
+  "") ;;
+  --fast) fast=true ;;
+  *) echo "usage: ./test.sh [--fast]" >&2; exit 2 ;;
+esac
 
 log() { printf '[test.sh] %s\n' "$*"; }
 
@@ -34,31 +44,46 @@ free_port() {
   exit 2
 }
 
-install_missing redis-server redis-server
-# The team page's browser test drives Debian's Chromium (Playwright cannot download its own here).
-install_missing chromium chromium
-mkdir -p artifacts
-redis_port=$(free_port)
-redis_dir=$(mktemp -d)
-redis-server --port "$redis_port" --bind 127.0.0.1 --save "" --appendonly no \
-  --dir "$redis_dir" --daemonize yes --pidfile "$redis_dir/redis.pid" --logfile "$redis_dir/redis.log"
+start_redis() {
+  install_missing redis-server redis-server
+  # The team page's browser test drives Debian's Chromium (Playwright cannot download its own here).
+  install_missing chromium chromium
+  redis_port=$(free_port)
+  redis_dir=$(mktemp -d)
+  redis-server --port "$redis_port" --bind 127.0.0.1 --save "" --appendonly no \
+    --dir "$redis_dir" --daemonize yes --pidfile "$redis_dir/redis.pid" --logfile "$redis_dir/redis.log"
+  trap cleanup EXIT
+  for _ in $(seq 1 100); do
+    if redis-cli -p "$redis_port" ping >/dev/null 2>&1; then break; fi
+    sleep 0.1
+  done
+  export REALTIME_TEST_REDIS="127.0.0.1:$redis_port"
+  log "redis-server on $REALTIME_TEST_REDIS"
+}
 cleanup() {
   if [ -f "$redis_dir/redis.pid" ]; then kill "$(cat "$redis_dir/redis.pid")" 2>/dev/null || true; fi
 }
-trap cleanup EXIT
-for _ in $(seq 1 100); do
-  if redis-cli -p "$redis_port" ping >/dev/null 2>&1; then break; fi
-  sleep 0.1
-done
-export REALTIME_TEST_REDIS="127.0.0.1:$redis_port"
-log "redis-server on $REALTIME_TEST_REDIS"
+
+mkdir -p artifacts
+if [ "$fast" = false ]; then start_redis; fi
 
 results=artifacts/test-results
 rm -rf "$results"
 status=0
-dotnet test Realtime.Orleans.sln -c Release \
-  --logger "trx;LogFileName=results.trx" --logger "console;verbosity=normal" \
-  --results-directory "$results" || status=$?
+# One trx file per test project (LogFilePrefix adds the framework and a timestamp); the summary
+# below adds them all up.
+loggers=(--logger "trx;LogFilePrefix=results" --logger "console;verbosity=normal" --results-directory "$results")
+if [ "$fast" = true ]; then
+  dotnet test tests/Realtime.UnitTests -c Release "${loggers[@]}" || status=$?
+else
+  # Build first with both cores, then test one project at a time (-m:1): the integration and
+  # system tests time what they wait for, and two of them at once on a 2-core machine would not.
+  if dotnet build Realtime.Orleans.sln -c Release -v quiet -nologo; then
+    dotnet test Realtime.Orleans.sln -c Release --no-build -m:1 "${loggers[@]}" || status=$?
+  else
+    status=1
+  fi
+fi
 
 passed=0
 failed=0

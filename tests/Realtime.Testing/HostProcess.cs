@@ -37,17 +37,34 @@ public sealed class HostProcess : IAsyncDisposable
         StartAt(Path.Combine("src", project), assembly, environment);
 
     /// <summary>Starts the project in <paramref name="projectDirectory"/> (relative to the solution, e.g. "bench/Realtime.BareHub").</summary>
-    public static HostProcess StartAt(string projectDirectory, string assembly, IReadOnlyDictionary<string, string> environment)
+    public static HostProcess StartAt(string projectDirectory, string assembly, IReadOnlyDictionary<string, string> environment) =>
+        Launch(projectDirectory, assembly, ["--contentRoot", Path.Combine(SolutionRoot(), projectDirectory)], environment, workingDirectory: null);
+
+    /// <summary>
+    /// Runs a command-line tool from its build output with <paramref name="arguments"/>, as a user
+    /// runs it (e.g. "bench/Realtime.LoadTest", "Realtime.LoadTest.dll", ["broadcast", "300", ...]),
+    /// from the solution root, so that its default paths (artifacts/...) are the ones the docs name.
+    /// </summary>
+    public static HostProcess RunTool(string projectDirectory, string assembly, IReadOnlyList<string> arguments, IReadOnlyDictionary<string, string>? environment = null) =>
+        Launch(projectDirectory, assembly, arguments, environment ?? new Dictionary<string, string>(), workingDirectory: SolutionRoot());
+
+    private static HostProcess Launch(
+        string projectDirectory, string assembly, IReadOnlyList<string> arguments, IReadOnlyDictionary<string, string> environment, string? workingDirectory)
     {
         var directory = BuildOutputOf(projectDirectory);
         var startInfo = new ProcessStartInfo("dotnet")
         {
-            ArgumentList = { Path.Combine(directory, assembly), "--contentRoot", Path.Combine(SolutionRoot(), projectDirectory) },
-            WorkingDirectory = directory,
+            WorkingDirectory = workingDirectory ?? directory,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        startInfo.ArgumentList.Add(Path.Combine(directory, assembly));
+        foreach (var argument in arguments)
+        {
+            startInfo.ArgumentList.Add(argument);
+        }
+
         foreach (var (key, value) in environment)
         {
             startInfo.Environment[key] = value;

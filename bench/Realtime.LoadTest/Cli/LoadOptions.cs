@@ -1,5 +1,5 @@
 using System.Globalization;
-using Realtime.LoadTest.Wire;
+using Realtime.Testing.Wire;
 
 namespace Realtime.LoadTest.Cli;
 

@@ -35,13 +35,13 @@ public sealed class ClientFleet : IAsyncDisposable
     public async Task<bool> WaitUntilAsync(Func<ClientSpec, GroupCondition> condition, TimeSpan timeout) =>
         (await Task.WhenAll(_groups.Select(g => g.WaitUntilAsync(condition(g.Spec), timeout)))).All(ok => ok);
 
-    public async Task<(GroupReport Report, Metrics.LatencyHistogram Latencies)> ReportAsync()
+    public async Task<(GroupReport Report, Testing.Metrics.LatencyHistogram Latencies)> ReportAsync()
     {
         var parts = await Task.WhenAll(_groups.Select(g => g.ReportAsync()));
-        var latencies = new Metrics.LatencyHistogram();
+        var latencies = new Testing.Metrics.LatencyHistogram();
         foreach (var part in parts)
         {
-            latencies.Add(Metrics.LatencyHistogram.Decode(part.Histogram));
+            latencies.Add(Testing.Metrics.LatencyHistogram.Decode(part.Histogram));
         }
 
         return (GroupReport.Merge(parts), latencies);

@@ -1,5 +1,5 @@
 using Realtime.EdgeGateway.Identity;
-using Realtime.LoadTest.Wire;
+using Realtime.Testing.Wire;
 
 namespace Realtime.LoadTest.Clients;
 

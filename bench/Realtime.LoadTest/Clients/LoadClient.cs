@@ -2,7 +2,8 @@ using System.Buffers;
 using System.Net;
 using System.Net.WebSockets;
 using Realtime.LoadTest.Metrics;
-using Realtime.LoadTest.Wire;
+using Realtime.Testing.Metrics;
+using Realtime.Testing.Wire;
 
 namespace Realtime.LoadTest.Clients;
 

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using Realtime.EdgeGateway.Identity;
-using Realtime.LoadTest.Metrics;
-using Realtime.LoadTest.Wire;
+using Realtime.Testing.Metrics;
+using Realtime.Testing.Wire;
 
 namespace Realtime.LoadTest.Clients;
 

@@ -1,4 +1,4 @@
-using Realtime.LoadTest.Metrics;
+using Realtime.Testing.Metrics;
 
 namespace Realtime.LoadTest.Results;
 

@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using Realtime.LoadTest.Cli;
 using Realtime.LoadTest.Clients;
-using Realtime.LoadTest.Metrics;
 using Realtime.LoadTest.Results;
+using Realtime.Testing.Metrics;
 
 namespace Realtime.LoadTest.Scenarios;
 

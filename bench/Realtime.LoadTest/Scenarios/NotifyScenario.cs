@@ -4,7 +4,7 @@ using Realtime.LoadTest.Clients;
 using Realtime.LoadTest.Metrics;
 using Realtime.LoadTest.Results;
 using Realtime.LoadTest.Systems;
-using Realtime.LoadTest.Wire;
+using Realtime.Testing.Wire;
 
 namespace Realtime.LoadTest.Scenarios;
 

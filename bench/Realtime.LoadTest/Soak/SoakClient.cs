@@ -2,7 +2,7 @@ using System.Buffers;
 using System.Net;
 using System.Net.WebSockets;
 using Realtime.LoadTest.Metrics;
-using Realtime.LoadTest.Wire;
+using Realtime.Testing.Wire;
 
 namespace Realtime.LoadTest.Soak;
 

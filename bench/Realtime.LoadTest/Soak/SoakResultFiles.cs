@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using Realtime.LoadTest.Metrics;
+using Realtime.Testing.Metrics;
 
 namespace Realtime.LoadTest.Soak;
 

@@ -1,5 +1,5 @@
 using System.Globalization;
-using Realtime.LoadTest.Metrics;
+using Realtime.Testing.Metrics;
 
 namespace Realtime.LoadTest.Soak;
 

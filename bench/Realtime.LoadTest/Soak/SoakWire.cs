@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Realtime.LoadTest.Wire;
+using Realtime.Testing.Wire;
 
 namespace Realtime.LoadTest.Soak;
 

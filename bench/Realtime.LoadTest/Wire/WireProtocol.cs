@@ -1,8 +1,0 @@
-namespace Realtime.LoadTest.Wire;
-
-/// <summary>The SignalR hub protocol a load client speaks.</summary>
-public enum WireProtocol
-{
-    Json,
-    MessagePack,
-}

@@ -1,0 +1,95 @@
+using Microsoft.Extensions.Time.Testing;
+using Realtime.Grains.Notifications;
+using Realtime.Grains.Streaming;
+using Realtime.Grains.Workspaces;
+
+namespace Realtime.UnitTests.Grains;
+
+/// <summary>The numbered, linked and bounded history a workspace keeps so an edge can repair what it missed.</summary>
+[Trait("Kind", "Unit")]
+public sealed class WorkspaceFeedTests
+{
+    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 12, 6, 12, 0, 0, TimeSpan.Zero));
+
+    [Fact]
+    public void Each_copy_links_to_the_previous_event_sent_to_its_own_edge()
+    {
+        var feed = Feed();
+
+        var first = feed.Append(["a", "b"], Broadcast(1), FeedRepair.Replay);
+        var second = feed.Append(["a"], Broadcast(2), FeedRepair.Replay);
+        var third = feed.Append(["a", "b"], Broadcast(3), FeedRepair.Replay);
+
+        Assert.Equal([(1L, 0L), (1L, 0L)], first.Select(c => (c.Event.Position!.Sequence, c.Event.Position.Previous)));
+        Assert.Equal((2L, 1L), (second.Single().Event.Position!.Sequence, second.Single().Event.Position!.Previous));
+        Assert.Equal(2, third.Single(c => c.EdgeId == "a").Event.Position!.Previous);
+        Assert.Equal(1, third.Single(c => c.EdgeId == "b").Event.Position!.Previous);
+        Assert.All(first.Concat(third), c => Assert.Equal(("ws", feed.Epoch), (c.Event.Position!.WorkspaceId, c.Event.Position.Epoch)));
+        Assert.Equal(new FeedHead(feed.Epoch, 3), feed.HeadFor("b"));
+    }
+
+    [Fact]
+    public void Kept_entries_are_those_sent_to_the_edge_in_the_range_asked_and_transient_ones_are_not_kept()
+    {
+        var feed = Feed();
+        feed.Append(["a", "b"], Broadcast(1), FeedRepair.Replay);
+        feed.Append(["a", "b"], Broadcast(2), FeedRepair.None);
+        feed.Append(["b"], Broadcast(3), FeedRepair.Join, ["conn-b"]);
+        feed.Append(["a", "b"], Broadcast(4), FeedRepair.Presence, ["alice"]);
+        feed.Append(["a", "b"], Broadcast(5), FeedRepair.Replay);
+
+        Assert.Equal([4L, 5L], feed.Kept("a", 1, long.MaxValue).Select(e => e.Sequence));
+        Assert.Equal([3L, 4L], feed.Kept("b", 2, 4).Select(e => e.Sequence));
+        Assert.Equal(["conn-b"], feed.Kept("b", 2, 3).Single().Subjects);
+        Assert.True(feed.Reaches(feed.Epoch, 0));
+        Assert.False(feed.Reaches(feed.Epoch + 1, 5));
+    }
+
+    [Fact]
+    public void History_is_bounded_by_age_count_and_bytes_and_says_when_it_no_longer_reaches()
+    {
+        var feed = Feed(window: TimeSpan.FromMinutes(2), events: 3, bytes: 64 * 1024);
+        for (var i = 1; i <= 5; i++)
+        {
+            feed.Append(["a"], Broadcast(i), FeedRepair.Replay);
+        }
+
+        Assert.Equal([3L, 4L, 5L], feed.Kept("a", 0, long.MaxValue).Select(e => e.Sequence));
+        Assert.False(feed.Reaches(feed.Epoch, 1));
+        Assert.True(feed.Reaches(feed.Epoch, 2));
+
+        _time.Advance(TimeSpan.FromMinutes(2) + TimeSpan.FromSeconds(1));
+        feed.Append(["a"], Broadcast(6), FeedRepair.Replay);
+        Assert.Equal([6L], feed.Kept("a", 0, long.MaxValue).Select(e => e.Sequence));
+        Assert.False(feed.Reaches(feed.Epoch, 4));
+
+        var small = Feed(events: 1000, bytes: 2048);
+        for (var i = 1; i <= 10; i++)
+        {
+            small.Append(["a"], Broadcast(i, new string('x', 500)), FeedRepair.Replay);
+        }
+
+        Assert.InRange(small.Size.Bytes, 1, 2048);
+        Assert.Equal(small.Size.Entries, small.Kept("a", 0, long.MaxValue).Count);
+        Assert.InRange(small.Size.Entries, 1, 4);
+    }
+
+    [Fact]
+    public void A_forgotten_edge_starts_its_links_afresh_and_every_activation_has_its_own_epoch()
+    {
+        var feed = Feed();
+        feed.Append(["a"], Broadcast(1), FeedRepair.Replay);
+        feed.ForgetEdge("a");
+
+        var copy = feed.Append(["a"], Broadcast(2), FeedRepair.Replay).Single();
+
+        Assert.Equal(0, copy.Event.Position!.Previous);
+        Assert.NotEqual(feed.Epoch, Feed().Epoch);
+    }
+
+    private WorkspaceFeed Feed(TimeSpan? window = null, int events = 256, int bytes = 1024 * 1024) =>
+        new("ws", new RecoveryOptions { Window = window ?? TimeSpan.FromMinutes(2), WorkspaceEvents = events, WorkspaceBytes = bytes }, _time);
+
+    private EdgeEvent Broadcast(int seq, string text = "") =>
+        EdgeEvent.To(RealtimeHubs.Realtime, EventAudience.Workspace("ws"), "test:feed", new RawJson($"{{\"seq\":{seq},\"text\":\"{text}\"}}"), _time.GetUtcNow());
+}
