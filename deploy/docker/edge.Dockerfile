@@ -2,7 +2,7 @@
 #   docker build -f deploy/docker/edge.Dockerfile -t realtime-edge .
 FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
 WORKDIR /src
-# npm bundles the web client (src/EdgeGateway/web) into wwwroot/js during the build.
+# npm bundles the web client (clients/js) into the edge's wwwroot/js during the build.
 RUN apt-get update && apt-get install -y --no-install-recommends nodejs npm && rm -rf /var/lib/apt/lists/*
 # Restore first, from the project files only, so the layer is reused while only code changes.
 COPY global.json Directory.Build.props Directory.Packages.props .editorconfig ./
@@ -10,6 +10,7 @@ COPY src/Grains.Interfaces/Grains.Interfaces.csproj src/Grains.Interfaces/
 COPY src/EdgeGateway/EdgeGateway.csproj src/EdgeGateway/
 RUN dotnet restore src/EdgeGateway/EdgeGateway.csproj
 COPY src/ src/
+COPY clients/js/ clients/js/
 RUN dotnet publish src/EdgeGateway/EdgeGateway.csproj -c Release --no-restore -o /app -p:UseAppHost=false
 
 FROM mcr.microsoft.com/dotnet/aspnet:10.0 AS runtime

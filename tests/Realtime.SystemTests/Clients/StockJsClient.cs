@@ -3,8 +3,8 @@ using System.Text.Json;
 namespace Realtime.SystemTests.Clients;
 
 /// <summary>
-/// The stock <c>@microsoft/signalr</c> JavaScript client, run by Node.js from the edge's web
-/// client dependencies (stock-signalr-client.mjs), with automatic reconnect on. What it reports
+/// The stock <c>@microsoft/signalr</c> JavaScript client, run by Node.js from the browser
+/// client's dependencies in clients/js (stock-signalr-client.mjs), with automatic reconnect on. What it reports
 /// (events it was sent, its state changes) is kept as JSON lines to wait on.
 /// </summary>
 public sealed class StockJsClient : IAsyncDisposable
@@ -23,7 +23,7 @@ public sealed class StockJsClient : IAsyncDisposable
             Path.Combine(AppContext.BaseDirectory, "Clients", "stock-signalr-client.mjs"),
             new Dictionary<string, string>
             {
-                ["SIGNALR_FROM"] = Path.Combine(HostProcess.SolutionRoot(), "src", "EdgeGateway", "web"),
+                ["SIGNALR_FROM"] = Path.Combine(HostProcess.SolutionRoot(), "clients", "js"),
                 ["HUB_URL"] = hubUrl.ToString(),
                 ["ACCESS_TOKEN"] = token,
                 ["RECORD"] = string.Join(',', record),
