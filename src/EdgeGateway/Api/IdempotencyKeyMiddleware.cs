@@ -55,11 +55,11 @@ public sealed class IdempotencyKeyMiddleware(RequestDelegate next, IGrainFactory
                 return;
         }
 
-        await AnswerAndKeepAsync(context, key, requestHash);
+        await AnswerAndKeepAsync(context, key, requestHash, claim.ClaimId!);
     }
 
     /// <summary>Runs the request with its answer captured, keeps the answer, then sends it.</summary>
-    private async Task AnswerAndKeepAsync(HttpContext context, IIdempotencyGrain key, string requestHash)
+    private async Task AnswerAndKeepAsync(HttpContext context, IIdempotencyGrain key, string requestHash, string claimId)
     {
         var body = context.Response.Body;
         using var captured = new MemoryStream();
@@ -70,7 +70,7 @@ public sealed class IdempotencyKeyMiddleware(RequestDelegate next, IGrainFactory
         }
         catch
         {
-            await key.Abandon(requestHash);
+            await key.Release(claimId);
             throw;
         }
         finally
@@ -81,7 +81,7 @@ public sealed class IdempotencyKeyMiddleware(RequestDelegate next, IGrainFactory
         var status = context.Response.StatusCode;
         if (status >= StatusCodes.Status500InternalServerError || status == StatusCodes.Status429TooManyRequests)
         {
-            await key.Abandon(requestHash);
+            await key.Release(claimId);
         }
         else
         {

@@ -18,7 +18,19 @@ public interface IIdempotencyGrain : IGrainWithStringKey
     [Alias("Complete")]
     Task Complete(string requestHash, StoredResponse response);
 
-    /// <summary>The request that claimed the key failed without an answer worth keeping: a retry may try again.</summary>
+    /// <summary>
+    /// The request that made claim <paramref name="claimId"/> failed without an answer worth keeping:
+    /// a retry may try again. Only that claim is released: one that lapsed while its request ran
+    /// and was taken by a retry stays the retry's.
+    /// </summary>
+    [Alias("Release")]
+    Task Release(string claimId);
+
+    /// <summary>
+    /// What edges of the previous version call instead of <see cref="Release"/>: frees the key
+    /// whoever holds it. Kept for a rolling upgrade (docs/contracts.md); remove it in the release
+    /// after every edge calls Release.
+    /// </summary>
     [Alias("Abandon")]
     Task Abandon(string requestHash);
 }
@@ -26,7 +38,7 @@ public interface IIdempotencyGrain : IGrainWithStringKey
 [GenerateSerializer, Alias("realtime.IdempotencyOutcome")]
 public enum IdempotencyOutcome
 {
-    /// <summary>First use: go ahead, then <see cref="IIdempotencyGrain.Complete"/> or <see cref="IIdempotencyGrain.Abandon"/>.</summary>
+    /// <summary>First use: go ahead, then <see cref="IIdempotencyGrain.Complete"/> or <see cref="IIdempotencyGrain.Release"/>.</summary>
     Proceed = 0,
 
     /// <summary>The same request was answered: send <see cref="IdempotencyClaim.Response"/> again.</summary>
@@ -39,10 +51,12 @@ public enum IdempotencyOutcome
     InProgress = 3,
 }
 
+/// <summary>The answer to <see cref="IIdempotencyGrain.Begin"/>; a claim that proceeds has an id, for <see cref="IIdempotencyGrain.Release"/>.</summary>
 [GenerateSerializer, Immutable, Alias("realtime.IdempotencyClaim")]
 public sealed record IdempotencyClaim(
     [property: Id(0)] IdempotencyOutcome Outcome,
-    [property: Id(1)] StoredResponse? Response = null);
+    [property: Id(1)] StoredResponse? Response = null,
+    [property: Id(2)] string? ClaimId = null);
 
 /// <summary>An HTTP answer as it was sent: status, content type and body.</summary>
 [GenerateSerializer, Immutable, Alias("realtime.StoredResponse")]

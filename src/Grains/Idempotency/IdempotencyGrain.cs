@@ -11,10 +11,11 @@ public sealed class IdempotencyGrain(IIdempotencyStore store) : Grain, IIdempote
 
     public async Task<IdempotencyClaim> Begin(string requestHash)
     {
-        var held = await store.ClaimAsync(Key, requestHash);
+        var claimId = Guid.NewGuid().ToString("N");
+        var held = await store.ClaimAsync(Key, requestHash, claimId);
         return held switch
         {
-            null => new IdempotencyClaim(IdempotencyOutcome.Proceed),
+            null => new IdempotencyClaim(IdempotencyOutcome.Proceed, ClaimId: claimId),
             { RequestHash: var hash } when hash != requestHash => new IdempotencyClaim(IdempotencyOutcome.Conflict),
             { Response: { } response } => new IdempotencyClaim(IdempotencyOutcome.Replay, response),
             _ => new IdempotencyClaim(IdempotencyOutcome.InProgress),
@@ -24,5 +25,7 @@ public sealed class IdempotencyGrain(IIdempotencyStore store) : Grain, IIdempote
     public Task Complete(string requestHash, StoredResponse response) =>
         store.CompleteAsync(Key, new IdempotencyRecord(requestHash, response));
 
-    public Task Abandon(string requestHash) => store.ReleaseAsync(Key);
+    public Task Release(string claimId) => store.ReleaseAsync(Key, claimId);
+
+    public Task Abandon(string requestHash) => store.ReleaseAsync(Key, claimId: null);
 }

@@ -2,8 +2,8 @@ using System.Collections.Concurrent;
 
 namespace Realtime.Grains.Idempotency;
 
-/// <summary>What an idempotency key holds: the request's hash, and its answer once there is one.</summary>
-public sealed record IdempotencyRecord(string RequestHash, StoredResponse? Response);
+/// <summary>What an idempotency key holds: the request's hash, the claim's id while it is claimed, and its answer once there is one.</summary>
+public sealed record IdempotencyRecord(string RequestHash, StoredResponse? Response, string? ClaimId = null);
 
 /// <summary>
 /// Where idempotency keys are kept, each expiring by itself: a claim after
@@ -12,12 +12,13 @@ public sealed record IdempotencyRecord(string RequestHash, StoredResponse? Respo
 /// </summary>
 public interface IIdempotencyStore
 {
-    /// <summary>Stores a claim unless the key holds something; returns what it holds then (null: claimed).</summary>
-    Task<IdempotencyRecord?> ClaimAsync(string key, string requestHash);
+    /// <summary>Stores claim <paramref name="claimId"/> unless the key holds something; returns what it holds then (null: claimed).</summary>
+    Task<IdempotencyRecord?> ClaimAsync(string key, string requestHash, string claimId);
 
     Task CompleteAsync(string key, IdempotencyRecord record);
 
-    Task ReleaseAsync(string key);
+    /// <summary>Frees the key if claim <paramref name="claimId"/> still holds it (null: whatever holds it).</summary>
+    Task ReleaseAsync(string key, string? claimId);
 }
 
 /// <summary>Keys in this silo's memory (Silo:Persistence Memory), dropped when they expire.</summary>
@@ -26,11 +27,11 @@ public sealed class MemoryIdempotencyStore(TimeProvider timeProvider) : IIdempot
     private readonly ConcurrentDictionary<string, (IdempotencyRecord Record, DateTimeOffset Until)> _keys = new(StringComparer.Ordinal);
     private long _nextSweepTicks;
 
-    public Task<IdempotencyRecord?> ClaimAsync(string key, string requestHash)
+    public Task<IdempotencyRecord?> ClaimAsync(string key, string requestHash, string claimId)
     {
         var now = timeProvider.GetUtcNow();
         Sweep(now);
-        var claim = (new IdempotencyRecord(requestHash, null), now + IdempotencyKeys.ClaimTimeout);
+        var claim = (new IdempotencyRecord(requestHash, null, claimId), now + IdempotencyKeys.ClaimTimeout);
         var held = _keys.AddOrUpdate(key, claim, (_, existing) => existing.Until <= now ? claim : existing);
         return Task.FromResult(ReferenceEquals(held.Record, claim.Item1) ? null : held.Record);
     }
@@ -41,9 +42,14 @@ public sealed class MemoryIdempotencyStore(TimeProvider timeProvider) : IIdempot
         return Task.CompletedTask;
     }
 
-    public Task ReleaseAsync(string key)
+    public Task ReleaseAsync(string key, string? claimId)
     {
-        _keys.TryRemove(key, out _);
+        if (_keys.TryGetValue(key, out var held) && (claimId is null || (held.Record.Response is null && held.Record.ClaimId == claimId)))
+        {
+            // Removed only as read: a claim taken meanwhile is not this one.
+            _keys.TryRemove(new KeyValuePair<string, (IdempotencyRecord, DateTimeOffset)>(key, held));
+        }
+
         return Task.CompletedTask;
     }
 

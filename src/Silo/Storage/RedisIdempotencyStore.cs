@@ -15,10 +15,19 @@ public sealed class RedisIdempotencyStore(RedisConnection redis) : IIdempotencyS
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
-    public async Task<IdempotencyRecord?> ClaimAsync(string key, string requestHash)
+    /// <summary>Deletes the key only while it holds the claim of ARGV[1]: one atomic step in Redis.</summary>
+    private const string ReleaseClaim = """
+        local held = redis.call('GET', KEYS[1])
+        if held and cjson.decode(held).claimId == ARGV[1] then
+          return redis.call('DEL', KEYS[1])
+        end
+        return 0
+        """;
+
+    public async Task<IdempotencyRecord?> ClaimAsync(string key, string requestHash, string claimId)
     {
         var database = await redis.GetDatabaseAsync();
-        var claim = JsonSerializer.Serialize(new IdempotencyRecord(requestHash, null), Json);
+        var claim = JsonSerializer.Serialize(new IdempotencyRecord(requestHash, null, claimId), Json);
         if (await database.StringSetAsync(KeyPrefix + key, claim, IdempotencyKeys.ClaimTimeout, When.NotExists))
         {
             return null;
@@ -27,7 +36,7 @@ public sealed class RedisIdempotencyStore(RedisConnection redis) : IIdempotencyS
         var held = await database.StringGetAsync(KeyPrefix + key);
 
         // Gone between the two calls (its claim lapsed): claimable again, by the caller's retry.
-        return held.IsNull ? new IdempotencyRecord(requestHash, null) : JsonSerializer.Deserialize<IdempotencyRecord>(held.ToString(), Json);
+        return held.IsNull ? new IdempotencyRecord(requestHash, null, claimId) : JsonSerializer.Deserialize<IdempotencyRecord>(held.ToString(), Json);
     }
 
     public async Task CompleteAsync(string key, IdempotencyRecord record)
@@ -36,9 +45,16 @@ public sealed class RedisIdempotencyStore(RedisConnection redis) : IIdempotencyS
         await database.StringSetAsync(KeyPrefix + key, JsonSerializer.Serialize(record, Json), IdempotencyKeys.Window);
     }
 
-    public async Task ReleaseAsync(string key)
+    public async Task ReleaseAsync(string key, string? claimId)
     {
         var database = await redis.GetDatabaseAsync();
-        await database.KeyDeleteAsync(KeyPrefix + key);
+        if (claimId is null)
+        {
+            await database.KeyDeleteAsync(KeyPrefix + key);
+        }
+        else
+        {
+            await database.ScriptEvaluateAsync(ReleaseClaim, [(RedisKey)(KeyPrefix + key)], [claimId]);
+        }
     }
 }

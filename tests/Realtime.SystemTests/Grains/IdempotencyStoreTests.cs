@@ -23,30 +23,58 @@ public sealed class IdempotencyStoreTests : IAsyncDisposable
     {
         var store = Store(kind);
 
-        Assert.Null(await store.ClaimAsync(_key, "h1"));
-        Assert.Equal(new IdempotencyRecord("h1", null), await store.ClaimAsync(_key, "h1"));
+        Assert.Null(await store.ClaimAsync(_key, "h1", "c1"));
+        Assert.Equal(new IdempotencyRecord("h1", null, "c1"), await store.ClaimAsync(_key, "h1", "c2"));
         await store.CompleteAsync(_key, new IdempotencyRecord("h1", Answer));
-        var held = await store.ClaimAsync(_key, "h2");
+        var held = await store.ClaimAsync(_key, "h2", "c3");
         Assert.Equal(("h1", 202, "application/json"), (held!.RequestHash, held.Response!.Status, held.Response.ContentType));
         Assert.Equal(Answer.Body, held.Response.Body);
 
-        await store.ReleaseAsync(_key);
-        Assert.Null(await store.ClaimAsync(_key, "h2"));
+        await store.ReleaseAsync(_key, claimId: null);
+        Assert.Null(await store.ClaimAsync(_key, "h2", "c4"));
+    }
+
+    [Theory]
+    [MemberData(nameof(Kinds))]
+    public async Task A_claim_is_released_only_by_its_own_request(string kind)
+    {
+        var store = Store(kind);
+        Assert.Null(await store.ClaimAsync(_key, "h1", "retry"));
+
+        // The first request's claim lapsed while it ran, and a retry took the key: its late release frees nothing.
+        await store.ReleaseAsync(_key, "first");
+        Assert.Equal(new IdempotencyRecord("h1", null, "retry"), await store.ClaimAsync(_key, "h1", "third"));
+
+        await store.ReleaseAsync(_key, "retry");
+        Assert.Null(await store.ClaimAsync(_key, "h1", "third"));
+    }
+
+    [Theory]
+    [MemberData(nameof(Kinds))]
+    public async Task An_answer_is_never_released_by_a_claim(string kind)
+    {
+        var store = Store(kind);
+        Assert.Null(await store.ClaimAsync(_key, "h1", "c1"));
+        await store.CompleteAsync(_key, new IdempotencyRecord("h1", Answer));
+
+        await store.ReleaseAsync(_key, "c1");
+
+        Assert.Equal(202, (await store.ClaimAsync(_key, "h1", "c2"))!.Response!.Status);
     }
 
     [Fact]
     public async Task In_memory_a_claim_lapses_after_a_minute_and_an_answer_after_a_day()
     {
         var store = Store("memory");
-        await store.ClaimAsync(_key, "h1");
+        await store.ClaimAsync(_key, "h1", "c1");
         _time.Advance(IdempotencyKeys.ClaimTimeout);
-        Assert.Null(await store.ClaimAsync(_key, "h2"));
+        Assert.Null(await store.ClaimAsync(_key, "h2", "c2"));
 
         await store.CompleteAsync(_key, new IdempotencyRecord("h2", Answer));
         _time.Advance(IdempotencyKeys.Window - TimeSpan.FromSeconds(1));
-        Assert.NotNull(await store.ClaimAsync(_key, "h2"));
+        Assert.NotNull(await store.ClaimAsync(_key, "h2", "c3"));
         _time.Advance(TimeSpan.FromSeconds(1));
-        Assert.Null(await store.ClaimAsync(_key, "h3"));
+        Assert.Null(await store.ClaimAsync(_key, "h3", "c4"));
     }
 
     [Fact]
@@ -55,7 +83,7 @@ public sealed class IdempotencyStoreTests : IAsyncDisposable
         var store = Store("redis");
         var database = await _redis.GetDatabaseAsync();
 
-        await store.ClaimAsync(_key, "h1");
+        await store.ClaimAsync(_key, "h1", "c1");
         Assert.InRange((await database.KeyTimeToLiveAsync($"realtime:idempotency:{_key}"))!.Value, TimeSpan.FromSeconds(50), IdempotencyKeys.ClaimTimeout);
         await store.CompleteAsync(_key, new IdempotencyRecord("h1", Answer));
         Assert.InRange((await database.KeyTimeToLiveAsync($"realtime:idempotency:{_key}"))!.Value, IdempotencyKeys.Window - TimeSpan.FromMinutes(1), IdempotencyKeys.Window);
