@@ -4,12 +4,15 @@
 //   WebSocket /socket.io/?EIO=4&transport=websocket&workspace=w    joins room w
 //   POST /broadcast?group=w&seq=1&sentAt=<unix us>[&name=bench:warmup]   io.to(w).emit(name ?? "bench:tick", { seq, sentAt })
 //   GET /health/ready                              200 once listening
-// PING_INTERVAL_MS sets the server's ping (default 25 s), so a short run still sees ping/pong.
+// PING_INTERVAL_MS and PING_TIMEOUT_MS set the server's ping and how long it waits for the pong
+// (defaults 25 s and 20 s), so that a short run still sees ping/pong, and a client that does not
+// answer is dropped within it.
 import { createServer } from "node:http";
 import { Server } from "socket.io";
 
 const port = Number(process.env.PORT ?? 5098);
 const pingInterval = Number(process.env.PING_INTERVAL_MS ?? 25000);
+const pingTimeout = Number(process.env.PING_TIMEOUT_MS ?? 20000);
 
 const http = createServer((req, res) => {
   const url = new URL(req.url, "http://127.0.0.1");
@@ -33,7 +36,7 @@ const http = createServer((req, res) => {
 });
 
 // WebSocket only, as the load clients speak it: no HTTP long-polling, no upgrade dance.
-const io = new Server(http, { transports: ["websocket"], pingInterval, serveClient: false });
+const io = new Server(http, { transports: ["websocket"], pingInterval, pingTimeout, serveClient: false });
 
 io.on("connection", (socket) => {
   const workspace = socket.handshake.query.workspace;

@@ -21,7 +21,11 @@ public sealed class SocketIoSystem : IAsyncDisposable
 
     public int Pid => _process!.Id;
 
-    /// <summary>Starts the server; <paramref name="pingInterval"/> is its Engine.IO ping, which the clients answer.</summary>
+    /// <summary>
+    /// Starts the server; <paramref name="pingInterval"/> is its Engine.IO ping, which the clients
+    /// answer. It waits 5 intervals (2 s at least) for each pong, so that a short run with frequent
+    /// pings drops a client that does not answer (its deliveries then count as lost).
+    /// </summary>
     public static async Task<SocketIoSystem> StartAsync(TimeSpan pingInterval)
     {
         await InstallAsync();
@@ -32,6 +36,7 @@ public sealed class SocketIoSystem : IAsyncDisposable
             {
                 ["PORT"] = system.Url.Port.ToString(CultureInfo.InvariantCulture),
                 ["PING_INTERVAL_MS"] = ((long)pingInterval.TotalMilliseconds).ToString(CultureInfo.InvariantCulture),
+                ["PING_TIMEOUT_MS"] = ((long)Math.Max(pingInterval.TotalMilliseconds * 5, 2000)).ToString(CultureInfo.InvariantCulture),
             });
             await system._process.WaitUntilHealthyAsync(new Uri(system.Url, HostEndpoints.Ready), StartTimeout);
             return system;
