@@ -191,9 +191,10 @@ public sealed class LoadClient : IAsyncDisposable
             SocketIoPacket.Ping => SocketIoParser.Pong,
             _ => ReadOnlyMemory<byte>.Empty,
         };
-        if (!reply.IsEmpty)
+        // Not once this side has started closing: a pong then would only fail.
+        if (!reply.IsEmpty && _socket!.State == WebSocketState.Open)
         {
-            await _socket!.SendAsync(reply, WebSocketMessageType.Text, endOfMessage: true, lifetime);
+            await _socket.SendAsync(reply, WebSocketMessageType.Text, endOfMessage: true, lifetime);
         }
     }
 
