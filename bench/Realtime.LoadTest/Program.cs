@@ -10,11 +10,13 @@ using Realtime.LoadTest.Systems;
 // stops them, writes artifacts/bench/<scenario>-<timestamp>.json and prints a markdown table.
 //
 // dotnet run -c Release --project bench/Realtime.LoadTest -- connect-storm N [--protocol json|messagepack]
-// dotnet run -c Release --project bench/Realtime.LoadTest -- broadcast N --rate R --seconds S [--target orleans|bare|both] [--protocol ...]
+// dotnet run -c Release --project bench/Realtime.LoadTest -- broadcast N --rate R --seconds S [--target orleans|bare|both|socketio|all] [--protocol ...]
+//   --target: our system, the bare SignalR hub (bench/Realtime.BareHub), both, the Socket.IO 4.8 server
+//   (bench/socketio-server, Node.js; npm ci on first use; its clients speak Socket.IO, --protocol aside), or all three
 //   [--publisher grain|http|both] [--publishers K]: broadcasts through the grain interface, the HTTP API (K keep-alive connections), or both in turn
 //   [--workspaces W]: the clients spread over W workspaces (user n in workspace n mod W), the broadcasts to each in turn
 // dotnet run -c Release --project bench/Realtime.LoadTest -- notify N --rate R --seconds S [--batch B] [--protocol ...]
-// dotnet run -c Release --project bench/Realtime.LoadTest -- memory N [--target orleans|bare|both]
+// dotnet run -c Release --project bench/Realtime.LoadTest -- memory N [--target orleans|bare|both|socketio|all]
 // dotnet run -c Release --project bench/Realtime.LoadTest -- chart docs/img/broadcast-latency.png artifacts/bench/broadcast-*.json
 // dotnet run -c Release --project bench/Realtime.LoadTest -- soak [--minutes 10] [--clients 2000] [--seed S] [--kill-every 30-90] ...
 //   (deploy/local/soak.sh; options in Soak/SoakOptions.cs and docs/reliability.md; exit code 1 when a criterion fails)
@@ -24,7 +26,7 @@ using Realtime.LoadTest.Systems;
 // (each wait; default 120), --out dir (default artifacts/bench), --warmup W (broadcast: unmeasured
 // broadcasts every client receives first; default 3), --warmup-seconds S (broadcast: S seconds of
 // unmeasured broadcasts at the measured rate first, to measure a warm process; default 0), --ping-seconds P (each client's SignalR
-// ping; default 15). notify reports rate as notifications/s (R x B).
+// ping, and the Socket.IO server's ping interval; default 15). notify reports rate as notifications/s (R x B).
 // Loopback targets only; results are preliminary on a 2-core machine shared with the load generator.
 // `worker` is the mode the parent starts its client processes in; not for direct use.
 var command = args.ElementAtOrDefault(0) ?? "";
@@ -48,8 +50,10 @@ catch (ArgumentException ex)
 static async Task<int> RunAsync(string scenario, LoadOptions options)
 {
     var results = new List<ScenarioResult>();
-    var orleans = options.Target is "orleans" or "both" || scenario is "connect-storm" or "notify";
-    var bare = options.Target is "bare" or "both" && scenario is "broadcast" or "memory";
+    var orleans = options.Target is "orleans" or "both" or "all" || scenario is "connect-storm" or "notify";
+    var bare = options.Target is "bare" or "both" or "all" && scenario is "broadcast" or "memory";
+    var socketIo = options.Target is "socketio" or "all" && scenario is "broadcast" or "memory";
+    await using (var socketIoServer = socketIo ? await SocketIoSystem.StartAsync(TimeSpan.FromSeconds(options.PingSeconds)) : null)
     await using (var bareHub = bare ? await BareHubSystem.StartAsync() : null)
     await using (var system = orleans ? await OrleansSystem.StartAsync(Path.Combine(options.OutputDirectory, "logs")) : null)
     {
@@ -75,6 +79,13 @@ static async Task<int> RunAsync(string scenario, LoadOptions options)
             results.Add(scenario == "broadcast"
                 ? await BroadcastScenario.RunBareAsync(options, bareHub)
                 : await MemoryScenario.RunBareAsync(options, bareHub));
+        }
+
+        if (socketIoServer is not null)
+        {
+            results.Add(scenario == "broadcast"
+                ? await BroadcastScenario.RunSocketIoAsync(options, socketIoServer)
+                : await MemoryScenario.RunSocketIoAsync(options, socketIoServer));
         }
     }
 

@@ -48,18 +48,30 @@ public sealed class HostProcess : IAsyncDisposable
     public static HostProcess RunTool(string projectDirectory, string assembly, IReadOnlyList<string> arguments, IReadOnlyDictionary<string, string>? environment = null) =>
         Launch(projectDirectory, assembly, arguments, environment ?? new Dictionary<string, string>(), workingDirectory: SolutionRoot());
 
+    /// <summary>
+    /// Starts a program that is not a .NET build output (e.g. "node", ["server.mjs"]) in
+    /// <paramref name="directory"/> (relative to the solution, e.g. "bench/socketio-server").
+    /// </summary>
+    public static HostProcess StartProgram(string directory, string program, IReadOnlyList<string> arguments, IReadOnlyDictionary<string, string> environment) =>
+        LaunchProgram(program, arguments, environment, Path.Combine(SolutionRoot(), directory), directory);
+
     private static HostProcess Launch(
         string projectDirectory, string assembly, IReadOnlyList<string> arguments, IReadOnlyDictionary<string, string> environment, string? workingDirectory)
     {
         var directory = BuildOutputOf(projectDirectory);
-        var startInfo = new ProcessStartInfo("dotnet")
+        return LaunchProgram("dotnet", [Path.Combine(directory, assembly), .. arguments], environment, workingDirectory ?? directory, projectDirectory);
+    }
+
+    private static HostProcess LaunchProgram(
+        string program, IReadOnlyList<string> arguments, IReadOnlyDictionary<string, string> environment, string workingDirectory, string name)
+    {
+        var startInfo = new ProcessStartInfo(program)
         {
-            WorkingDirectory = workingDirectory ?? directory,
+            WorkingDirectory = workingDirectory,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        startInfo.ArgumentList.Add(Path.Combine(directory, assembly));
         foreach (var argument in arguments)
         {
             startInfo.ArgumentList.Add(argument);
@@ -70,7 +82,7 @@ public sealed class HostProcess : IAsyncDisposable
             startInfo.Environment[key] = value;
         }
 
-        var process = Process.Start(startInfo) ?? throw new InvalidOperationException($"{projectDirectory} did not start.");
+        var process = Process.Start(startInfo) ?? throw new InvalidOperationException($"{name} did not start.");
         var host = new HostProcess(process);
         process.OutputDataReceived += (_, e) => host.Append(e.Data);
         process.ErrorDataReceived += (_, e) => host.Append(e.Data);

@@ -18,7 +18,7 @@ public sealed record LoadOptions
     /// <summary>notify: users each round of notifications goes to.</summary>
     public int Batch { get; init; } = 100;
 
-    /// <summary>orleans, bare or both.</summary>
+    /// <summary>orleans, bare, both (orleans and bare), socketio, or all three.</summary>
     public string Target { get; init; } = "orleans";
 
     /// <summary>broadcast on orleans: who publishes, the grain interface, the HTTP API or both (one after the other, each with its own clients).</summary>
@@ -84,9 +84,15 @@ public sealed record LoadOptions
             };
         }
 
-        if (options.Target is not ("orleans" or "bare" or "both"))
+        if (options.Target is not ("orleans" or "bare" or "both" or "socketio" or "all"))
         {
-            throw new ArgumentException("--target is orleans, bare or both.");
+            throw new ArgumentException("--target is orleans, bare, both (orleans and bare), socketio or all.");
+        }
+
+        if (options.Protocol == WireProtocol.SocketIo)
+        {
+            // The Socket.IO target speaks Socket.IO whatever --protocol says; the others speak SignalR.
+            throw new ArgumentException("--protocol is json or messagepack; --target socketio speaks Socket.IO.");
         }
 
         if (options.Publisher is not ("grain" or "http" or "both") || options.Publishers < 1)

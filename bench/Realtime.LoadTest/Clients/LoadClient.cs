@@ -8,8 +8,9 @@ using Realtime.Testing.Wire;
 namespace Realtime.LoadTest.Clients;
 
 /// <summary>
-/// One simulated user: a WebSocket speaking the SignalR protocol, with one receive loop over a
-/// pooled buffer and per-client counters. No HubConnection, no Task or string per message.
+/// One simulated user: a WebSocket speaking the SignalR protocol (or Socket.IO, against the
+/// Socket.IO reference), with one receive loop over a pooled buffer and per-client counters.
+/// No HubConnection, no Task or string per message.
 /// </summary>
 public sealed class LoadClient : IAsyncDisposable
 {
@@ -66,13 +67,18 @@ public sealed class LoadClient : IAsyncDisposable
     public async Task ConnectAsync(IPEndPoint server, IPAddress? source, string pathAndQuery, CancellationToken lifetime, CancellationToken connectTimeout)
     {
         _socket = await WebSocketDialer.ConnectAsync(server, source, pathAndQuery, connectTimeout);
-        await _socket.SendAsync(SignalRFrames.Handshake(_protocol), WebSocketMessageType.Text, endOfMessage: true, connectTimeout);
+        if (_protocol != WireProtocol.SocketIo)
+        {
+            await _socket.SendAsync(SignalRFrames.Handshake(_protocol), WebSocketMessageType.Text, endOfMessage: true, connectTimeout);
+        }
+
         _buffer = ArrayPool<byte>.Shared.Rent(InitialBuffer);
         _receiving = ReceiveLoopAsync(lifetime);
     }
 
+    /// <summary>A SignalR ping; none for Socket.IO, whose server pings and the receive loop answers.</summary>
     public ValueTask SendPingAsync(CancellationToken cancellationToken) =>
-        _socket is { State: WebSocketState.Open } socket
+        _socket is { State: WebSocketState.Open } socket && _protocol != WireProtocol.SocketIo
             ? socket.SendAsync(SignalRFrames.Ping(_protocol), _protocol == WireProtocol.Json ? WebSocketMessageType.Text : WebSocketMessageType.Binary, endOfMessage: true, cancellationToken)
             : ValueTask.CompletedTask;
 
@@ -133,6 +139,17 @@ public sealed class LoadClient : IAsyncDisposable
                 }
 
                 _filled += result.Count;
+                if (_protocol == WireProtocol.SocketIo)
+                {
+                    // An Engine.IO packet is one whole WebSocket message: no separator to look for.
+                    if (result.EndOfMessage)
+                    {
+                        await ProcessSocketIoAsync(lifetime);
+                    }
+
+                    continue;
+                }
+
                 var consumed = ProcessBuffered();
                 if (consumed > 0)
                 {
@@ -157,6 +174,27 @@ public sealed class LoadClient : IAsyncDisposable
             {
                 ArrayPool<byte>.Shared.Return(buffer);
             }
+        }
+    }
+
+    /// <summary>Handles the one Engine.IO packet in the buffer, answering the open and the pings from this loop.</summary>
+    private async ValueTask ProcessSocketIoAsync(CancellationToken lifetime)
+    {
+        var message = default(HubMessage);
+        var bytes = _filled;
+        var packet = SocketIoParser.Parse(_buffer.AsSpan(0, bytes), ref message);
+        _filled = 0;
+        Handle(ref message, bytes);
+        var reply = packet switch
+        {
+            SocketIoPacket.Open => SocketIoParser.Connect,
+            SocketIoPacket.Ping => SocketIoParser.Pong,
+            _ => ReadOnlyMemory<byte>.Empty,
+        };
+        // Not once this side has started closing: a pong then would only fail.
+        if (!reply.IsEmpty && _socket!.State == WebSocketState.Open)
+        {
+            await _socket.SendAsync(reply, WebSocketMessageType.Text, endOfMessage: true, lifetime);
         }
     }
 

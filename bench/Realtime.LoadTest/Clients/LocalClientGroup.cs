@@ -126,6 +126,11 @@ public sealed class LocalClientGroup(ClientSpec spec) : IClientGroup
     private string PathAndQuery(int user, DevelopmentTokenIssuer? tokens)
     {
         var workspace = Uri.EscapeDataString(spec.WorkspaceOf(user));
+        if (spec.Protocol == WireProtocol.SocketIo)
+        {
+            return $"{spec.HubPath}?EIO=4&transport=websocket&workspace={workspace}";
+        }
+
         if (tokens is null)
         {
             return $"{spec.HubPath}?group={workspace}&user=u{user}";

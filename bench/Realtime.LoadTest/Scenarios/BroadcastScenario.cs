@@ -15,7 +15,7 @@ namespace Realtime.LoadTest.Scenarios;
 /// <summary>
 /// N connections in one workspace (or spread over W); a backend broadcasts bench:tick { seq, sentAt }
 /// R times per second for S seconds through the grain interface or the HTTP API (or the bare hub's
-/// group send), to the W workspaces in turn.
+/// group send, or the Socket.IO server's room emit), to the W workspaces in turn.
 /// </summary>
 public static class BroadcastScenario
 {
@@ -92,6 +92,22 @@ public static class BroadcastScenario
         return await DeliveryRun.MeasureAsync("broadcast", "bare", options, fleet, connect, publishes,
             seq => system.BroadcastAsync(group, HubTargets.TickEvent, seq),
             spec => (long)spec.Count * publishes);
+    }
+
+    /// <summary>The same on the Socket.IO reference: one room, an emit to it per broadcast.</summary>
+    public static async Task<ScenarioResult> RunSocketIoAsync(LoadOptions options, SocketIoSystem system)
+    {
+        var room = RunContext.NewWorkspace();
+        await using var fleet = ClientFleet.Create(RunContext.SocketIoClients(options, system, room), options.EffectiveClientProcesses);
+        var connect = await DeliveryRun.ConnectAllAsync(fleet, options);
+
+        await WarmUpAsync(options, fleet, (eventName, seq) => system.BroadcastAsync(room, eventName, seq),
+            seq => system.BroadcastAsync(room, HubTargets.WarmupLoadEvent, seq));
+        var publishes = Publishes(options);
+        var result = await DeliveryRun.MeasureAsync("broadcast", "socketio", options, fleet, connect, publishes,
+            seq => system.BroadcastAsync(room, HubTargets.TickEvent, seq),
+            spec => (long)spec.Count * publishes);
+        return result with { Protocol = "socketio" };
     }
 
     /// <summary>

@@ -46,6 +46,18 @@ public static class MemoryScenario
         return Result("bare", options, connect, report) with { EdgeKbPerConnection = PerConnectionKb(after - before, options.Clients) };
     }
 
+    /// <summary>The Socket.IO reference's RSS per connection: the Node.js process, as the bare hub's.</summary>
+    public static async Task<ScenarioResult> RunSocketIoAsync(LoadOptions options, SocketIoSystem system)
+    {
+        await WarmUpAsync(options, o => RunContext.SocketIoClients(o, system, RunContext.NewWorkspace()));
+        var before = await ProcessMemory.SettledRssBytesAsync(system.Pid, SettleTimeout);
+        await using var fleet = ClientFleet.Create(RunContext.SocketIoClients(options, system, RunContext.NewWorkspace()), options.EffectiveClientProcesses);
+        var connect = await DeliveryRun.ConnectAllAsync(fleet, options);
+        var after = await ProcessMemory.SettledRssBytesAsync(system.Pid, SettleTimeout);
+        var (report, _) = await fleet.ReportAsync();
+        return Result("socketio", options, connect, report) with { Protocol = "socketio", EdgeKbPerConnection = PerConnectionKb(after - before, options.Clients) };
+    }
+
     /// <summary>
     /// Connects and closes a few hundred clients first, so that one-time costs (JIT, thread pool
     /// growth, Kestrel and SignalR pools, grain types) are in the "before" reading, not per connection.

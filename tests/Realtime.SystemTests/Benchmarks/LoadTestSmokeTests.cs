@@ -51,6 +51,19 @@ public sealed class LoadTestSmokeTests(ITestOutputHelper output)
         Assert.Equal(("http", 20L), (result.GetProperty("publisher").GetString(), Long(result.GetProperty("accept"), "count")));
     }
 
+    /// <summary>
+    /// The Socket.IO reference (bench/socketio-server, Node.js): the same broadcasts to one room, and
+    /// with --ping-seconds 0.2 the server pings every 0.2 s and drops a client that does not pong within 2 s.
+    /// </summary>
+    [Fact]
+    public async Task Every_broadcast_on_the_socket_io_target_reaches_every_client_exactly_once()
+    {
+        var result = await RunAsync([.. Small("broadcast", WireProtocol.Json), "--target", "socketio"]);
+
+        AssertExactlyOnce(result);
+        Assert.Equal(("socketio", 300L * 20), (result.GetProperty("target").GetString(), Long(result, "expected")));
+    }
+
     [Fact]
     public async Task A_timed_warm_up_is_neither_counted_nor_measured()
     {

@@ -69,7 +69,7 @@ public static class JsonHubParser
     }
 
     /// <summary>Reads the properties of the object the reader is on, up to its end.</summary>
-    private static void ReadObject(ref Utf8JsonReader reader, ref HubMessage message, OnlineUsers? online)
+    internal static void ReadObject(ref Utf8JsonReader reader, ref HubMessage message, OnlineUsers? online)
     {
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
