@@ -53,8 +53,8 @@ static async Task<int> RunAsync(string scenario, LoadOptions options)
     var orleans = options.Target is "orleans" or "both" or "all" || scenario is "connect-storm" or "notify";
     var bare = options.Target is "bare" or "both" or "all" && scenario is "broadcast" or "memory";
     var socketIo = options.Target is "socketio" or "all" && scenario is "broadcast" or "memory";
-    await using (var socketIoServer = socketIo ? await SocketIoSystem.StartAsync(TimeSpan.FromSeconds(options.PingSeconds)) : null)
-    await using (var bareHub = bare ? await BareHubSystem.StartAsync() : null)
+    await using (var socketIoServer = socketIo ? await ReferenceSystem.StartSocketIoAsync(TimeSpan.FromSeconds(options.PingSeconds)) : null)
+    await using (var bareHub = bare ? await ReferenceSystem.StartBareHubAsync() : null)
     await using (var system = orleans ? await OrleansSystem.StartAsync(Path.Combine(options.OutputDirectory, "logs")) : null)
     {
         if (system is not null && scenario == "broadcast")
@@ -74,18 +74,11 @@ static async Task<int> RunAsync(string scenario, LoadOptions options)
             });
         }
 
-        if (bareHub is not null)
+        foreach (var reference in new[] { bareHub, socketIoServer }.OfType<ReferenceSystem>())
         {
             results.Add(scenario == "broadcast"
-                ? await BroadcastScenario.RunBareAsync(options, bareHub)
-                : await MemoryScenario.RunBareAsync(options, bareHub));
-        }
-
-        if (socketIoServer is not null)
-        {
-            results.Add(scenario == "broadcast"
-                ? await BroadcastScenario.RunSocketIoAsync(options, socketIoServer)
-                : await MemoryScenario.RunSocketIoAsync(options, socketIoServer));
+                ? await BroadcastScenario.RunReferenceAsync(options, reference)
+                : await MemoryScenario.RunReferenceAsync(options, reference));
         }
     }
 

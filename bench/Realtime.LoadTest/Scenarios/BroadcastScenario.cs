@@ -80,34 +80,20 @@ public static class BroadcastScenario
         response.EnsureSuccessStatusCode();
     }
 
-    public static async Task<ScenarioResult> RunBareAsync(LoadOptions options, BareHubSystem system)
+    /// <summary>The same broadcast against a reference (the bare hub or Socket.IO), one group.</summary>
+    public static async Task<ScenarioResult> RunReferenceAsync(LoadOptions options, ReferenceSystem system)
     {
         var group = RunContext.NewWorkspace();
-        await using var fleet = ClientFleet.Create(RunContext.BareClients(options, system, group), options.EffectiveClientProcesses);
+        await using var fleet = ClientFleet.Create(system.Clients(options, group), options.EffectiveClientProcesses);
         var connect = await DeliveryRun.ConnectAllAsync(fleet, options);
 
         await WarmUpAsync(options, fleet, (eventName, seq) => system.BroadcastAsync(group, eventName, seq),
             seq => system.BroadcastAsync(group, HubTargets.WarmupLoadEvent, seq));
         var publishes = Publishes(options);
-        return await DeliveryRun.MeasureAsync("broadcast", "bare", options, fleet, connect, publishes,
+        var result = await DeliveryRun.MeasureAsync("broadcast", system.Target, options, fleet, connect, publishes,
             seq => system.BroadcastAsync(group, HubTargets.TickEvent, seq),
             spec => (long)spec.Count * publishes);
-    }
-
-    /// <summary>The same on the Socket.IO reference: one room, an emit to it per broadcast.</summary>
-    public static async Task<ScenarioResult> RunSocketIoAsync(LoadOptions options, SocketIoSystem system)
-    {
-        var room = RunContext.NewWorkspace();
-        await using var fleet = ClientFleet.Create(RunContext.SocketIoClients(options, system, room), options.EffectiveClientProcesses);
-        var connect = await DeliveryRun.ConnectAllAsync(fleet, options);
-
-        await WarmUpAsync(options, fleet, (eventName, seq) => system.BroadcastAsync(room, eventName, seq),
-            seq => system.BroadcastAsync(room, HubTargets.WarmupLoadEvent, seq));
-        var publishes = Publishes(options);
-        var result = await DeliveryRun.MeasureAsync("broadcast", "socketio", options, fleet, connect, publishes,
-            seq => system.BroadcastAsync(room, HubTargets.TickEvent, seq),
-            spec => (long)spec.Count * publishes);
-        return result with { Protocol = "socketio" };
+        return result with { Protocol = system.ProtocolName(options) };
     }
 
     /// <summary>

@@ -35,27 +35,20 @@ public static class MemoryScenario
         };
     }
 
-    public static async Task<ScenarioResult> RunBareAsync(LoadOptions options, BareHubSystem system)
+    /// <summary>A reference's RSS per connection (the bare hub's .NET process, or Socket.IO's Node.js one).</summary>
+    public static async Task<ScenarioResult> RunReferenceAsync(LoadOptions options, ReferenceSystem system)
     {
-        await WarmUpAsync(options, o => RunContext.BareClients(o, system, RunContext.NewWorkspace()));
+        await WarmUpAsync(options, o => system.Clients(o, RunContext.NewWorkspace()));
         var before = await ProcessMemory.SettledRssBytesAsync(system.Pid, SettleTimeout);
-        await using var fleet = ClientFleet.Create(RunContext.BareClients(options, system, RunContext.NewWorkspace()), options.EffectiveClientProcesses);
+        await using var fleet = ClientFleet.Create(system.Clients(options, RunContext.NewWorkspace()), options.EffectiveClientProcesses);
         var connect = await DeliveryRun.ConnectAllAsync(fleet, options);
         var after = await ProcessMemory.SettledRssBytesAsync(system.Pid, SettleTimeout);
         var (report, _) = await fleet.ReportAsync();
-        return Result("bare", options, connect, report) with { EdgeKbPerConnection = PerConnectionKb(after - before, options.Clients) };
-    }
-
-    /// <summary>The Socket.IO reference's RSS per connection: the Node.js process, as the bare hub's.</summary>
-    public static async Task<ScenarioResult> RunSocketIoAsync(LoadOptions options, SocketIoSystem system)
-    {
-        await WarmUpAsync(options, o => RunContext.SocketIoClients(o, system, RunContext.NewWorkspace()));
-        var before = await ProcessMemory.SettledRssBytesAsync(system.Pid, SettleTimeout);
-        await using var fleet = ClientFleet.Create(RunContext.SocketIoClients(options, system, RunContext.NewWorkspace()), options.EffectiveClientProcesses);
-        var connect = await DeliveryRun.ConnectAllAsync(fleet, options);
-        var after = await ProcessMemory.SettledRssBytesAsync(system.Pid, SettleTimeout);
-        var (report, _) = await fleet.ReportAsync();
-        return Result("socketio", options, connect, report) with { Protocol = "socketio", EdgeKbPerConnection = PerConnectionKb(after - before, options.Clients) };
+        return Result(system.Target, options, connect, report) with
+        {
+            Protocol = system.ProtocolName(options),
+            EdgeKbPerConnection = PerConnectionKb(after - before, options.Clients),
+        };
     }
 
     /// <summary>

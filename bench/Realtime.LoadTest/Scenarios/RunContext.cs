@@ -25,35 +25,6 @@ public static class RunContext
         PingInterval = TimeSpan.FromSeconds(options.PingSeconds),
     };
 
-    public static ClientSpec BareClients(LoadOptions options, BareHubSystem system, string group) => new()
-    {
-        Server = system.Url,
-        HubPath = "/hub",
-        Protocol = options.Protocol,
-        Workspace = group,
-        FirstUser = 0,
-        Count = options.Clients,
-        TotalUsers = options.Clients,
-        SourceAddresses = options.SourceAddresses,
-        MaxLifetime = options.Timeout * 3 + TimeSpan.FromSeconds(options.Seconds),
-        PingInterval = TimeSpan.FromSeconds(options.PingSeconds),
-    };
-
-    /// <summary>Socket.IO clients, one room; their pings are the server's (SocketIoSystem.StartAsync).</summary>
-    public static ClientSpec SocketIoClients(LoadOptions options, SocketIoSystem system, string room) => new()
-    {
-        Server = system.Url,
-        HubPath = "/socket.io/",
-        Protocol = Realtime.Testing.Wire.WireProtocol.SocketIo,
-        Workspace = room,
-        FirstUser = 0,
-        Count = options.Clients,
-        TotalUsers = options.Clients,
-        SourceAddresses = options.SourceAddresses,
-        MaxLifetime = options.Timeout * 3 + TimeSpan.FromSeconds(options.Seconds),
-        PingInterval = TimeSpan.FromSeconds(options.PingSeconds),
-    };
-
     /// <summary>
     /// Waits until the workspace grain counts every connection: a broadcast reaches the edges the
     /// workspace knows, and a connection registers there just after its "connected" event.

@@ -44,7 +44,7 @@ public sealed class MemoryIdempotencyStore(TimeProvider timeProvider) : IIdempot
 
     public Task ReleaseAsync(string key, string? claimId)
     {
-        if (_keys.TryGetValue(key, out var held) && (claimId is null || (held.Record.Response is null && held.Record.ClaimId == claimId)))
+        if (_keys.TryGetValue(key, out var held) && (claimId is null || held.Record.ClaimId == claimId))
         {
             // Removed only as read: a claim taken meanwhile is not this one.
             _keys.TryRemove(new KeyValuePair<string, (IdempotencyRecord, DateTimeOffset)>(key, held));
