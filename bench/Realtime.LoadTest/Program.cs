@@ -16,7 +16,7 @@ using Realtime.LoadTest.Systems;
 //   [--publisher grain|http|both] [--publishers K]: broadcasts through the grain interface, the HTTP API (K keep-alive connections), or both in turn
 //   [--workspaces W]: the clients spread over W workspaces (user n in workspace n mod W), the broadcasts to each in turn
 // dotnet run -c Release --project bench/Realtime.LoadTest -- notify N --rate R --seconds S [--batch B] [--protocol ...]
-// dotnet run -c Release --project bench/Realtime.LoadTest -- memory N [--target orleans|bare|both|socketio|all]
+// dotnet run -c Release --project bench/Realtime.LoadTest -- memory N [--target orleans|bare|both|socketio|all] [--gcdump DIR]
 // dotnet run -c Release --project bench/Realtime.LoadTest -- chart docs/img/broadcast-latency.png artifacts/bench/broadcast-*.json
 // dotnet run -c Release --project bench/Realtime.LoadTest -- soak [--minutes 10] [--clients 2000] [--seed S] [--kill-every 30-90] ...
 //   (deploy/local/soak.sh; options in Soak/SoakOptions.cs and docs/reliability.md; exit code 1 when a criterion fails)

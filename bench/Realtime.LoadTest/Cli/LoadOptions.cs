@@ -50,6 +50,9 @@ public sealed record LoadOptions
 
     public string OutputDirectory { get; init; } = Path.Combine("artifacts", "bench");
 
+    /// <summary>memory: where to write heap dumps of each .NET process before and after the connections (dotnet-gcdump), and their difference by type; none when null.</summary>
+    public string? HeapDumpDirectory { get; init; }
+
     /// <summary>How long to wait for connections, convergence and the last deliveries.</summary>
     public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(120);
 
@@ -78,6 +81,7 @@ public sealed record LoadOptions
                 "--client-processes" => options with { ClientProcesses = (int)Number(value, args[i++]) },
                 "--source-addresses" => options with { SourceAddresses = (int)Number(value, args[i++]) },
                 "--out" => options with { OutputDirectory = Need(value, args[i++]) },
+                "--gcdump" => options with { HeapDumpDirectory = Need(value, args[i++]) },
                 "--timeout" => options with { Timeout = TimeSpan.FromSeconds(Number(value, args[i++])) },
                 var n when int.TryParse(n, NumberStyles.Integer, CultureInfo.InvariantCulture, out var clients) => options with { Clients = clients },
                 var unknown => throw new ArgumentException($"Unknown option '{unknown}'."),

@@ -17,6 +17,7 @@ public static class MemoryScenario
         var edgeBefore = await ProcessMemory.SettledRssBytesAsync(system.EdgePid, SettleTimeout);
         var siloBefore = await ProcessMemory.SettledRssBytesAsync(system.SiloPid, SettleTimeout);
         var heapBefore = await PrometheusGcHeap.ReadBytesAsync(system.EdgeUrl);
+        var dumps = await HeapDumpsAsync(options, "before", ("edge", system.EdgePid), ("silo", system.SiloPid));
 
         var workspace = RunContext.NewWorkspace();
         await using var fleet = ClientFleet.Create(RunContext.OrleansClients(options, system, "/realtime", workspace), options.EffectiveClientProcesses);
@@ -26,6 +27,7 @@ public static class MemoryScenario
         var edgeAfter = await ProcessMemory.SettledRssBytesAsync(system.EdgePid, SettleTimeout);
         var siloAfter = await ProcessMemory.SettledRssBytesAsync(system.SiloPid, SettleTimeout);
         var heapAfter = await PrometheusGcHeap.ReadBytesAsync(system.EdgeUrl);
+        await HeapDiffsAsync(options, dumps, ("edge", system.EdgePid), ("silo", system.SiloPid));
         var (report, _) = await fleet.ReportAsync();
         return Result("orleans", options, connect, report) with
         {
@@ -40,9 +42,12 @@ public static class MemoryScenario
     {
         await WarmUpAsync(options, o => system.Clients(o, RunContext.NewWorkspace()));
         var before = await ProcessMemory.SettledRssBytesAsync(system.Pid, SettleTimeout);
+        var dotnet = system.Target == "bare" ? new[] { (system.Target, system.Pid) } : [];
+        var dumps = await HeapDumpsAsync(options, "before", dotnet);
         await using var fleet = ClientFleet.Create(system.Clients(options, RunContext.NewWorkspace()), options.EffectiveClientProcesses);
         var connect = await DeliveryRun.ConnectAllAsync(fleet, options);
         var after = await ProcessMemory.SettledRssBytesAsync(system.Pid, SettleTimeout);
+        await HeapDiffsAsync(options, dumps, dotnet);
         var (report, _) = await fleet.ReportAsync();
         return Result(system.Target, options, connect, report) with
         {
@@ -60,6 +65,32 @@ public static class MemoryScenario
         var warmup = options with { Clients = Math.Min(WarmupConnections, options.Clients) };
         await using var fleet = ClientFleet.Create(spec(warmup), 1);
         await DeliveryRun.ConnectAllAsync(fleet, warmup);
+    }
+
+    private static async Task<Dictionary<string, IReadOnlyDictionary<string, HeapDump.TypeTotal>>> HeapDumpsAsync(
+        LoadOptions options, string phase, params (string Name, int Pid)[] processes)
+    {
+        var dumps = new Dictionary<string, IReadOnlyDictionary<string, HeapDump.TypeTotal>>(StringComparer.Ordinal);
+        foreach (var (name, pid) in options.HeapDumpDirectory is null ? [] : processes)
+        {
+            dumps[name] = await HeapDump.CollectAsync(pid, Path.Combine(options.HeapDumpDirectory!, $"{name}-{phase}.gcdump"));
+        }
+
+        return dumps;
+    }
+
+    /// <summary>Dumps each process again and writes what grew, per connection, beside the dumps.</summary>
+    private static async Task HeapDiffsAsync(
+        LoadOptions options, Dictionary<string, IReadOnlyDictionary<string, HeapDump.TypeTotal>> before, params (string Name, int Pid)[] processes)
+    {
+        var after = await HeapDumpsAsync(options, "after", processes);
+        foreach (var (name, _) in options.HeapDumpDirectory is null ? [] : processes)
+        {
+            var diff = HeapDump.Diff(before[name], after[name], options.Clients);
+            var path = Path.Combine(options.HeapDumpDirectory!, $"{name}-diff.md");
+            await File.WriteAllTextAsync(path, diff);
+            Console.WriteLine($"{name}: {diff.Split('\n')[0]} ({path})");
+        }
     }
 
     private static ScenarioResult Result(string target, LoadOptions options, ConnectReport connect, GroupReport report) => new()

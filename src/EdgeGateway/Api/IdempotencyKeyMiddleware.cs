@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using System.Security.Cryptography;
+using Microsoft.Extensions.Primitives;
 using Realtime.EdgeGateway.Identity;
 using Realtime.Grains.Idempotency;
 
@@ -21,16 +22,16 @@ public sealed class IdempotencyKeyMiddleware(RequestDelegate next, IGrainFactory
     public const string HeaderName = "Idempotency-Key";
     public const string ReplayedHeader = "Idempotent-Replayed";
 
-    public async Task InvokeAsync(HttpContext context)
-    {
-        if (!HttpMethods.IsPost(context.Request.Method)
-            || context.GetEndpoint()?.Metadata.GetMetadata<IdempotentWritesMetadata>() is null
-            || !context.Request.Headers.TryGetValue(HeaderName, out var values))
-        {
-            await next(context);
-            return;
-        }
+    /// <summary>Not async where it passes: a hub's WebSocket request would keep this frame for its connection's life.</summary>
+    public Task InvokeAsync(HttpContext context) =>
+        HttpMethods.IsPost(context.Request.Method)
+        && context.GetEndpoint()?.Metadata.GetMetadata<IdempotentWritesMetadata>() is not null
+        && context.Request.Headers.TryGetValue(HeaderName, out var values)
+            ? InvokeWithKeyAsync(context, values)
+            : next(context);
 
+    private async Task InvokeWithKeyAsync(HttpContext context, StringValues values)
+    {
         if (values.Count != 1 || string.IsNullOrEmpty(values[0]) || values[0]!.Length > IdempotencyKeys.MaxLength)
         {
             await Results.ValidationProblem(new Dictionary<string, string[]> { [HeaderName] = [$"one value of 1 to {IdempotencyKeys.MaxLength} characters"] }).ExecuteAsync(context);

@@ -23,15 +23,16 @@ public static class DirectSendExtensions
     public static WebApplication UseDirectSend(this WebApplication app)
     {
         var maxPending = app.Services.GetRequiredService<IOptions<EdgeOptions>>().Value.MaxPendingFramesPerConnection;
-        app.Use(async (context, next) =>
+        // Not async: the WebSocket request lasts as long as its connection, and so would this frame.
+        app.Use((context, next) =>
         {
             if (context.Features.Get<IHttpUpgradeFeature>() is { IsUpgradableRequest: true } upgrade
-                && HubPaths.All.Any(p => context.Request.Path.StartsWithSegments(p, StringComparison.OrdinalIgnoreCase)))
+                && HubPaths.Of(context.Request.Path) is not null)
             {
                 context.Features.Set<IHttpUpgradeFeature>(new DirectWriterUpgrade(upgrade, context.Features, maxPending));
             }
 
-            await next(context);
+            return next(context);
         });
         return app;
     }

@@ -59,7 +59,8 @@ public sealed partial class DirectSendHubLifetimeManager<THub>(
         if (_connections.TryGetValue(connectionId, out var member))
         {
             member.Join(groupName);
-            _groups.GetOrAdd(groupName, _ => new(StringComparer.Ordinal))[connectionId] = member;
+            // Most groups hold one connection (a user's) or a few: sized for that, not the default 31 buckets.
+            _groups.GetOrAdd(groupName, _ => new(concurrencyLevel: 1, capacity: 1, StringComparer.Ordinal))[connectionId] = member;
         }
 
         return Task.CompletedTask;

@@ -30,25 +30,29 @@ public static class EdgeDrainExtensions
     {
         var drain = app.Services.GetRequiredService<EdgeDrainState>();
         var open = app.Services.GetRequiredService<OpenHubRequests>();
-        app.Use(async (context, next) =>
+        app.Use((context, next) =>
         {
-            if (!HubPaths.All.Any(p => context.Request.Path.StartsWithSegments(p, StringComparison.OrdinalIgnoreCase)))
+            if (HubPaths.Of(context.Request.Path) is null)
             {
-                await next(context);
-                return;
+                return next(context);
             }
 
             if (drain.IsDraining)
             {
                 context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
-                return;
+                return Task.CompletedTask;
             }
 
+            return CountedAsync(context, next);
+        });
+        return app;
+
+        async Task CountedAsync(HttpContext context, RequestDelegate next)
+        {
             using (open.Enter())
             {
                 await next(context);
             }
-        });
-        return app;
+        }
     }
 }

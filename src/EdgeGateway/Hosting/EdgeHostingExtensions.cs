@@ -107,9 +107,14 @@ public static class EdgeHostingExtensions
     /// <summary>The team page, authentication, the hubs, health, the metrics scrape, and in Development the token endpoint.</summary>
     public static WebApplication MapRealtimeEdge(this WebApplication app)
     {
-        app.UseExceptionHandler();
-        app.UseStatusCodePages();
-        app.UseRequestBodyLimitCounting();
+        // A hub's WebSocket request lasts as long as its connection, and each middleware that awaits
+        // it keeps its frame as long: these three have nothing to do for it.
+        app.UseWhen(context => !HubPaths.IsWebSocket(context), http =>
+        {
+            http.UseExceptionHandler();
+            http.UseStatusCodePages();
+            http.UseRequestBodyLimitCounting();
+        });
         app.UseEdgeDrain();
         if (app.Services.GetRequiredService<IOptions<EdgeOptions>>().Value.DirectSend)
         {

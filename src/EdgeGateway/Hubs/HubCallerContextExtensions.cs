@@ -5,23 +5,22 @@ namespace Realtime.EdgeGateway.Hubs;
 
 public static class HubCallerContextExtensions
 {
-    private static readonly object IdentityKey = new();
-
     /// <summary>
     /// The connection's user and workspace. The hub endpoint's authorization policy already
-    /// refused connections without them, so their absence here is a bug, not bad input.
+    /// refused connections without them, so their absence here is a bug, not bad input. Kept as a
+    /// connection feature: Items would give every connection a dictionary of its own.
     /// </summary>
     public static ConnectionIdentity GetIdentity(this HubCallerContext context)
     {
-        if (context.Items.TryGetValue(IdentityKey, out var cached))
+        if (context.Features.Get<ConnectionIdentity>() is { } cached)
         {
-            return (ConnectionIdentity)cached!;
+            return cached;
         }
 
         var http = context.GetHttpContext() ?? throw new InvalidOperationException("Hub connection has no HTTP context.");
         var identity = ConnectionIdentity.FromRequest(context.User ?? http.User, http.Request)
             ?? throw new HubException("Connection has no workspace granted by its token.");
-        context.Items[IdentityKey] = identity;
+        context.Features.Set(identity);
         return identity;
     }
 }

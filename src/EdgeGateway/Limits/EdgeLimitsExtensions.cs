@@ -36,7 +36,7 @@ public static class EdgeLimitsExtensions
     }
 
     /// <summary>Counts HTTP bodies refused for their size (inside the status code pages, which write the 413 problem).</summary>
-    public static WebApplication UseRequestBodyLimitCounting(this WebApplication app)
+    public static IApplicationBuilder UseRequestBodyLimitCounting(this IApplicationBuilder app)
     {
         app.UseMiddleware<RequestBodyLimitCounter>();
         return app;

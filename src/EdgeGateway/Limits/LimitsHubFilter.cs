@@ -16,8 +16,6 @@ public sealed partial class LimitsHubFilter(
     EdgeMetrics metrics,
     ILogger<LimitsHubFilter> logger) : IHubFilter
 {
-    private static readonly object PermitKey = new();
-
     public async ValueTask<object?> InvokeMethodAsync(HubInvocationContext invocationContext, Func<HubInvocationContext, ValueTask<object?>> next)
     {
         var caller = invocationContext.Context;
@@ -49,7 +47,8 @@ public sealed partial class LimitsHubFilter(
             throw new LimitRefusedException(LimitNames.ConnectionsPerUser, connections.RefusalMessage);
         }
 
-        context.Context.Items[PermitKey] = permit;
+        // A connection feature, not Items: Items would give every connection a dictionary of its own.
+        context.Context.Features.Set(new ConnectionPermit(permit));
         try
         {
             await next(context);
@@ -57,7 +56,7 @@ public sealed partial class LimitsHubFilter(
         catch (Exception ex)
         {
             // SignalR does not call OnDisconnectedAsync for a connection whose OnConnectedAsync failed.
-            context.Context.Items.Remove(PermitKey);
+            context.Context.Features.Set<ConnectionPermit>(null);
             permit.Dispose();
             if (ex is LimitRefusedException limit)
             {
@@ -76,9 +75,10 @@ public sealed partial class LimitsHubFilter(
         }
         finally
         {
-            if (context.Context.Items.Remove(PermitKey, out var permit))
+            if (context.Context.Features.Get<ConnectionPermit>() is { } held)
             {
-                ((IDisposable)permit!).Dispose();
+                context.Context.Features.Set<ConnectionPermit>(null);
+                held.Permit.Dispose();
             }
 
             if (IsOversizedMessage(exception))
@@ -102,4 +102,7 @@ public sealed partial class LimitsHubFilter(
     // Debug: a flooding client would otherwise flood the log too; the metric is the signal.
     [LoggerMessage(1, LogLevel.Debug, "Limit {Limit} refused a call of connection {ConnectionId} on hub {Hub}")]
     private partial void LogRefused(string limit, string hub, string connectionId);
+
+    /// <summary>The connection's permit under the connections-per-user limit, released when it closes.</summary>
+    private sealed record ConnectionPermit(IDisposable Permit);
 }

@@ -16,44 +16,35 @@ public sealed class UserConnectionLimitMiddleware(
     EdgeMetrics metrics,
     IProblemDetailsService problems)
 {
-    public async Task InvokeAsync(HttpContext context)
-    {
-        if (StartsConnection(context)
-            && context.User.FindFirstValue(RealtimeClaims.UserId) is { } userId
-            && limiter.IsAtLimit(userId))
-        {
-            metrics.LimitRejected(LimitNames.ConnectionsPerUser, HubOf(context.Request.Path));
-            context.Response.StatusCode = StatusCodes.Status429TooManyRequests;
-            await problems.WriteAsync(new ProblemDetailsContext
-            {
-                HttpContext = context,
-                ProblemDetails =
-                {
-                    Status = StatusCodes.Status429TooManyRequests,
-                    Title = "Too many connections.",
-                    Detail = limiter.RefusalMessage,
-                },
-            });
-            return;
-        }
+    /// <summary>Not async where it passes: a WebSocket request would keep this frame for its connection's life.</summary>
+    public Task InvokeAsync(HttpContext context) =>
+        StartsConnection(context)
+        && context.User.FindFirstValue(RealtimeClaims.UserId) is { } userId
+        && limiter.IsAtLimit(userId)
+            ? RefuseAsync(context)
+            : next(context);
 
-        await next(context);
+    private async Task RefuseAsync(HttpContext context)
+    {
+        metrics.LimitRejected(LimitNames.ConnectionsPerUser, HubPaths.Of(context.Request.Path)!.TrimStart('/'));
+        context.Response.StatusCode = StatusCodes.Status429TooManyRequests;
+        await problems.WriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = context,
+            ProblemDetails =
+            {
+                Status = StatusCodes.Status429TooManyRequests,
+                Title = "Too many connections.",
+                Detail = limiter.RefusalMessage,
+            },
+        });
     }
 
     private static bool StartsConnection(HttpContext context)
     {
-        var path = context.Request.Path;
-        var hub = HubPaths.All.FirstOrDefault(p => path.StartsWithSegments(p, StringComparison.OrdinalIgnoreCase));
-        if (hub is null)
-        {
-            return false;
-        }
-
         // The Upgrade header, not context.WebSockets: SignalR adds the WebSocket middleware only inside its endpoint.
-        return context.Request.Headers.Upgrade.Any(u => string.Equals(u, "websocket", StringComparison.OrdinalIgnoreCase))
-            || (HttpMethods.IsPost(context.Request.Method) && path.Value!.EndsWith("/negotiate", StringComparison.OrdinalIgnoreCase));
+        var path = context.Request.Path;
+        return HubPaths.IsWebSocket(context)
+            || (HubPaths.Of(path) is not null && HttpMethods.IsPost(context.Request.Method) && path.Value!.EndsWith("/negotiate", StringComparison.OrdinalIgnoreCase));
     }
-
-    private static string HubOf(PathString path) =>
-        HubPaths.All.First(p => path.StartsWithSegments(p, StringComparison.OrdinalIgnoreCase)).TrimStart('/');
 }

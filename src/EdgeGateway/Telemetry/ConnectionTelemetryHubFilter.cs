@@ -14,8 +14,6 @@ public sealed partial class ConnectionTelemetryHubFilter(EdgeMetrics metrics, IL
     /// <summary>The log category of SignalR's hub dispatcher, whose per-call error log this filter replaces.</summary>
     public const string SignalRDispatcherCategory = "Microsoft.AspNetCore.SignalR.Internal.DefaultHubDispatcher";
 
-    private static readonly object CountedHubKey = new();
-
     /// <summary>
     /// Counts failed hub calls, and logs those that are the server's fault. A HubException is the
     /// caller's (bad input, a limit, a policy): counted and logged at Debug only, because SignalR's
@@ -56,7 +54,7 @@ public sealed partial class ConnectionTelemetryHubFilter(EdgeMetrics metrics, IL
     {
         await next(context);
         var hub = HubName(context.Hub);
-        context.Context.Items[CountedHubKey] = hub;
+        context.Context.Features.Set(new CountedConnection(hub));
         metrics.ConnectionOpened(hub);
         if (logger.IsEnabled(LogLevel.Debug))
         {
@@ -73,10 +71,10 @@ public sealed partial class ConnectionTelemetryHubFilter(EdgeMetrics metrics, IL
         }
         finally
         {
-            var items = context.Context.Items;
-            if (items.TryGetValue(CountedHubKey, out var counted) && counted is string hub)
+            var features = context.Context.Features;
+            if (features.Get<CountedConnection>() is { Hub: var hub })
             {
-                items.Remove(CountedHubKey);
+                features.Set<CountedConnection>(null);
                 metrics.ConnectionClosed(hub);
                 if (exception is null)
                 {
@@ -109,4 +107,7 @@ public sealed partial class ConnectionTelemetryHubFilter(EdgeMetrics metrics, IL
 
     [LoggerMessage(3, LogLevel.Information, "Connection {ConnectionId} on hub {Hub} closed with an error")]
     private partial void LogDisconnectedWithError(Exception exception, string connectionId, string hub);
+
+    /// <summary>The hub a connection was counted on (a connection feature; Items would give each connection a dictionary).</summary>
+    private sealed record CountedConnection(string Hub);
 }
