@@ -130,19 +130,23 @@ public sealed class InboxTimeTests(FakeTimeClusterFixture fixture)
     [Fact]
     public async Task Typing_lapses_by_itself_unless_renewed()
     {
+        var timeout = FakeTimeClusterFixture.InboxTypingTimeout;
         await using var edge = await ConnectAgentAsync();
         await Inbox.AddCustomerMessage(_workspaceId, "conv-1", "m1", "customer-1", "Hello");
+        var started = Clock.GetUtcNow();
         await Conversation("conv-1").SetTyping("agent", true, "a1");
         await edge.Events.WaitForAsync(Clock, e => e.Payloads<InboxTyping>(RealtimeEvents.InboxTyping).Any(t => t.IsTyping), "typing true");
 
-        // Renewed before the timeout: still typing.
-        await AdvanceAsync(FakeTimeClusterFixture.InboxTypingTimeout - TimeSpan.FromSeconds(1));
+        // Renewed halfway, counted from the start: waiting for the event moved the clock on too.
+        await AdvanceAsync(started + timeout / 2 - Clock.GetUtcNow());
         await Conversation("conv-1").SetTyping("agent", true, "a1");
-        await AdvanceAsync(TimeSpan.FromSeconds(2));
+
+        // Past the first lapse time by a quarter of the timeout: still typing.
+        await AdvanceAsync(started + timeout * 1.25 - Clock.GetUtcNow());
         await MarkerAsync(edge, ConversationStatus.Pending);
         Assert.DoesNotContain(edge.Events.Snapshot(), e => e.Payloads<InboxTyping>(RealtimeEvents.InboxTyping).Any(t => !t.IsTyping));
 
-        await AdvanceAsync(FakeTimeClusterFixture.InboxTypingTimeout);
+        await AdvanceAsync(timeout);
         var lapse = await edge.Events.WaitForAsync(Clock, e => e.Payloads<InboxTyping>(RealtimeEvents.InboxTyping).Any(t => !t.IsTyping), "typing lapsed");
         Assert.All(lapse.Deliveries, d => Assert.Equal(new InboxTyping("agent", "conv-1", false), d.Payload));
         Assert.All(lapse.Deliveries, d => Assert.Equal("a1", d.Audience.ExceptConnectionId));
