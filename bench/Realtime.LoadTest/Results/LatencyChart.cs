@@ -18,8 +18,10 @@ public static class LatencyChart
                 .Select(g => g.OrderBy(r => r.Latency!.P99).ElementAt(g.Count() / 2))
                 .ToList();
             var n = points.Select(p => (double)p.Clients).ToArray();
-            var linePattern = target.StartsWith("bare", StringComparison.Ordinal) ? LinePattern.Dashed : LinePattern.Solid;
-            // One colour per percentile, dashed for the bare hub: ours and the reference read side by side.
+            // One colour per percentile; dashed for the bare hub, dotted for Socket.IO: ours and the references read side by side.
+            var linePattern = target.StartsWith("bare", StringComparison.Ordinal) ? LinePattern.Dashed
+                : target.StartsWith("socketio", StringComparison.Ordinal) ? LinePattern.Dotted
+                : LinePattern.Solid;
             Add(plot, n, points.Select(p => p.Latency!.P50).ToArray(), $"{target} p50", linePattern, Colors.SteelBlue);
             Add(plot, n, points.Select(p => p.Latency!.P95).ToArray(), $"{target} p95", linePattern, Colors.DarkOrange);
             Add(plot, n, points.Select(p => p.Latency!.P99).ToArray(), $"{target} p99", linePattern, Colors.Crimson);
