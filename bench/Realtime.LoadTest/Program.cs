@@ -10,9 +10,10 @@ using Realtime.LoadTest.Systems;
 // stops them, writes artifacts/bench/<scenario>-<timestamp>.json and prints a markdown table.
 //
 // dotnet run -c Release --project bench/Realtime.LoadTest -- connect-storm N [--protocol json|messagepack]
-// dotnet run -c Release --project bench/Realtime.LoadTest -- broadcast N --rate R --seconds S [--target orleans|bare|both|socketio|all] [--protocol ...]
+// dotnet run -c Release --project bench/Realtime.LoadTest -- broadcast N --rate R --seconds S [--target orleans|bare|both|socketio|all|cluster] [--protocol ...]
 //   --target: our system, the bare SignalR hub (bench/Realtime.BareHub), both, the Socket.IO 4.8 server
-//   (bench/socketio-server, Node.js; npm ci on first use; its clients speak Socket.IO, --protocol aside), or all three
+//   (bench/socketio-server, Node.js; npm ci on first use; its clients speak Socket.IO, --protocol aside), all three,
+//   or ours on the local cluster (its own Redis, 2 silos, 2 edges; user n on edge n mod 2; also for connect-storm and notify)
 //   [--publisher grain|http|both] [--publishers K]: broadcasts through the grain interface, the HTTP API (K keep-alive connections), or both in turn
 //   [--workspaces W]: the clients spread over W workspaces (user n in workspace n mod W), the broadcasts to each in turn
 // dotnet run -c Release --project bench/Realtime.LoadTest -- notify N --rate R --seconds S [--batch B] [--protocol ...]
@@ -50,12 +51,20 @@ catch (ArgumentException ex)
 static async Task<int> RunAsync(string scenario, LoadOptions options)
 {
     var results = new List<ScenarioResult>();
-    var orleans = options.Target is "orleans" or "both" or "all" || scenario is "connect-storm" or "notify";
+    if (scenario == "memory" && options.Target == "cluster")
+    {
+        throw new ArgumentException("memory measures the embedded default's processes; --target cluster is for broadcast, connect-storm and notify.");
+    }
+
+    var orleans = options.Target is "orleans" or "both" or "all" or "cluster" || scenario is "connect-storm" or "notify";
+    var logs = Path.Combine(options.OutputDirectory, "logs");
     var bare = options.Target is "bare" or "both" or "all" && scenario is "broadcast" or "memory";
     var socketIo = options.Target is "socketio" or "all" && scenario is "broadcast" or "memory";
     await using (var socketIoServer = socketIo ? await ReferenceSystem.StartSocketIoAsync(TimeSpan.FromSeconds(options.PingSeconds)) : null)
     await using (var bareHub = bare ? await ReferenceSystem.StartBareHubAsync() : null)
-    await using (var system = orleans ? await OrleansSystem.StartAsync(Path.Combine(options.OutputDirectory, "logs")) : null)
+    await using (var system = !orleans ? null
+        : options.Target == "cluster" ? await OrleansSystem.StartClusterAsync(logs)
+        : await OrleansSystem.StartAsync(logs))
     {
         if (system is not null && scenario == "broadcast")
         {

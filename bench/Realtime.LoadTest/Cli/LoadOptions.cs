@@ -18,7 +18,7 @@ public sealed record LoadOptions
     /// <summary>notify: users each round of notifications goes to.</summary>
     public int Batch { get; init; } = 100;
 
-    /// <summary>orleans, bare, both (orleans and bare), socketio, or all three.</summary>
+    /// <summary>orleans, bare, both (orleans and bare), socketio, all three, or cluster (ours on the local cluster).</summary>
     public string Target { get; init; } = "orleans";
 
     /// <summary>broadcast on orleans: who publishes, the grain interface, the HTTP API or both (one after the other, each with its own clients).</summary>
@@ -88,9 +88,9 @@ public sealed record LoadOptions
             };
         }
 
-        if (options.Target is not ("orleans" or "bare" or "both" or "socketio" or "all"))
+        if (options.Target is not ("orleans" or "bare" or "both" or "socketio" or "all" or "cluster"))
         {
-            throw new ArgumentException("--target is orleans, bare, both (orleans and bare), socketio or all.");
+            throw new ArgumentException("--target is orleans, bare, both (orleans and bare), socketio, all, or cluster (the local cluster: Redis, 2 silos, 2 edges).");
         }
 
         if (options.Protocol == WireProtocol.SocketIo)

@@ -11,6 +11,9 @@ public sealed record ClientSpec
 {
     public required Uri Server { get; init; }
 
+    /// <summary>More servers (the local cluster's other edges): user n connects to server n mod (1 + these).</summary>
+    public IReadOnlyList<Uri> OtherServers { get; init; } = [];
+
     /// <summary>Hub path, e.g. "/realtime", "/notifications", "/hub".</summary>
     public required string HubPath { get; init; }
 

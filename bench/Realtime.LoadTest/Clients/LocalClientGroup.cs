@@ -23,7 +23,7 @@ public sealed class LocalClientGroup(ClientSpec spec) : IClientGroup
 
     public async Task<ConnectReport> ConnectAsync(TimeSpan timeout)
     {
-        var server = LoopbackEndpoint.Parse(spec.Server);
+        var servers = spec.OtherServers.Prepend(spec.Server).Select(LoopbackEndpoint.Parse).ToArray();
         var tokens = spec.Jwt is { } jwt
             ? new DevelopmentTokenIssuer(jwt, TimeProvider.System)
             : null;
@@ -39,7 +39,7 @@ public sealed class LocalClientGroup(ClientSpec spec) : IClientGroup
             connectTimeout.CancelAfter(ConnectTimeout);
             try
             {
-                await client.ConnectAsync(server, LoopbackEndpoint.SourceAddress(user, spec.SourceAddresses), PathAndQuery(user, tokens), _lifetime.Token, connectTimeout.Token);
+                await client.ConnectAsync(servers[user % servers.Length], LoopbackEndpoint.SourceAddress(user, spec.SourceAddresses), PathAndQuery(user, tokens), _lifetime.Token, connectTimeout.Token);
             }
             catch (Exception ex) when (ex is IOException or System.Net.Sockets.SocketException or System.Net.WebSockets.WebSocketException or OperationCanceledException)
             {

@@ -46,7 +46,7 @@ public static class BroadcastScenario
         await WarmUpAsync(options, fleet, (eventName, seq) => Task.WhenAll(workspaces.Select(to => Publish(to, eventName, seq))),
             seq => Publish(workspaces[(int)(seq % workspaces.Count)], HubTargets.WarmupLoadEvent, seq));
         var publishes = Publishes(options);
-        return await DeliveryRun.MeasureAsync("broadcast", "orleans", options, fleet, connect, publishes,
+        return await DeliveryRun.MeasureAsync("broadcast", system.Target, options, fleet, connect, publishes,
             seq => Publish(workspaces[(int)(seq % workspaces.Count)], HubTargets.TickEvent, seq),
             group => ExpectedDeliveries(group, publishes),
             publisher);

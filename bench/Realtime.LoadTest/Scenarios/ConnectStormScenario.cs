@@ -21,7 +21,7 @@ public static class ConnectStormScenario
         return new ScenarioResult
         {
             Scenario = "connect-storm",
-            Target = "orleans",
+            Target = system.Target,
             Protocol = options.Protocol.ToString().ToLowerInvariant(),
             Clients = options.Clients,
             ClientProcesses = fleet.Groups.Count,

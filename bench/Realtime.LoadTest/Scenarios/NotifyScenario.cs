@@ -33,7 +33,7 @@ public static class NotifyScenario
             }
         }
 
-        var result = await DeliveryRun.MeasureAsync("notify", "orleans", options, fleet, connect, rounds,
+        var result = await DeliveryRun.MeasureAsync("notify", system.Target, options, fleet, connect, rounds,
             round => Task.WhenAll(Enumerable.Range(0, batch).Select(j => service.SendNotification(
                 $"u{Recipient(round, j, batch, options.Clients)}", workspace, NotificationTypes.System, "bench", "tick",
                 new { seq = round, sentAt = WallClock.NowMicros() }))),

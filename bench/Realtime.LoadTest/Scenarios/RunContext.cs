@@ -12,6 +12,7 @@ public static class RunContext
     public static ClientSpec OrleansClients(LoadOptions options, OrleansSystem system, string hubPath, string workspace) => new()
     {
         Server = system.EdgeUrl,
+        OtherServers = system.EdgeUrls.Skip(1).ToList(),
         HubPath = hubPath,
         Protocol = options.Protocol,
         Workspace = workspace,

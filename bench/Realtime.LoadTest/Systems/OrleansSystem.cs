@@ -13,6 +13,7 @@ namespace Realtime.LoadTest.Systems;
 /// The embedded default as separate processes from the Release build output: one silo
 /// (localhost clustering, in-memory providers, its configured stream polling period) and one
 /// edge with test JWT settings, plus an Orleans client in this process as a backend service has.
+/// Or, with <see cref="StartClusterAsync"/>, the local cluster: Redis, two silos and two edges.
 /// </summary>
 public sealed class OrleansSystem : IAsyncDisposable
 {
@@ -28,6 +29,7 @@ public sealed class OrleansSystem : IAsyncDisposable
     private HostProcess? _silo;
     private HostProcess? _edge;
     private IHost? _client;
+    private FaultCluster? _cluster;
 
     private readonly string _logDirectory;
 
@@ -42,13 +44,19 @@ public sealed class OrleansSystem : IAsyncDisposable
 
     public Uri EdgeUrl { get; }
 
+    /// <summary>Every edge: one on the embedded default, two on the local cluster (clients are split over them).</summary>
+    public IReadOnlyList<Uri> EdgeUrls => _cluster?.EdgeUrls ?? [EdgeUrl];
+
+    /// <summary>"orleans" (the embedded default) or "cluster", as the results name it.</summary>
+    public string Target => _cluster is null ? "orleans" : "cluster";
+
     public int SiloPid => _silo!.Id;
 
     public int EdgePid => _edge!.Id;
 
     public static JwtOptions Jwt => new() { Issuer = Issuer, Audience = Audience, SigningKey = SigningKey };
 
-    public IClusterClient Client => _client!.Services.GetRequiredService<IClusterClient>();
+    public IClusterClient Client => _cluster?.Client ?? _client!.Services.GetRequiredService<IClusterClient>();
 
     public static async Task<OrleansSystem> StartAsync(string logDirectory)
     {
@@ -101,9 +109,42 @@ public sealed class OrleansSystem : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// The local cluster as deploy/local/cluster.sh runs it (its own Redis with append-only
+    /// persistence every second, Redis clustering, storage, reminders and streams' pub-sub, two
+    /// silos, two edges), with production settings, the load test's JWT keys and logs kept in
+    /// <paramref name="logDirectory"/>.
+    /// </summary>
+    public static async Task<OrleansSystem> StartClusterAsync(string logDirectory)
+    {
+        var quiet = new Dictionary<string, string> { ["Logging__LogLevel__Default"] = "Warning" };
+        var cluster = await FaultCluster.StartAsync(new FaultClusterOptions
+        {
+            FixedEdgeIds = false,
+            ClusterIdPrefix = "loadtest",
+            RedisAppendFsync = "everysec",
+            LogDirectory = logDirectory,
+            SiloSettings = quiet,
+            EdgeSettings = new Dictionary<string, string>(quiet)
+            {
+                ["Jwt__Issuer"] = Issuer,
+                ["Jwt__Audience"] = Audience,
+                ["Jwt__SigningKey"] = SigningKey,
+                ["Edge__Limits__HttpRequestsPerSecondPerCaller"] = "0",
+            },
+        });
+        return new OrleansSystem(cluster.SiloUrls[0], cluster.EdgeUrls[0], logDirectory) { _cluster = cluster };
+    }
+
     /// <summary>Stops what this run started, by the processes it holds: client, edge, then silo.</summary>
     public async ValueTask DisposeAsync()
     {
+        if (_cluster is not null)
+        {
+            await _cluster.DisposeAsync();
+            return;
+        }
+
         if (_client is not null)
         {
             await _client.StopAsync(StopTimeout);

@@ -64,6 +64,16 @@ public sealed class LoadTestSmokeTests(ITestOutputHelper output)
         Assert.Equal(("socketio", 300L * 20), (result.GetProperty("target").GetString(), Long(result, "expected")));
     }
 
+    /// <summary>The local cluster (its own Redis, two silos, two edges): clients split over both edges, every broadcast crosses the cluster.</summary>
+    [Fact]
+    public async Task Every_broadcast_on_the_local_cluster_reaches_every_client_exactly_once()
+    {
+        var result = await RunAsync([.. Small("broadcast", WireProtocol.Json), "--target", "cluster"]);
+
+        AssertExactlyOnce(result);
+        Assert.Equal(("cluster", 300L * 20), (result.GetProperty("target").GetString(), Long(result, "expected")));
+    }
+
     [Fact]
     public async Task A_timed_warm_up_is_neither_counted_nor_measured()
     {
