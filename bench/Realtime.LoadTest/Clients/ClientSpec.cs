@@ -9,10 +9,8 @@ namespace Realtime.LoadTest.Clients;
 /// </summary>
 public sealed record ClientSpec
 {
-    public required Uri Server { get; init; }
-
-    /// <summary>More servers (the local cluster's other edges): user n connects to server n mod (1 + these).</summary>
-    public IReadOnlyList<Uri> OtherServers { get; init; } = [];
+    /// <summary>The servers to connect to (the local cluster's edges, or one): user n connects to server n mod their count.</summary>
+    public required IReadOnlyList<Uri> Servers { get; init; }
 
     /// <summary>Hub path, e.g. "/realtime", "/notifications", "/hub".</summary>
     public required string HubPath { get; init; }

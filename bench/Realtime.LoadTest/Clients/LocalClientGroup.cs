@@ -23,7 +23,7 @@ public sealed class LocalClientGroup(ClientSpec spec) : IClientGroup
 
     public async Task<ConnectReport> ConnectAsync(TimeSpan timeout)
     {
-        var servers = spec.OtherServers.Prepend(spec.Server).Select(LoopbackEndpoint.Parse).ToArray();
+        var servers = spec.Servers.Select(LoopbackEndpoint.Parse).ToArray();
         var tokens = spec.Jwt is { } jwt
             ? new DevelopmentTokenIssuer(jwt, TimeProvider.System)
             : null;

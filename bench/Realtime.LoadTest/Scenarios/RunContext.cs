@@ -11,8 +11,7 @@ public static class RunContext
 
     public static ClientSpec OrleansClients(LoadOptions options, OrleansSystem system, string hubPath, string workspace) => new()
     {
-        Server = system.EdgeUrl,
-        OtherServers = system.EdgeUrls.Skip(1).ToList(),
+        Servers = system.EdgeUrls,
         HubPath = hubPath,
         Protocol = options.Protocol,
         Workspace = workspace,

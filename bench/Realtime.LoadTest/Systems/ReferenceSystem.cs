@@ -68,7 +68,7 @@ public sealed class ReferenceSystem : IAsyncDisposable
     /// <summary>Clients of one group (room): the run's protocol on the bare hub, Socket.IO's own on Socket.IO (whose pings are the server's).</summary>
     public ClientSpec Clients(LoadOptions options, string group) => new()
     {
-        Server = Url,
+        Servers = [Url],
         HubPath = _hubPath,
         Protocol = _protocol ?? options.Protocol,
         Workspace = group,
