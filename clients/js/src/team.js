@@ -2,7 +2,7 @@
 // chart of one workspace, on the realtime client. Signs in with the Development token
 // endpoint, from the query string: /?user=alice&workspace=w1.
 
-import { createRealtimeClient } from "./realtime-client.js";
+import { createRealtimeClient } from "@realtime-orleans/client";
 
 const CONVERSATION_ID = "general";
 const TYPING_RENEW_MS = 2000;
@@ -95,7 +95,7 @@ function setConnectionState(state) {
 
 // ---- presence ---------------------------------------------------------------------------
 
-/** @type {Map<string, import("./realtime-client.js").Presence>} */
+/** @type {Map<string, import("@realtime-orleans/client").Presence>} */
 const members = new Map();
 
 function activityText(activity) {
@@ -187,7 +187,7 @@ function setItemRead(item) {
   /** @type {HTMLButtonElement} */ (item.querySelector('[data-testid="mark-read"]')).disabled = true;
 }
 
-/** @param {import("./realtime-client.js").Notification} n @param {"top" | "bottom"} where */
+/** @param {import("@realtime-orleans/client").Notification} n @param {"top" | "bottom"} where */
 function addNotification(client, n, where) {
   const list = byTestId("notifications");
   if (list.querySelector(`[data-testid="notification"][data-id="${CSS.escape(n.id)}"]`)) return;
