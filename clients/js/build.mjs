@@ -6,9 +6,12 @@
 //   team.js             the page script; its `@realtime-orleans/client` import is ./realtime-client.js
 //                       at run time, the package itself, not a copy of it
 import * as esbuild from "esbuild";
+import { rmSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 
 const outdir = fileURLToPath(new URL("../../src/EdgeGateway/wwwroot/js/", import.meta.url));
+// Chunk names carry a content hash: the ones of an earlier build would stay behind and be served.
+rmSync(new URL("chunks/", `file://${outdir}`), { recursive: true, force: true });
 
 const common = {
   outdir,

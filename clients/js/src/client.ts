@@ -73,7 +73,9 @@ interface Hub {
 /** Any name: a backend's broadcast on /realtime comes under its own name. */
 type AnyHandler = (payload: unknown, context: EventContext) => void;
 
-const STATE_EVENT_NAMES: readonly string[] = ["connected", "reconnecting", "reconnected", "disconnected", "state"];
+/** Events the client raises itself (StateEvents), by name. */
+export const STATE_EVENTS: readonly (keyof StateEvents)[] = Object.freeze(["connected", "reconnecting", "reconnected", "disconnected", "state"]);
+const STATE_EVENT_NAMES: readonly string[] = STATE_EVENTS;
 const SEEN_NOTIFICATIONS_KEPT = 1000;
 
 export class RealtimeClient {
