@@ -73,7 +73,7 @@ async function signIn(user, workspace) {
   $("#app").hidden = false;
 
   const client = createRealtimeClient({ workspaceId: workspace, userId: user, getToken });
-  window.realtimeClient = client; // for the console
+  /** @type {any} */ (window).realtimeClient = client; // for the console
 
   client.on("state", ({ state }) => setConnectionState(state));
   wirePresence(client);
@@ -193,7 +193,7 @@ function setItemRead(item) {
 function addNotification(client, n, where) {
   const list = byTestId("notifications");
   if (list.querySelector(`[data-testid="notification"][data-id="${CSS.escape(n.id)}"]`)) return;
-  const button = el("button", { type: "button", "data-testid": "mark-read" }, "Mark read");
+  const button = /** @type {HTMLButtonElement} */ (el("button", { type: "button", "data-testid": "mark-read" }, "Mark read"));
   const item = el("li", { "data-testid": "notification", "data-id": n.id, "data-read": String(Boolean(n.read)), "data-type": n.type },
     el("div", { class: "notification-head" },
       el("span", { class: "type" }, n.type),
@@ -409,7 +409,7 @@ function renderConversation(id) {
       el("span", { "data-testid": "conversation-typing", class: "conversation-typing" }));
     const open = () => selectConversation(id);
     row.addEventListener("click", open);
-    row.addEventListener("keydown", (event) => { if (event.key === "Enter") open(); });
+    row.addEventListener("keydown", (/** @type {KeyboardEvent} */ event) => { if (event.key === "Enter") open(); });
     byTestId("conversations").prepend(row);
     byTestId("inbox-empty").hidden = true;
     byTestId("inbox-count").textContent = String(byTestId("conversations").children.length);
