@@ -529,11 +529,15 @@ function wireInbox(client) {
     if (!inbox.conversations.has(e.conversationId)) learnConversation(client, e.conversationId);
     renderConversation(e.conversationId);
   });
-  // Typing flags are stale after a reconnect.
+  // After a reconnect typing flags are stale, and a conversation may have changed meanwhile
+  // (assigned, answered, escalated): its state is asked for again.
   client.on("reconnected", ({ hub }) => {
     if (hub !== "inbox") return;
     inbox.typing.clear();
-    for (const id of inbox.conversations.keys()) refresh(id);
+    for (const id of [...inbox.conversations.keys()].slice(0, 100)) {
+      refresh(id);
+      client.subscribeInbox(id).then(({ conversation }) => conversation && setConversation(conversation), () => {});
+    }
   });
   document.addEventListener("visibilitychange", () => markSelectedRead(client));
   setInterval(() => { for (const id of inbox.conversations.keys()) renderSla(id); }, 1000);
