@@ -68,6 +68,8 @@ interface Hub {
   connection: HubConnection;
   started: Promise<void> | null;
   state: ConnectionState;
+  /** Calls waiting for SignalR's automatic reconnect to end, either way. */
+  settled: Array<() => void>;
 }
 
 /** Any name: a backend's broadcast on /realtime comes under its own name. */
@@ -324,6 +326,7 @@ export class RealtimeClient {
       hub.state = state;
       this.#updateState();
     }
+    if (hub && state !== "reconnecting") for (const resume of hub.settled.splice(0)) resume();
   }
 
   #hubUrl(name: HubName): string {
@@ -367,7 +370,7 @@ export class RealtimeClient {
       .configureLogging(this.#logLevel);
     if (protocol) builder = builder.withHubProtocol(protocol);
     const connection = builder.build();
-    const hub: Hub = { connection, started: null, state: "disconnected" };
+    const hub: Hub = { connection, started: null, state: "disconnected", settled: [] };
     this.#hubs.set(name, hub);
     for (const event of this.#wired) this.#wire(connection, name, event);
     connection.on("connected", (info: Connected) => this.#emit("connected", { ...info, hub: name }, name));
@@ -394,14 +397,16 @@ export class RealtimeClient {
       // then closes; a revoked session is closed): connect again, with the same backoff.
       this.#setHubState(name, "reconnecting");
       this.#emit("reconnecting", { hub: name, error }, name);
-      hub.started = this.#startHub(name, hub).then(
+      const started = this.#startHub(name, hub).then(
         () => {
+          if (hub.started === started) hub.started = null;
           this.#emit("reconnected", { hub: name, connectionId: connection.connectionId }, name);
           void this.#restore(name);
         },
         () => {
-          hub.started = null; // refused (403) or stopped: "disconnected" was raised
+          if (hub.started === started) hub.started = null; // refused (403) or stopped: "disconnected" was raised
         });
+      hub.started = started;
     });
     return hub;
   }
@@ -454,11 +459,19 @@ export class RealtimeClient {
     if (hub.connection.state === HubConnectionState.Disconnected && !hub.started) {
       const started = this.#startHub(name, hub);
       hub.started = started;
-      started.catch(() => {
+      // Only while it starts: later calls look at the connection itself.
+      const done = () => {
         if (hub.started === started) hub.started = null;
-      });
+      };
+      started.then(done, done);
     }
-    await hub.started;
+    if (hub.started) {
+      await hub.started;
+    } else if (hub.connection.state !== HubConnectionState.Connected && hub.state === "reconnecting") {
+      // SignalR is reconnecting by itself: a call made meanwhile goes out on the new connection.
+      const current = hub;
+      await new Promise<void>((resolve) => current.settled.push(resolve));
+    }
     return hub.connection;
   }
 }

@@ -43,7 +43,7 @@ public sealed class JsClientPackageTests(EmbeddedSystemFixture fixture)
 
         Assert.True(exitCode == 0, $"the package's integration tests failed ({exitCode}):\n{output}");
         Assert.Equal(0, Count(output, "fail"));
-        string[] covered = ["/realtime:", "/presence:", "/notifications:", "/dashboard:", "/metrics:", "/inbox:", "after the server closes every connection", "MessagePack:"];
+        string[] covered = ["/realtime:", "/presence:", "/notifications:", "/dashboard:", "/metrics:", "/inbox:", "after the server closes every connection", "after its socket breaks", "MessagePack:"];
         foreach (var test in covered)
         {
             Assert.Matches(new Regex($"^ok \\d+ - {Regex.Escape(test)}", RegexOptions.Multiline), output);

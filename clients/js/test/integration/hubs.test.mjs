@@ -156,11 +156,15 @@ test("after the server closes every connection, the client connects again, resto
   await api("DELETE", `/realtime/connections/user/${user}?workspaceId=${workspace}&reason=test`, workspace);
   assert.equal((await revoked).reason, "test");
   await cutOff;
+  // A call made while the connections are being replaced waits for them instead of failing.
+  const during = Promise.all([dave.getUnreadCount(), dave.invoke("metrics", "metrics:subscribe")]);
   const { id: missed } = await api("POST", "/realtime/notifications/send", workspace, { userId: user, workspaceId: workspace, type: "crisis", title: "while away", message: "!" });
   const recovered = next(dave, "notification", (n) => n.id === missed, 30_000);
   await Promise.all(back);
   await recovered;
   assert.equal(dave.state, "connected");
+  const [unread] = await during;
+  assert.equal(typeof unread.count, "number");
 
   // Subscriptions were restored by the client, not asked for again by the test.
   const metric = next(dave, "dashboard:metric:update", (m) => m.metric === "views");
@@ -178,6 +182,33 @@ test("after the server closes every connection, the client connects again, resto
   assert.equal((await message).content, "hi");
   await next(dave, "notification", (n) => n.id === crisis);
   assert.deepEqual(filtered.map((n) => n.title), ["kept"], "the type filter came back too");
+});
+
+test("after its socket breaks, SignalR's automatic reconnect takes over: calls made meanwhile wait, subscriptions come back", async () => {
+  const erin = open("erin", { reconnectDelay: () => 1500 });
+  await erin.subscribeMetrics({ metrics: ["latency"] });
+  await erin.subscribeInbox("conv-erin").catch(() => {}); // not a conversation yet: refused, not kept
+  await api("POST", `/realtime/inbox/${workspace}/conversations/conv-erin/messages`, workspace, { messageId: "e-0", from: "customer", authorId: "cust-3", content: "first" });
+  await erin.subscribeInbox("conv-erin");
+  const metrics = await erin.connection("metrics");
+  const inbox = await erin.connection("inbox");
+  const back = Promise.all(["metrics", "inbox"].map((hub) => next(erin, "reconnected", (_, c) => c.hub === hub, 30_000)));
+  const cutOff = next(erin, "reconnecting", (_, c) => c.hub === "metrics");
+
+  // The WebSocket dies without a close handshake, as when the network goes away.
+  for (const connection of [metrics, inbox]) connection.connection.transport._webSocket.terminate();
+  await cutOff;
+  assert.equal(metrics.state, "Reconnecting");
+  const during = erin.invoke("metrics", "metrics:subscribe", { metrics: ["latency"] });
+  await back;
+  assert.deepEqual((await during).filter, ["latency"]);
+
+  const live = next(erin, "metrics:update", (m) => m.metric === "latency");
+  const message = next(erin, "inbox:message", (m) => m.messageId === "e-1");
+  await api("POST", `/realtime/metrics/${workspace}`, workspace, { metric: "latency", value: 12 });
+  await api("POST", `/realtime/inbox/${workspace}/conversations/conv-erin/messages`, workspace, { messageId: "e-1", from: "customer", authorId: "cust-3", content: "again" });
+  assert.equal((await live).value, 12);
+  assert.equal((await message).content, "again");
 });
 
 test("MessagePack: the same payloads as JSON", async () => {
