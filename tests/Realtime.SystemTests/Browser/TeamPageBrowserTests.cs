@@ -81,6 +81,66 @@ public sealed class TeamPageBrowserTests(BrowserSystemFixture fixture) : IClassF
         Assert.Empty(alice.PageErrors);
     }
 
+    [Fact]
+    public async Task The_inbox_the_metrics_and_a_single_point_chart_follow_the_backend_live()
+    {
+        await using var alice = await OpenAsync("alice", _workspace);
+        await using var bob = await OpenAsync("bob", _workspace);
+        var inbox = $"/realtime/inbox/{_workspace}/conversations";
+
+        // A customer's message starts a conversation, live in both inboxes.
+        await AsServiceAsync(HttpMethod.Post, $"{inbox}/order-1/messages", new { messageId = "m-1", from = "customer", authorId = "cust-1", content = "Where is my order?" });
+        await Expect(Conversation(alice.Page, "order-1").Locator("[data-testid=conversation-last]")).ToContainTextAsync("Where is my order?", SoonContains);
+        await Expect(Conversation(alice.Page, "order-1").Locator("[data-testid=conversation-status]")).ToHaveTextAsync("open", Soon);
+        await Expect(Conversation(bob.Page, "order-1")).ToBeVisibleAsync(new() { Timeout = 15_000 });
+
+        // Bob opens it; Alice opens it too: Bob sees her read receipt, she sees him typing and the customer's next message.
+        await Conversation(bob.Page, "order-1").ClickAsync();
+        await Conversation(alice.Page, "order-1").ClickAsync();
+        await Expect(alice.Page.Locator("[data-testid=inbox-message][data-message-id=m-1]")).ToContainTextAsync("Where is my order?", SoonContains);
+        await Expect(bob.Page.Locator("[data-testid=read-receipt][data-user-id=alice]")).ToHaveAttributeAsync("data-message-id", "m-1", new() { Timeout = 15_000 });
+        await bob.Page.Locator("[data-testid=inbox-compose]").PressSequentiallyAsync("Let me check", new() { Delay = 50 });
+        await Expect(alice.Page.Locator("[data-testid=inbox-typing-user][data-user-id=bob]")).ToBeVisibleAsync(new() { Timeout = 15_000 });
+        await AsServiceAsync(HttpMethod.Post, $"{inbox}/order-1/messages", new { messageId = "m-2", from = "customer", authorId = "cust-1", content = "It was due Monday." });
+        await Expect(alice.Page.Locator("[data-testid=inbox-message][data-message-id=m-2]")).ToContainTextAsync("It was due Monday.", SoonContains);
+
+        // A conversation given an SLA counts down, then shows the escalation when it runs out.
+        await AsServiceAsync(HttpMethod.Post, $"{inbox}/refund-2/messages", new { messageId = "r-1", from = "customer", authorId = "cust-2", content = "I want a refund." });
+        await AsServiceAsync(HttpMethod.Patch, $"{inbox}/refund-2", new { slaSeconds = 10, assignedTo = "alice" });
+        var sla = Conversation(alice.Page, "refund-2").Locator("[data-testid=sla]");
+        await Expect(sla).ToHaveAttributeAsync("data-state", "running", new() { Timeout = 8_000 });
+        await Expect(sla).ToHaveTextAsync(new System.Text.RegularExpressions.Regex(@"^SLA 00:(0\d|10)$"));
+        await Expect(Conversation(alice.Page, "refund-2").Locator("[data-testid=conversation-assignee]")).ToHaveTextAsync("assigned to alice", Soon);
+        await Expect(sla).ToHaveAttributeAsync("data-state", "escalated", new() { Timeout = 30_000 });
+        await Expect(sla).ToContainTextAsync("escalated", SoonContains);
+
+        // /metrics: live values with their trend.
+        await AsServiceAsync(HttpMethod.Post, $"/realtime/metrics/{_workspace}", new { metric = "queue_depth", value = 7 });
+        var queue = alice.Page.Locator("[data-testid=live-metric][data-metric=queue_depth]");
+        await Expect(queue.Locator("[data-testid=live-metric-value]")).ToHaveTextAsync("7", Soon);
+        await AsServiceAsync(HttpMethod.Post, $"/realtime/metrics/{_workspace}", new { metric = "queue_depth", value = 4 });
+        await Expect(queue.Locator("[data-testid=live-metric-value]")).ToHaveTextAsync("4", Soon);
+        await Expect(queue.Locator("[data-testid=live-metric-trend]")).ToHaveAttributeAsync("data-trend", "down", new() { Timeout = 15_000 });
+
+        // The chart with one point, then two equal ones: drawn at mid height with its value, not as a line on the bottom edge.
+        var chart = alice.Page.Locator("canvas[data-testid=metrics-chart]");
+        await new DashboardService(fixture.Cluster).BroadcastMetricUpdate(_workspace, "reach", 1234);
+        await Expect(chart).ToHaveAttributeAsync("data-points", "1", new() { Timeout = 15_000 });
+        var single = await ChartPixelsAsync(alice.Page);
+        Assert.True(single.Above > 0 && single.Bottom == 0, $"one point: {single}");
+        await new DashboardService(fixture.Cluster).BroadcastMetricUpdate(_workspace, "reach", 1234);
+        await Expect(chart).ToHaveAttributeAsync("data-points", "2", new() { Timeout = 15_000 });
+        var flat = await ChartPixelsAsync(alice.Page);
+        Assert.True(flat.Above > 0 && flat.Bottom == 0, $"two equal points: {flat}");
+
+        await alice.Page.ScreenshotAsync(new() { Path = Path.Combine(fixture.ArtifactDirectory, "team-page.png"), FullPage = true });
+        Assert.Empty(alice.PageErrors);
+        Assert.Empty(bob.PageErrors);
+    }
+
+    private static ILocator Conversation(IPage page, string conversationId) =>
+        page.Locator($"[data-testid=conversation][data-conversation-id={conversationId}]");
+
     private static ILocator Member(IPage page, string userId) => page.Locator($"[data-testid=member][data-user-id={userId}]");
 
     private async Task<OpenPage> OpenAsync(string userId, string workspaceId)
@@ -97,18 +157,43 @@ public sealed class TeamPageBrowserTests(BrowserSystemFixture fixture) : IClassF
     }
 
     /// <summary>POST /realtime/notifications/send as a backend service (role "service"); returns the new id.</summary>
-    private async Task<string> SendOverHttpAsync(string userId, string title, string message)
+    private async Task<string> SendOverHttpAsync(string userId, string title, string message) =>
+        (await AsServiceAsync(HttpMethod.Post, "/realtime/notifications/send", new { userId, workspaceId = _workspace, type = "approval", title, message }))
+            .GetProperty("id").GetString()!;
+
+    /// <summary>A call of the HTTP API as a backend service (role "service") makes it; returns the answer's body.</summary>
+    private async Task<JsonElement> AsServiceAsync(HttpMethod method, string path, object body)
     {
         using var http = new HttpClient { BaseAddress = fixture.EdgeUrl };
         var token = (await http.GetFromJsonAsync<JsonElement>($"/dev/token?userId=backend&workspaces={_workspace}&roles=service")).GetProperty("token").GetString();
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/realtime/notifications/send")
-        {
-            Content = JsonContent.Create(new { userId, workspaceId = _workspace, type = "approval", title, message }),
-        };
+        using var request = new HttpRequestMessage(method, path) { Content = JsonContent.Create(body) };
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
         using var response = await http.SendAsync(request);
-        Assert.Equal(System.Net.HttpStatusCode.Accepted, response.StatusCode);
-        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
+        var answer = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, $"{method} {path}: {(int)response.StatusCode} {answer}");
+        return answer.Length == 0 ? default : JsonDocument.Parse(answer).RootElement.Clone();
+    }
+
+    /// <summary>Pixels of the chart's first series colour (#2563eb) in its bottom fifth and above it.</summary>
+    private static async Task<(int Above, int Bottom)> ChartPixelsAsync(IPage page)
+    {
+        var counts = await page.Locator("canvas[data-testid=metrics-chart]").EvaluateAsync<int[]>("""
+            canvas => {
+              const { width, height } = canvas;
+              const data = canvas.getContext("2d").getImageData(0, 0, width, height).data;
+              let above = 0, bottom = 0;
+              for (let y = 0; y < height; y++) {
+                for (let x = 0; x < width; x++) {
+                  const i = (y * width + x) * 4;
+                  if (data[i] === 37 && data[i + 1] === 99 && data[i + 2] === 235 && data[i + 3] > 200) {
+                    if (y > height * 0.8) bottom++; else above++;
+                  }
+                }
+              }
+              return [above, bottom];
+            }
+            """);
+        return (counts[0], counts[1]);
     }
 
     private async Task ScreenshotsAsync(string step, params OpenPage[] pages)
