@@ -8,13 +8,10 @@ namespace Realtime.Client;
 /// key comes first, then each update; the subscription (and its platforms) is renewed after a
 /// reconnection, which sends the latest values again.
 /// </summary>
-public sealed class DashboardClient : HubClient
+public sealed class DashboardClient : FilteredSubscriptionClient
 {
-    private bool _subscribed;
-    private IReadOnlyList<string>? _platforms;
-
     public DashboardClient(RealtimeClientOptions options, ILogger<DashboardClient>? logger = null)
-        : base(options, "dashboard", logger)
+        : base(options, "dashboard", "dashboard:subscribe", "platforms", logger)
     {
         On<DashboardMetricUpdate>("dashboard:metric:update", update => Raise(MetricUpdated, update));
         On<DashboardPostUpdate>("dashboard:post:update", update => Raise(PostUpdated, update));
@@ -34,39 +31,39 @@ public sealed class DashboardClient : HubClient
     public event Action<DashboardEngagementUpdate>? EngagementUpdated;
 
     /// <summary>Updates of these platforms (all when null), now (when connected) and after every reconnection.</summary>
-    public async Task SubscribeAsync(IEnumerable<string>? platforms = null, CancellationToken cancellationToken = default)
-    {
-        _platforms = platforms?.ToList();
-        _subscribed = true;
-        if (IsConnected)
-        {
-            await SubscribeNowAsync(cancellationToken);
-        }
-    }
-
-    protected override Task RenewSubscriptionsAsync(CancellationToken cancellationToken) =>
-        _subscribed ? SubscribeNowAsync(cancellationToken) : Task.CompletedTask;
-
-    private Task SubscribeNowAsync(CancellationToken cancellationToken) =>
-        InvokeAsync<JsonElement>("dashboard:subscribe", _platforms is null ? null : new { platforms = _platforms }, cancellationToken);
+    public Task SubscribeAsync(IEnumerable<string>? platforms = null, CancellationToken cancellationToken = default) =>
+        SubscribeToAsync(platforms, cancellationToken);
 }
 
 /// <summary>/metrics: live analytics metrics; the subscription is renewed after a reconnection.</summary>
-public sealed class MetricsClient : HubClient
+public sealed class MetricsClient : FilteredSubscriptionClient
 {
-    private bool _subscribed;
-    private IReadOnlyList<string>? _metrics;
-
     public MetricsClient(RealtimeClientOptions options, ILogger<MetricsClient>? logger = null)
-        : base(options, "metrics", logger) =>
+        : base(options, "metrics", "metrics:subscribe", "metrics", logger) =>
         On<MetricsUpdate>("metrics:update", update => Raise(MetricUpdated, update));
 
     public event Action<MetricsUpdate>? MetricUpdated;
 
     /// <summary>These metrics (all when null), now (when connected) and after every reconnection.</summary>
-    public async Task SubscribeAsync(IEnumerable<string>? metrics = null, CancellationToken cancellationToken = default)
+    public Task SubscribeAsync(IEnumerable<string>? metrics = null, CancellationToken cancellationToken = default) =>
+        SubscribeToAsync(metrics, cancellationToken);
+}
+
+/// <summary>A hub with one subscribe call and an optional filter (a list under one name), renewed after every reconnection.</summary>
+public abstract class FilteredSubscriptionClient : HubClient
+{
+    private readonly string _method;
+    private readonly string _filterName;
+    private volatile bool _subscribed;
+    private volatile IReadOnlyList<string>? _filter;
+
+    protected FilteredSubscriptionClient(RealtimeClientOptions options, string hubPath, string method, string filterName, ILogger? logger)
+        : base(options, hubPath, logger) =>
+        (_method, _filterName) = (method, filterName);
+
+    protected async Task SubscribeToAsync(IEnumerable<string>? filter, CancellationToken cancellationToken)
     {
-        _metrics = metrics?.ToList();
+        _filter = filter?.ToList();
         _subscribed = true;
         if (IsConnected)
         {
@@ -78,5 +75,5 @@ public sealed class MetricsClient : HubClient
         _subscribed ? SubscribeNowAsync(cancellationToken) : Task.CompletedTask;
 
     private Task SubscribeNowAsync(CancellationToken cancellationToken) =>
-        InvokeAsync<JsonElement>("metrics:subscribe", _metrics is null ? null : new { metrics = _metrics }, cancellationToken);
+        InvokeAsync<JsonElement>(_method, _filter is { } filter ? new Dictionary<string, object> { [_filterName] = filter } : null, cancellationToken);
 }

@@ -5,6 +5,7 @@ using Realtime.Grains.Broadcasting;
 using Realtime.Grains.Dashboards;
 using Realtime.Grains.Inbox;
 using Realtime.Grains.Notifications;
+using Realtime.Grains.Sessions;
 
 namespace Realtime.IntegrationTests.EndToEnd;
 
@@ -18,6 +19,7 @@ public sealed class ClientPackageTests : IAsyncLifetime
 {
     private readonly string _workspaceId = $"client-{Guid.NewGuid():N}";
     private RealtimeSystem _system = null!;
+    private int _tokensIssued;
 
     public async Task InitializeAsync() => _system = await RealtimeSystem.StartEmbeddedAsync(edgeCount: 2);
 
@@ -106,6 +108,7 @@ public sealed class ClientPackageTests : IAsyncLifetime
         await Service<InboxService>().AddCustomerMessage(_workspaceId, "conv_9", "m8", "customer_9", "Hello?");
         Assert.Equal("m8", (await client.Inbox.SubscribeAsync("conv_9"))!.LastMessage!.MessageId);
         var before = new[] { client.Dashboard.ConnectionId, client.Notifications.ConnectionId, client.Inbox.ConnectionId };
+        var tokensBefore = Volatile.Read(ref _tokensIssued);
 
         await _system.EdgeService<EdgeDrainer>(0).DrainAsync();
 
@@ -113,6 +116,7 @@ public sealed class ClientPackageTests : IAsyncLifetime
         await reconnected.WaitForAsync(_ => reconnected.Snapshot().Distinct().Count() == 3, "all three hubs reconnected");
         Assert.DoesNotContain(client.Dashboard.ConnectionId, before);
         Assert.Equal(HubClientState.Connected, client.Inbox.State);
+        Assert.True(Volatile.Read(ref _tokensIssued) >= tokensBefore + 3, "each reconnection asked the token factory again");
 
         // Served by the other edge now, with the filters of before: only instagram, only mentions, conv_9.
         await Service<DashboardService>().BroadcastFollowerUpdate(_workspaceId, "tiktok", "acc_2", 900, 1);
@@ -128,11 +132,34 @@ public sealed class ClientPackageTests : IAsyncLifetime
         Assert.DoesNotContain(notifications.Snapshot(), n => n.Id == approval.Id);
     }
 
+    [Fact]
+    public async Task A_revoked_session_closes_the_client_for_good_instead_of_reconnecting()
+    {
+        await using var notifications = new NotificationsClient(Options(_system.EdgeUrls[0]));
+        var revoked = Log<ServerNotice>(h => notifications.SessionRevoked += h);
+        var closed = new EventLog<string>();
+        notifications.Closed += _ => closed.Add("closed");
+        var reconnecting = new EventLog<string>();
+        notifications.Reconnecting += _ => reconnecting.Add("reconnecting");
+        await notifications.StartAsync();
+
+        await Service<IGrainFactory>().GetGrain<ISessionRevocationGrain>(0).Revoke("alice", _workspaceId, "removed from the team");
+
+        Assert.Equal("removed from the team", (await revoked.WaitForAsync(_ => true, "session:revoked")).Reason);
+        await closed.WaitForAsync(_ => true, "the client closed");
+        Assert.Equal(HubClientState.Stopped, notifications.State);
+        Assert.Empty(reconnecting.Snapshot());
+    }
+
     private RealtimeClientOptions Options(Uri edge) => new()
     {
         EdgeUrl = edge,
         WorkspaceId = _workspaceId,
-        AccessTokenProvider = () => Task.FromResult<string?>(_system.Tokens.Issue("alice", [_workspaceId], ["member"], TimeSpan.FromMinutes(5))),
+        AccessTokenProvider = () =>
+        {
+            Interlocked.Increment(ref _tokensIssued);
+            return Task.FromResult<string?>(_system.Tokens.Issue("alice", [_workspaceId], ["member"], TimeSpan.FromMinutes(5)));
+        },
         ReconnectInitialDelay = TimeSpan.FromMilliseconds(100),
         ReconnectMaxDelay = TimeSpan.FromSeconds(1),
     };
