@@ -7,6 +7,7 @@ RUN apt-get update && apt-get install -y --no-install-recommends nodejs npm && r
 # Restore first, from the project files only, so the layer is reused while only code changes.
 COPY global.json Directory.Build.props Directory.Packages.props .editorconfig ./
 COPY src/Grains.Interfaces/Grains.Interfaces.csproj src/Grains.Interfaces/
+COPY src/Backend/Backend.csproj src/Backend/
 COPY src/EdgeGateway/EdgeGateway.csproj src/EdgeGateway/
 RUN dotnet restore src/EdgeGateway/EdgeGateway.csproj
 COPY src/ src/

@@ -2,10 +2,11 @@
 //
 //   dotnet run --project examples/NotificationIntegration -- [workspaceId] [userId]
 //
-// Open http://localhost:3001 clients for that user (see README) to watch them arrive.
+// Open http://localhost:3001 clients for that user (see README) to watch them arrive. The cluster
+// is the one ./run.sh starts (the Cluster defaults); set Cluster__* to reach another, as the edges do.
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Orleans.Configuration;
+using Realtime.Backend;
 using Realtime.Grains.Notifications;
 using Realtime.Grains.Presence;
 
@@ -13,15 +14,12 @@ var workspaceId = args.ElementAtOrDefault(0) ?? "w1";
 var userId = args.ElementAtOrDefault(1) ?? "alice";
 
 var builder = Host.CreateApplicationBuilder();
-builder.UseOrleansClient(client => client
-    .UseLocalhostClustering(gatewayPort: 30000)
-    .Configure<ClusterOptions>(o => (o.ClusterId, o.ServiceId) = ("realtime-dev", "realtime")));
+builder.AddRealtimeCluster();
 using var host = builder.Build();
 await host.StartAsync();
-var grains = host.Services.GetRequiredService<IClusterClient>();
 
-var notifications = new NotificationService(grains);
-var presence = new PresenceService(grains);
+var notifications = host.Services.GetRequiredService<NotificationService>();
+var presence = host.Services.GetRequiredService<PresenceService>();
 
 // PostService.onPostPublished: tell the author.
 var published = await notifications.SendPostPublishedNotification(userId, workspaceId, "Spring launch", new { postId = "post_123", platforms = new[] { "instagram", "linkedin" } });

@@ -5,7 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Orleans.Streams.PubSub;
-using Realtime.EdgeGateway.Hosting;
+using Realtime.Backend;
 using Realtime.Grains.Hosting;
 using Realtime.Grains.Streaming;
 

@@ -182,11 +182,13 @@ public sealed class HostProcess : IAsyncDisposable
         return directory?.FullName ?? throw new InvalidOperationException("Realtime.Orleans.sln not found above the test output.");
     }
 
+    /// <summary>The configuration the tests were built with (Release, Debug): the projects they reference are built with the same.</summary>
+    public static string BuildConfiguration() =>
+        new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar)).Parent!.Name;
+
     private static string BuildOutputOf(string projectDirectory)
     {
-        // The tests and the projects they reference are built with the same configuration.
-        var configuration = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar)).Parent!.Name;
-        var directory = Path.Combine(SolutionRoot(), projectDirectory, "bin", configuration, "net10.0");
+        var directory = Path.Combine(SolutionRoot(), projectDirectory, "bin", BuildConfiguration(), "net10.0");
         return Directory.Exists(directory) ? directory : throw new DirectoryNotFoundException($"Build output of {projectDirectory} not found at {directory}.");
     }
 

@@ -2,7 +2,7 @@ using System.Globalization;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Realtime.EdgeGateway.Hosting;
+using Realtime.Backend;
 using Realtime.EdgeGateway.Identity;
 using Realtime.Grains.Hosting;
 using Realtime.Testing;

@@ -1,6 +1,7 @@
 using MessagePack;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;
+using Realtime.Backend;
 using Realtime.EdgeGateway.Api;
 using Realtime.EdgeGateway.Dashboards;
 using Realtime.EdgeGateway.Delivery;
@@ -14,11 +15,7 @@ using Realtime.EdgeGateway.Protocols;
 using Realtime.EdgeGateway.Serialization;
 using Realtime.EdgeGateway.Streaming;
 using Realtime.EdgeGateway.Telemetry;
-using Realtime.Grains.Broadcasting;
-using Realtime.Grains.Dashboards;
 using Realtime.Grains.Hosting;
-using Realtime.Grains.Inbox;
-using Realtime.Grains.Notifications;
 using Realtime.Grains.Streaming;
 
 namespace Realtime.EdgeGateway.Hosting;
@@ -29,15 +26,14 @@ public static class EdgeHostingExtensions
     /// <summary>Orleans client, JWT identity, SignalR hubs, the edge's event stream, metrics and health checks.</summary>
     public static WebApplicationBuilder AddRealtimeEdge(this WebApplicationBuilder builder)
     {
-        // Read now as well as registered: they choose the cluster, the edge's name, origins and send path while the host is built.
-        var cluster = builder.Configuration.GetValidated<RealtimeClusterOptions>(RealtimeClusterOptions.SectionName);
+        // Read now as well as registered: they choose the edge's name, origins and send path while the host is built.
         var edge = builder.Configuration.GetValidated<EdgeOptions>(EdgeOptions.SectionName);
         var identity = string.IsNullOrEmpty(edge.EdgeId) ? EdgeIdentity.CreateUnique() : new EdgeIdentity(edge.EdgeId);
 
-        builder.UseOrleansClient(client => client.UseRealtimeCluster(cluster));
+        // The cluster client and the services .NET backends use (the HTTP API goes through them too), as a backend gets them.
+        builder.AddRealtimeCluster();
 
         var services = builder.Services;
-        services.AddValidatedOptions<RealtimeClusterOptions>(builder.Configuration, RealtimeClusterOptions.SectionName);
         services.AddValidatedOptions<EdgeOptions>(builder.Configuration, EdgeOptions.SectionName);
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(identity);
@@ -69,11 +65,6 @@ public static class EdgeHostingExtensions
             services.AddDirectSend();
         }
 
-        // The services .NET backends use over a cluster client: the HTTP API goes through them too.
-        services.AddSingleton<NotificationService>();
-        services.AddSingleton<RealtimeService>();
-        services.AddSingleton<DashboardService>();
-        services.AddSingleton<InboxService>();
         services.AddHubEventSender<RealtimeHub>(RealtimeHubs.Realtime);
         services.AddHubEventSender<PresenceHub>(RealtimeHubs.Presence);
         services.AddHubEventSender<InboxHub>(RealtimeHubs.Inbox);

@@ -3,7 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Playwright;
-using Realtime.EdgeGateway.Hosting;
+using Realtime.Backend;
 using Realtime.Grains.Hosting;
 
 namespace Realtime.SystemTests.Browser;

@@ -1,0 +1,176 @@
+using System.Text.Json;
+using Realtime.Client;
+using Realtime.EdgeGateway.Draining;
+using Realtime.Grains.Broadcasting;
+using Realtime.Grains.Dashboards;
+using Realtime.Grains.Inbox;
+using Realtime.Grains.Notifications;
+using Realtime.Grains.Sessions;
+
+namespace Realtime.IntegrationTests.EndToEnd;
+
+/// <summary>
+/// Realtime.Orleans.Client against real Kestrel edges: typed events on each hub, missed
+/// notifications recovered from the position store, and after an edge drains, a reconnection
+/// through the load balancer to the other edge with every subscription renewed.
+/// </summary>
+[Trait("Kind", "Integration")]
+public sealed class ClientPackageTests : IAsyncLifetime
+{
+    private readonly string _workspaceId = $"client-{Guid.NewGuid():N}";
+    private RealtimeSystem _system = null!;
+    private int _tokensIssued;
+
+    public async Task InitializeAsync() => _system = await RealtimeSystem.StartEmbeddedAsync(edgeCount: 2);
+
+    public async Task DisposeAsync() => await _system.DisposeAsync();
+
+    [Fact]
+    public async Task Each_hub_s_events_arrive_typed()
+    {
+        await using var client = new RealtimeClient(Options(_system.EdgeUrls[0]));
+        var notifications = Log<Client.Notification>(h => client.Notifications.NotificationReceived += h);
+        var followers = Log<DashboardFollowersUpdate>(h => client.Dashboard.FollowersUpdated += h);
+        var messages = Log<Client.InboxMessage>(h => client.Inbox.MessageReceived += h);
+        var conversations = Log<InboxConversation>(h => client.Inbox.ConversationUpdated += h);
+        var broadcasts = new EventLog<JsonElement>();
+        client.Realtime.On<JsonElement>("campaign:launched", broadcasts.Add);
+        var connected = Log<ConnectedEvent>(h => client.Notifications.Connected += h);
+        await Task.WhenAll(client.Notifications.StartAsync(), client.Dashboard.StartAsync(), client.Inbox.StartAsync(), client.Realtime.StartAsync());
+        await client.Dashboard.SubscribeAsync(["instagram"]);
+        await client.Inbox.SubscribeAsync();
+
+        var sent = await Service<NotificationService>().SendMentionNotification("alice", _workspaceId, "bob", "@alice the caption", new { postId = "post_1" });
+        await Service<DashboardService>().BroadcastFollowerUpdate(_workspaceId, "tiktok", "acc_2", 900, 1);
+        await Service<DashboardService>().BroadcastFollowerUpdate(_workspaceId, "instagram", "acc_1", 15230, 42);
+        await Service<InboxService>().AddCustomerMessage(_workspaceId, "conv_1", "m1", "customer_1", "Where is my order?");
+        await Service<InboxService>().AssignConversation(_workspaceId, "conv_1", "alice");
+        await Service<RealtimeService>().BroadcastToWorkspace(_workspaceId, "campaign:launched", new { name = "Spring" });
+
+        Assert.Equal("alice", (await connected.WaitForAsync(_ => true, "connected")).UserId);
+        var notification = await notifications.WaitForAsync(n => n.Id == sent.Id, "the mention");
+        Assert.Equal(("mention", "post_1", false), (notification.Type, notification.Data!.Value.GetProperty("postId").GetString(), notification.Read));
+        var update = await followers.WaitForAsync(_ => true, "the instagram follower update");
+        Assert.Equal(("instagram", "acc_1", 15230L, 42L), (update.Platform, update.AccountId, update.Followers, update.Change));
+        Assert.DoesNotContain(followers.Snapshot(), f => f.Platform == "tiktok");
+        var message = await messages.WaitForAsync(_ => true, "the customer's message");
+        Assert.Equal(("conv_1", "customer_1", true, "Where is my order?"), (message.ConversationId, message.AuthorId, message.FromCustomer, message.Content));
+        var conversation = await conversations.WaitForAsync(c => c.ConversationId == "conv_1", "the conversation update");
+        Assert.Equal(("alice", "open", "m1"), (conversation.Assignee, conversation.Status, conversation.LastMessage!.MessageId));
+        Assert.Equal("Spring", (await broadcasts.WaitForAsync(_ => true, "the broadcast")).GetProperty("name").GetString());
+
+        var ack = await client.Notifications.ReadAsync(sent.Id);
+        Assert.Equal((sent.Id, 0), (ack.NotificationId, ack.UnreadCount));
+    }
+
+    [Fact]
+    public async Task Notifications_sent_while_the_app_was_away_are_recovered_in_order_once_from_the_position_store()
+    {
+        var store = new InMemoryNotificationPositionStore();
+        var first = new NotificationsClient(Options(_system.EdgeUrls[0]), store);
+        var received = Log<Client.Notification>(h => first.NotificationReceived += h);
+        await first.StartAsync();
+        var before = await Service<NotificationService>().SendMentionNotification("alice", _workspaceId, "bob", "before");
+        await received.WaitForAsync(n => n.Id == before.Id, "the first notification");
+        await first.DisposeAsync();
+        Assert.Equal(before.Id, await store.GetLastNotificationIdAsync(_workspaceId, default));
+
+        List<string> missed = [];
+        for (var i = 0; i < 3; i++)
+        {
+            missed.Add((await Service<NotificationService>().SendMentionNotification("alice", _workspaceId, "bob", $"missed {i}")).Id);
+        }
+
+        // The app again (a new client, the same store): the missed ones, in order, and not the one it had.
+        await using var again = new NotificationsClient(Options(_system.EdgeUrls[0]), store);
+        var recovered = Log<Client.Notification>(h => again.NotificationReceived += h);
+        await again.StartAsync();
+        await recovered.WaitForAsync(n => n.Id == missed[^1], "the last missed notification");
+        Assert.Equal(missed, recovered.Snapshot().Select(n => n.Id));
+    }
+
+    [Fact]
+    public async Task After_an_edge_drains_the_client_reconnects_to_the_other_edge_with_its_subscriptions_renewed()
+    {
+        await using var balancer = new LoopbackBalancer(_system.EdgeUrls);
+        await using var client = new RealtimeClient(Options(balancer.Url));
+        var drained = Log<ServerNotice>(h => client.Dashboard.Draining += h);
+        var reconnected = new EventLog<string>();
+        client.Dashboard.Reconnected += () => reconnected.Add("dashboard");
+        client.Notifications.Reconnected += () => reconnected.Add("notifications");
+        client.Inbox.Reconnected += () => reconnected.Add("inbox");
+        var followers = Log<DashboardFollowersUpdate>(h => client.Dashboard.FollowersUpdated += h);
+        var notifications = Log<Client.Notification>(h => client.Notifications.NotificationReceived += h);
+        var messages = Log<Client.InboxMessage>(h => client.Inbox.MessageReceived += h);
+        await Task.WhenAll(client.Dashboard.StartAsync(), client.Notifications.StartAsync(), client.Inbox.StartAsync());
+        await client.Dashboard.SubscribeAsync(["instagram"]);
+        await client.Notifications.SubscribeAsync([NotificationTypes.Mention]);
+        await Service<InboxService>().AddCustomerMessage(_workspaceId, "conv_9", "m8", "customer_9", "Hello?");
+        Assert.Equal("m8", (await client.Inbox.SubscribeAsync("conv_9"))!.LastMessage!.MessageId);
+        var before = new[] { client.Dashboard.ConnectionId, client.Notifications.ConnectionId, client.Inbox.ConnectionId };
+        var tokensBefore = Volatile.Read(ref _tokensIssued);
+
+        await _system.EdgeService<EdgeDrainer>(0).DrainAsync();
+
+        Assert.Equal("edge shutting down", (await drained.WaitForAsync(_ => true, "the reconnect event")).Reason);
+        await reconnected.WaitForAsync(_ => reconnected.Snapshot().Distinct().Count() == 3, "all three hubs reconnected");
+        Assert.DoesNotContain(client.Dashboard.ConnectionId, before);
+        Assert.Equal(HubClientState.Connected, client.Inbox.State);
+        Assert.True(Volatile.Read(ref _tokensIssued) >= tokensBefore + 3, "each reconnection asked the token factory again");
+
+        // Served by the other edge now, with the filters of before: only instagram, only mentions, conv_9.
+        await Service<DashboardService>().BroadcastFollowerUpdate(_workspaceId, "tiktok", "acc_2", 900, 1);
+        await Service<DashboardService>().BroadcastFollowerUpdate(_workspaceId, "instagram", "acc_1", 200, 2);
+        var approval = await Service<NotificationService>().SendApprovalNotification("alice", _workspaceId, "carol", "Friday");
+        var mention = await Service<NotificationService>().SendMentionNotification("alice", _workspaceId, "bob", "after the drain");
+        await Service<InboxService>().AddCustomerMessage(_workspaceId, "conv_9", "m9", "customer_9", "Still there?");
+
+        await followers.WaitForAsync(f => f.Followers == 200, "the instagram update after the drain");
+        await notifications.WaitForAsync(n => n.Id == mention.Id, "the mention after the drain");
+        await messages.WaitForAsync(m => m.MessageId == "m9", "conv_9's message after the drain");
+        Assert.DoesNotContain(followers.Snapshot(), f => f.Platform == "tiktok");
+        Assert.DoesNotContain(notifications.Snapshot(), n => n.Id == approval.Id);
+    }
+
+    [Fact]
+    public async Task A_revoked_session_closes_the_client_for_good_instead_of_reconnecting()
+    {
+        await using var notifications = new NotificationsClient(Options(_system.EdgeUrls[0]));
+        var revoked = Log<ServerNotice>(h => notifications.SessionRevoked += h);
+        var closed = new EventLog<string>();
+        notifications.Closed += _ => closed.Add("closed");
+        var reconnecting = new EventLog<string>();
+        notifications.Reconnecting += _ => reconnecting.Add("reconnecting");
+        await notifications.StartAsync();
+
+        await Service<IGrainFactory>().GetGrain<ISessionRevocationGrain>(0).Revoke("alice", _workspaceId, "removed from the team");
+
+        Assert.Equal("removed from the team", (await revoked.WaitForAsync(_ => true, "session:revoked")).Reason);
+        await closed.WaitForAsync(_ => true, "the client closed");
+        Assert.Equal(HubClientState.Stopped, notifications.State);
+        Assert.Empty(reconnecting.Snapshot());
+    }
+
+    private RealtimeClientOptions Options(Uri edge) => new()
+    {
+        EdgeUrl = edge,
+        WorkspaceId = _workspaceId,
+        AccessTokenProvider = () =>
+        {
+            Interlocked.Increment(ref _tokensIssued);
+            return Task.FromResult<string?>(_system.Tokens.Issue("alice", [_workspaceId], ["member"], TimeSpan.FromMinutes(5)));
+        },
+        ReconnectInitialDelay = TimeSpan.FromMilliseconds(100),
+        ReconnectMaxDelay = TimeSpan.FromSeconds(1),
+    };
+
+    private T Service<T>()
+        where T : notnull => _system.EdgeService<T>(1);
+
+    private static EventLog<T> Log<T>(Action<Action<T>> subscribe)
+    {
+        var log = new EventLog<T>();
+        subscribe(log.Add);
+        return log;
+    }
+}
