@@ -40,16 +40,17 @@ public sealed class RealtimeSystem : IAsyncDisposable
     public static JwtOptions JwtSettings => new() { Issuer = Issuer, Audience = Audience, SigningKey = SigningKey };
 
     /// <summary>
-    /// Embedded default: one silo with localhost clustering and in-memory providers, one edge.
-    /// <paramref name="configureSilo"/> adds to the silo's host (a call filter, say).
+    /// Embedded default: one silo with localhost clustering and in-memory providers, one edge (or
+    /// <paramref name="edgeCount"/>). <paramref name="configureSilo"/> adds to the silo's host (a call filter, say).
     /// </summary>
     public static Task<RealtimeSystem> StartEmbeddedAsync(
         string environment = "Development",
         IReadOnlyDictionary<string, string?>? siloSettings = null,
         IReadOnlyDictionary<string, string?>? edgeSettings = null,
         Action<WebApplicationBuilder>? configureEdge = null,
-        Action<WebApplicationBuilder>? configureSilo = null) =>
-        StartAsync(siloCount: 1, edgeCount: 1, redis: null, environment, siloSettings, edgeSettings, configureEdge, configureSilo);
+        Action<WebApplicationBuilder>? configureSilo = null,
+        int edgeCount = 1) =>
+        StartAsync(siloCount: 1, edgeCount, redis: null, environment, siloSettings, edgeSettings, configureEdge, configureSilo);
 
     /// <summary>
     /// Production providers: silos clustered through Redis with Redis storage and reminders, several
