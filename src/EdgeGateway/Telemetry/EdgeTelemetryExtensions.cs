@@ -2,7 +2,6 @@ using Microsoft.AspNetCore.SignalR;
 using OpenTelemetry.Trace;
 using Orleans.Diagnostics;
 using Realtime.EdgeGateway.Health;
-using Realtime.EdgeGateway.Hubs;
 using Realtime.EdgeGateway.Streaming;
 using Realtime.Grains.Hosting;
 using Realtime.Grains.Telemetry;
@@ -36,8 +35,9 @@ public static class EdgeTelemetryExtensions
     }
 
     /// <summary>
-    /// What an edge traces: HTTP requests (the HTTP API, negotiates), hub method calls, the grain
-    /// calls they make, and the delivery of each stream event to its sockets. Not Orleans' runtime
+    /// What an edge traces: HTTP requests (the HTTP API, negotiates, hub connections), hub
+    /// connects, disconnects and method calls, the grain calls they make, and the delivery of
+    /// each stream event to its sockets. Not Orleans' runtime
     /// source: its spans are the cluster's own chatter (stream deliveries to this edge, gateway
     /// and membership calls), each a trace of its own, and say nothing a delivery span does not.
     /// </summary>
@@ -47,16 +47,16 @@ public static class EdgeTelemetryExtensions
             .AddAspNetCoreInstrumentation(o => o.Filter = IsTracedRequest);
 
     /// <summary>
-    /// Not probes and scrapes (every few seconds, nothing to see), nor a hub's connection request
-    /// itself (WebSocket, server-sent events, long polling: it lasts as long as the connection;
-    /// its hub calls are traced one by one). Negotiates and the HTTP API are.
+    /// Not probes and scrapes: every few seconds, nothing to see. A hub's connection request
+    /// (WebSocket, server-sent events, long polling) is, though it lasts as long as the
+    /// connection: its connect and disconnect handling (with their grain calls) are its children,
+    /// and each hub method call links to it.
     /// </summary>
     private static bool IsTracedRequest(HttpContext context)
     {
         var path = context.Request.Path;
         return !path.StartsWithSegments(HostEndpoints.Health, StringComparison.OrdinalIgnoreCase)
-            && !path.StartsWithSegments(HostEndpoints.Prometheus, StringComparison.OrdinalIgnoreCase)
-            && !HubPaths.All.Any(hub => path.Equals(hub, StringComparison.OrdinalIgnoreCase));
+            && !path.StartsWithSegments(HostEndpoints.Prometheus, StringComparison.OrdinalIgnoreCase);
     }
 
     /// <summary>/health/live, /health/ready (and /health, as readiness), and /prometheus when enabled.</summary>
