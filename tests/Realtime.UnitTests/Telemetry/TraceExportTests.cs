@@ -8,6 +8,7 @@ using Microsoft.Extensions.Logging.Console;
 using Microsoft.Extensions.Options;
 using OpenTelemetry.Trace;
 using Realtime.EdgeGateway.Hosting;
+using Realtime.Grains.Telemetry;
 using Realtime.Silo.Hosting;
 
 namespace Realtime.UnitTests.Telemetry;
@@ -56,6 +57,25 @@ public sealed class TraceExportTests
 
         Assert.NotNull(built.Services.GetService<TracerProvider>());
         Assert.False(built.Services.GetRequiredService<IOptions<SimpleConsoleFormatterOptions>>().Value.IncludeScopes);
+    }
+
+    [Theory]
+    [InlineData("silo", null, true)]
+    [InlineData("edge", null, true)]
+    [InlineData("edge", "always_off", false)]
+    public void The_host_s_tracer_records_our_spans_as_the_standard_sampler_variable_says(string host, string? sampler, bool recorded)
+    {
+        using var built = Build(host, new()
+        {
+            ["OTEL_EXPORTER_OTLP_ENDPOINT"] = "http://127.0.0.1:9",
+            ["OTEL_EXPORTER_OTLP_TIMEOUT"] = "200",
+            ["OTEL_TRACES_SAMPLER"] = sampler,
+        });
+        Assert.NotNull(built.Services.GetService<TracerProvider>());
+
+        using var span = RealtimeTracing.StartPublish("presence:update", edgeCount: 1);
+
+        Assert.Equal(recorded, span?.Recorded ?? false);
     }
 
     private static IHost Build(string host, Dictionary<string, string?> settings) =>
