@@ -15,8 +15,8 @@ namespace Realtime.IntegrationTests.EndToEnd;
 
 /// <summary>
 /// One trace from a caller to every edge's delivery, across a silo and two edges in this process:
-/// an HTTP publish and a hub call each, followed span by span through their parent ids, so that
-/// a hop that stops propagating (a grain call, the stream, the edge) breaks the chain and fails.
+/// an HTTP publish, a hub call and a connect each, followed span by span through their parent ids,
+/// so that a hop that stops propagating (a grain call, the stream, the edge) breaks the chain and fails.
 /// </summary>
 [Trait("Kind", "Integration")]
 public sealed class TracingTests(TracedSystemFixture fixture) : IClassFixture<TracedSystemFixture>
@@ -107,6 +107,50 @@ public sealed class TracingTests(TracedSystemFixture fixture) : IClassFixture<Tr
             chain.Select(Describe));
     }
 
+    [Fact]
+    public async Task A_connect_is_one_trace_from_the_connection_request_through_the_grain_calls_to_the_presence_update_on_the_other_edge()
+    {
+        await using var bob = await ConnectAsync(1, "bob", "/presence");
+        var traceId = ActivityTraceId.CreateRandom();
+        var callerSpanId = ActivitySpanId.CreateRandom();
+
+        // A client whose requests (negotiate, then the WebSocket) carry its trace context.
+        var token = System.Tokens.Issue("carol", [_workspaceId], [], TimeSpan.FromMinutes(5));
+        var carol = new HubConnectionBuilder()
+            .WithUrl(new Uri(System.EdgeUrls[0], $"/presence?workspaceId={_workspaceId}"), o =>
+            {
+                o.Transports = Microsoft.AspNetCore.Http.Connections.HttpTransportType.WebSockets;
+                o.AccessTokenProvider = () => Task.FromResult<string?>(token);
+                o.Headers["traceparent"] = $"00-{traceId}-{callerSpanId}-01";
+            })
+            .Build();
+        await carol.StartAsync();
+        await bob.WaitForPresenceAsync("carol", "online");
+
+        // The connection's span ends with the connection.
+        await carol.DisposeAsync();
+        var trace = await TraceAsync(
+            traceId,
+            spans => spans.Any(s => s.Kind == ActivityKind.Consumer && IsOn(s, 1)) && spans.Any(s => s.DisplayName.StartsWith("GET ", StringComparison.Ordinal)),
+            "the connection's span and the delivery to bob's edge are in the trace");
+
+        // The first delivery to bob's edge: carol's disconnect may add one later, beneath its own span.
+        var chain = ChainTo(trace, trace.Where(s => s.Kind == ActivityKind.Consumer && IsOn(s, 1)).MinBy(s => s.StartTimeUtc)!);
+        Assert.Equal(callerSpanId, chain[0].ParentSpanId);
+        Assert.Equal(
+            [
+                "Microsoft.AspNetCore Server GET /presence",
+                "Microsoft.AspNetCore.SignalR.Server Internal Realtime.EdgeGateway.Hubs.PresenceHub/OnConnectedAsync",
+                "Microsoft.Orleans.Application Client IUserPresenceGrain/Connect",
+                "Microsoft.Orleans.Application Server IUserPresenceGrain/Connect",
+                "Microsoft.Orleans.Application Client IWorkspaceGrain/MemberChanged",
+                "Microsoft.Orleans.Application Server IWorkspaceGrain/MemberChanged",
+                "Realtime.Orleans Producer publish presence:update",
+                "Realtime.Orleans Consumer deliver presence:update",
+            ],
+            chain.Select(Describe));
+    }
+
     /// <summary>"source kind name": what a span is, without its ids.</summary>
     private static string Describe(Activity span) => $"{span.Source.Name} {span.Kind} {span.DisplayName}";
 
@@ -127,11 +171,12 @@ public sealed class TracingTests(TracedSystemFixture fixture) : IClassFixture<Tr
         return chain;
     }
 
-    private Activity Delivery(IReadOnlyList<Activity> trace, int edge)
-    {
-        var edgeId = System.EdgeService<EdgeIdentity>(edge).EdgeId;
-        return trace.Single(s => s.Kind == ActivityKind.Consumer && (string?)s.GetTagItem(RealtimeTracing.EdgeIdTag) == edgeId);
-    }
+    private Activity Delivery(IReadOnlyList<Activity> trace, int edge) =>
+        trace.Single(s => s.Kind == ActivityKind.Consumer && IsOn(s, edge));
+
+    /// <summary>Whether a delivery span is edge <paramref name="edge"/>'s.</summary>
+    private bool IsOn(Activity span, int edge) =>
+        (string?)span.GetTagItem(RealtimeTracing.EdgeIdTag) == System.EdgeService<EdgeIdentity>(edge).EdgeId;
 
     /// <summary>The spans of the trace once <paramref name="complete"/>; on a timeout, the failure lists those it has.</summary>
     private async Task<IReadOnlyList<Activity>> TraceAsync(ActivityTraceId traceId, Func<IReadOnlyList<Activity>, bool> complete, string because)
