@@ -8,7 +8,7 @@ namespace Realtime.Hosting;
 /// (<see cref="OtlpEndpoint"/> or <see cref="OtlpTracesEndpoint"/>), absent otherwise: no tracer,
 /// no listener on any ActivitySource, so no span is even created. The OTLP exporter and the
 /// sampler read the other standard variables themselves (OTEL_EXPORTER_OTLP_PROTOCOL,
-/// OTEL_TRACES_SAMPLER and OTEL_TRACES_SAMPLER_ARG, OTEL_SDK_DISABLED...). Shared source, like
+/// OTEL_TRACES_SAMPLER and OTEL_TRACES_SAMPLER_ARG...). Shared source, like
 /// RealtimeTelemetry: compiled into both host projects.
 /// </summary>
 internal static class RealtimeTraceExport
