@@ -85,6 +85,7 @@ public static class ClusterClientExtensions
         });
 
         client.AddMemoryStreams(StreamNames.Provider);
+        client.AddActivityPropagation();
         return client;
     }
 }

@@ -1,10 +1,12 @@
+using System.Diagnostics;
 using Realtime.EdgeGateway.Telemetry;
 using Realtime.Grains.Streaming;
+using Realtime.Grains.Telemetry;
 
 namespace Realtime.EdgeGateway.Streaming;
 
 /// <summary>Delivers events from the cluster to the local sockets of each audience, on each hub the event names.</summary>
-public sealed partial class EdgeEventDispatcher(IEnumerable<IHubEventSender> senders, EdgeMetrics metrics, ILogger<EdgeEventDispatcher> logger)
+public sealed partial class EdgeEventDispatcher(IEnumerable<IHubEventSender> senders, EdgeMetrics metrics, EdgeIdentity edge, ILogger<EdgeEventDispatcher> logger)
 {
     private readonly IHubEventSender[] _senders = [.. senders];
 
@@ -15,6 +17,27 @@ public sealed partial class EdgeEventDispatcher(IEnumerable<IHubEventSender> sen
     /// </summary>
     public void Deliver(EdgeEvent evt)
     {
+        if (!RealtimeTracing.IsOn)
+        {
+            Start(evt, activity: null);
+            return;
+        }
+
+        // The delivery span is current while the sends start, so that they see it, and ends when
+        // the last of them has; whatever was current before is current again for the caller.
+        var outer = Activity.Current;
+        try
+        {
+            Start(evt, RealtimeTracing.StartDelivery(evt, edge.EdgeId));
+        }
+        finally
+        {
+            Activity.Current = outer;
+        }
+    }
+
+    private void Start(EdgeEvent evt, Activity? activity)
+    {
         Task delivery;
         try
         {
@@ -22,17 +45,18 @@ public sealed partial class EdgeEventDispatcher(IEnumerable<IHubEventSender> sen
         }
         catch (Exception ex)
         {
-            DispatchFailed(ex, evt);
+            DispatchFailed(ex, evt, activity);
             return;
         }
 
         if (delivery.IsCompletedSuccessfully)
         {
             metrics.EventDispatched(evt);
+            activity?.Dispose();
         }
         else
         {
-            _ = ObserveAsync(delivery, evt);
+            _ = ObserveAsync(delivery, evt, activity);
         }
     }
 
@@ -59,22 +83,25 @@ public sealed partial class EdgeEventDispatcher(IEnumerable<IHubEventSender> sen
         metrics.MessageDelivered(sender.Hub);
     }
 
-    private async Task ObserveAsync(Task delivery, EdgeEvent evt)
+    private async Task ObserveAsync(Task delivery, EdgeEvent evt, Activity? activity)
     {
         try
         {
             await delivery;
             metrics.EventDispatched(evt);
+            activity?.Dispose();
         }
         catch (Exception ex)
         {
             // One failed delivery must not stop the stream for every other event.
-            DispatchFailed(ex, evt);
+            DispatchFailed(ex, evt, activity);
         }
     }
 
-    private void DispatchFailed(Exception ex, EdgeEvent evt)
+    private void DispatchFailed(Exception ex, EdgeEvent evt, Activity? activity)
     {
+        RealtimeTracing.Failed(activity, ex);
+        activity?.Dispose();
         metrics.DispatchFailed(evt.EventName);
         LogDispatchFailed(ex, evt.EventName, evt.Deliveries.Count);
     }

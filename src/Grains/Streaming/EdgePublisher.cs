@@ -20,10 +20,34 @@ public sealed class EdgePublisher(IStreamProvider streamProvider, RealtimeGrainM
             return Task.CompletedTask;
         }
 
+        return RealtimeTracing.IsOn ? PublishTracedAsync(copies) : SendAsync(copies, traceParent: null);
+    }
+
+    /// <summary>
+    /// In a span of its own, whose traceparent each copy carries to its edge. Started inside this
+    /// async method so that the span is current only here, not in the grain after the publish.
+    /// </summary>
+    private async Task PublishTracedAsync(IReadOnlyList<(string EdgeId, EdgeEvent Event)> copies)
+    {
+        using var activity = RealtimeTracing.StartPublish(copies[0].Event.EventName, copies.Count);
+        try
+        {
+            await SendAsync(copies, RealtimeTracing.TraceParentOf(activity));
+        }
+        catch (Exception ex)
+        {
+            RealtimeTracing.Failed(activity, ex);
+            throw;
+        }
+    }
+
+    private Task SendAsync(IReadOnlyList<(string EdgeId, EdgeEvent Event)> copies, string? traceParent)
+    {
         var sends = new Task[copies.Count];
         for (var i = 0; i < copies.Count; i++)
         {
-            sends[i] = StreamFor(copies[i].EdgeId).OnNextAsync(copies[i].Event);
+            var evt = traceParent is null ? copies[i].Event : copies[i].Event with { TraceParent = traceParent };
+            sends[i] = StreamFor(copies[i].EdgeId).OnNextAsync(evt);
         }
 
         metrics.EventsPublished(copies[0].Event.EventName, sends.Length);

@@ -14,9 +14,12 @@ public static class SiloHostingExtensions
         builder.Services.AddValidatedOptions<RealtimeClusterOptions>(builder.Configuration, RealtimeClusterOptions.SectionName);
         builder.Services.AddValidatedOptions<RealtimeSiloOptions>(builder.Configuration, RealtimeSiloOptions.SectionName);
 
+        // Grain calls continue their caller's trace (W3C context in the request context); the
+        // filters create spans only when a tracer listens (SiloTelemetryExtensions).
         builder.UseOrleans(silo => silo
             .UseRealtimeClustering(cluster, options)
-            .AddRealtimeGrainServices(options, cluster.RedisConnectionString));
+            .AddRealtimeGrainServices(options, cluster.RedisConnectionString)
+            .AddActivityPropagation());
 
         builder.Services.AddSiloTelemetry(builder.Configuration);
 
