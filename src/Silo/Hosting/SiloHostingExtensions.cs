@@ -11,12 +11,15 @@ public static class SiloHostingExtensions
         // Read now as well as registered: they choose the providers while the host is built.
         var cluster = builder.Configuration.GetValidated<RealtimeClusterOptions>(RealtimeClusterOptions.SectionName);
         var options = builder.Configuration.GetValidated<RealtimeSiloOptions>(RealtimeSiloOptions.SectionName);
+        var dashboard = builder.Configuration.GetValidated<OrleansDashboardOptions>(OrleansDashboardOptions.SectionName);
         builder.Services.AddValidatedOptions<RealtimeClusterOptions>(builder.Configuration, RealtimeClusterOptions.SectionName);
         builder.Services.AddValidatedOptions<RealtimeSiloOptions>(builder.Configuration, RealtimeSiloOptions.SectionName);
+        builder.Services.AddValidatedOptions<OrleansDashboardOptions>(builder.Configuration, OrleansDashboardOptions.SectionName);
 
         builder.UseOrleans(silo => silo
             .UseRealtimeClustering(cluster, options)
-            .AddRealtimeGrainServices(options, cluster.RedisConnectionString));
+            .AddRealtimeGrainServices(options, cluster.RedisConnectionString)
+            .AddRealtimeOrleansDashboard(dashboard));
 
         builder.Services.AddSiloTelemetry(builder.Configuration);
 
@@ -25,10 +28,11 @@ public static class SiloHostingExtensions
         return builder;
     }
 
-    /// <summary>The silo's HTTP endpoints: health probes and the metrics scrape.</summary>
+    /// <summary>The silo's HTTP endpoints: health probes, the metrics scrape and the administrators' Orleans Dashboard.</summary>
     public static WebApplication MapRealtimeSilo(this WebApplication app)
     {
         app.MapSiloTelemetry();
+        app.MapRealtimeOrleansDashboard();
         return app;
     }
 }
