@@ -19,7 +19,6 @@ public static partial class OrleansDashboardExtensions
     {
         if (options.Enabled)
         {
-            silo.Services.AddSingleton<IGrainTypeProvider, OrleansDashboardGrainType>();
             silo.AddDashboard();
         }
 
@@ -72,7 +71,9 @@ public static partial class OrleansDashboardExtensions
 /// <summary>
 /// The Orleans Dashboard's own DashboardGrain would take grain type "dashboard" by Orleans' naming
 /// convention, which is our workspace dashboard grain's (its grain ids and stored state): the
-/// silo refuses to start with both. The Orleans one gets a name of its own instead.
+/// silo refuses to start with both. The Orleans one gets a name of its own instead. Its assembly
+/// is a part of every silo of this project, so its grain classes are found whether the dashboard
+/// is enabled or not (registered with the grain services, which test clusters use too).
 /// </summary>
 internal sealed class OrleansDashboardGrainType : IGrainTypeProvider
 {

@@ -7,38 +7,13 @@ using Realtime.Testing.Metrics;
 
 namespace Realtime.IntegrationTests.EndToEnd;
 
-/// <summary>The embedded system with a webhook endpoint: a real receiver that answers what the test says.</summary>
-public sealed class OperatorMetricsFixture : IAsyncLifetime
-{
-    public WebhookReceiver Receiver { get; private set; } = null!;
-
-    public RealtimeSystem System { get; private set; } = null!;
-
-    public async Task InitializeAsync()
-    {
-        Receiver = await WebhookReceiver.StartAsync();
-        System = await RealtimeSystem.StartEmbeddedAsync(siloSettings: new Dictionary<string, string?>
-        {
-            ["Webhooks:Endpoints:0:Url"] = Receiver.Url("/hooks").ToString(),
-            ["Webhooks:Endpoints:0:Secret"] = WebhookReceiver.Secret,
-            ["Webhooks:FirstRetryDelay"] = "00:00:00.100",
-            ["Webhooks:MaxRetryDelay"] = "00:00:00.400",
-        });
-    }
-
-    public async Task DisposeAsync()
-    {
-        await System.DisposeAsync();
-        await Receiver.DisposeAsync();
-    }
-}
-
 /// <summary>
 /// The operator's Grafana dashboard and alert rules (deploy/observability) against what a running
-/// silo and edge export on /prometheus after a little real traffic, and the webhook backlog gauge.
+/// silo and edge export on /prometheus after a little real traffic, and the webhook backlog gauge;
+/// on the webhook tests' system (a real receiver that answers what the test says).
 /// </summary>
 [Trait("Kind", "Integration")]
-public sealed class OperatorDashboardMetricsTests(OperatorMetricsFixture fixture) : IClassFixture<OperatorMetricsFixture>
+public sealed class OperatorDashboardMetricsTests(WebhookSystemFixture fixture) : IClassFixture<WebhookSystemFixture>
 {
     private readonly string _workspaceId = $"ws-{Guid.NewGuid():N}";
 

@@ -96,6 +96,24 @@ public sealed class OrleansDashboardLoopbackTests(LoopbackDashboardFixture fixtu
 }
 
 [Trait("Kind", "Integration")]
+public sealed class OrleansDashboardDisabledTests
+{
+    [Fact]
+    public async Task Disabled_the_dashboard_is_not_served_and_the_silo_still_runs_the_workspace_dashboards()
+    {
+        await using var system = await RealtimeSystem.StartEmbeddedAsync(siloSettings: new Dictionary<string, string?> { ["OrleansDashboard:Enabled"] = "false" });
+        using var http = new HttpClient { BaseAddress = system.SiloUrls[0] };
+
+        using var page = await http.GetAsync("/orleans/");
+        Assert.Equal(HttpStatusCode.NotFound, page.StatusCode);
+
+        // Our own dashboard grain keeps its grain type: a workspace dashboard answers.
+        var latest = await system.SiloService<IGrainFactory>().GetGrain<Realtime.Grains.Dashboards.IDashboardGrain>($"ws-{Guid.NewGuid():N}").GetLatest();
+        Assert.Empty(latest);
+    }
+}
+
+[Trait("Kind", "Integration")]
 public sealed class OrleansDashboardPasswordTests(PasswordDashboardFixture fixture) : IClassFixture<PasswordDashboardFixture>
 {
     [Fact]
