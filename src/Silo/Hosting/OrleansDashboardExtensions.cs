@@ -54,17 +54,22 @@ public static partial class OrleansDashboardExtensions
             }
 
             LogRefused(logger, context.Connection.RemoteIpAddress, verdict);
-            context.Response.StatusCode = verdict == OrleansDashboardAccess.Verdict.NeedsCredentials ? StatusCodes.Status401Unauthorized : StatusCodes.Status403Forbidden;
             if (verdict == OrleansDashboardAccess.Verdict.NeedsCredentials)
             {
+                context.Response.StatusCode = StatusCodes.Status401Unauthorized;
                 context.Response.Headers.WWWAuthenticate = "Basic realm=\"Orleans Dashboard\", charset=\"UTF-8\"";
+            }
+            else
+            {
+                context.Response.StatusCode = StatusCodes.Status403Forbidden;
             }
         });
         app.MapOrleansDashboard(options.Path).WithMetadata(access);
         return app;
     }
 
-    [LoggerMessage(1, LogLevel.Warning, "Refused the Orleans Dashboard to {RemoteAddress}: {Verdict}")]
+    // Debug: a browser's first request before it asks for the password is refused too, and refusals must not flood the log.
+    [LoggerMessage(1, LogLevel.Debug, "Refused the Orleans Dashboard to {RemoteAddress}: {Verdict}")]
     private static partial void LogRefused(ILogger logger, IPAddress? remoteAddress, OrleansDashboardAccess.Verdict verdict);
 }
 
