@@ -36,6 +36,16 @@ public static partial class PromQlMetricNames
             .ToHashSet(StringComparer.Ordinal);
     }
 
+    /// <summary>The metrics whose selector names a scrape job (<c>metric{job="realtime-edge", ...}</c>), with that job.</summary>
+    public static IReadOnlyList<(string Metric, string Job)> WithJob(string expression) =>
+        SelectorWithJob().Matches(expression)
+            .Select(m => (m.Groups["metric"].Value, m.Groups["job"].Value))
+            .Distinct()
+            .ToList();
+
+    [GeneratedRegex(@"(?<metric>[a-zA-Z_:][a-zA-Z0-9_:]*)\{[^}]*\bjob=""(?<job>[^""]+)""[^}]*\}")]
+    private static partial Regex SelectorWithJob();
+
     [GeneratedRegex(@"label_values\(\s*([a-zA-Z_:][a-zA-Z0-9_:]*)\s*(\{[^}]*\})?\s*,\s*[a-zA-Z_][a-zA-Z0-9_]*\s*\)")]
     private static partial Regex LabelValues();
 

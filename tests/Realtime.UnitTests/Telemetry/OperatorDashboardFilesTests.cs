@@ -87,4 +87,12 @@ public sealed class OperatorDashboardFilesTests
     {
         Assert.Equal(names.Split(' ').Order(), PromQlMetricNames.Of(expression).Order());
     }
+
+    [Fact]
+    public void The_job_a_selector_names_is_found_with_its_metric()
+    {
+        var expression = """sum(rate(a_total{job="realtime-edge", instance=~"$edge"}[5m])) / sum(b{hub="x"}) + c{kind="failed",job="realtime-silo"}""";
+
+        Assert.Equal([("a_total", "realtime-edge"), ("c", "realtime-silo")], PromQlMetricNames.WithJob(expression));
+    }
 }
