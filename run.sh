@@ -46,6 +46,7 @@ cat <<'MSG'
 Realtime.Orleans is up.
   Edge gateway:   http://localhost:3001   (hubs /realtime /presence /notifications /dashboard /inbox /metrics)
   Silo health:    http://127.0.0.1:3101/health
+  Orleans Dashboard: http://127.0.0.1:3101/orleans/   (this machine only)
   Team page:      http://localhost:3001/?user=alice&workspace=w1
   Get a token:    curl 'http://localhost:3001/dev/token?userId=alice&workspaces=w1'
   Connect:        new signalR.HubConnectionBuilder()

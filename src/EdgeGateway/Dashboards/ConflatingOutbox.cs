@@ -8,9 +8,10 @@ namespace Realtime.EdgeGateway.Dashboards;
 /// updates come faster than it reads, it gets the newest values rather than a growing backlog.
 /// At <c>maxPendingKeys</c> distinct keys waiting the client is hopelessly behind: the outbox
 /// closes and <c>onOverflow</c> is called (the connection is aborted; on reconnect the client
-/// gets the latest values again).
+/// gets the latest values again). <c>onConflated</c> is called for each update that will never be
+/// sent because a newer value of its key was waiting or already sent.
 /// </summary>
-public sealed class ConflatingOutbox(Func<DashboardUpdate, Task> send, int maxPendingKeys, Action onOverflow)
+public sealed class ConflatingOutbox(Func<DashboardUpdate, Task> send, int maxPendingKeys, Action onOverflow, Action? onConflated = null)
 {
     private readonly object _lock = new();
     private readonly Dictionary<string, DashboardUpdate> _pending = new(StringComparer.Ordinal);
@@ -32,16 +33,22 @@ public sealed class ConflatingOutbox(Func<DashboardUpdate, Task> send, int maxPe
 
     public void Enqueue(DashboardUpdate update)
     {
-        bool startDrain = false, overflow = false;
+        bool startDrain = false, overflow = false, conflated = false;
         lock (_lock)
         {
-            if (_closed || (_sent.TryGetValue(update.Key, out var sentAt) && sentAt > update.Timestamp))
+            if (_closed)
             {
                 return;
             }
 
-            if (_pending.TryGetValue(update.Key, out var waiting))
+            if (_sent.TryGetValue(update.Key, out var sentAt) && sentAt > update.Timestamp)
             {
+                conflated = true;
+            }
+            else if (_pending.TryGetValue(update.Key, out var waiting))
+            {
+                // One of the two goes unsent, whichever is older.
+                conflated = true;
                 if (update.Timestamp >= waiting.Timestamp)
                 {
                     _pending[update.Key] = update;
@@ -62,7 +69,11 @@ public sealed class ConflatingOutbox(Func<DashboardUpdate, Task> send, int maxPe
             }
         }
 
-        if (overflow)
+        if (conflated)
+        {
+            onConflated?.Invoke();
+        }
+        else if (overflow)
         {
             onOverflow();
         }

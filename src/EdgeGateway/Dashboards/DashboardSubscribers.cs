@@ -63,10 +63,10 @@ public sealed class DashboardSubscribers
     }
 
     /// <summary>An outbox sending to one connection of hub <typeparamref name="THub"/>.</summary>
-    public static ConflatingOutbox OutboxFor<THub>(IHubContext<THub> hub, HubCallerContext connection, int maxPendingKeys, Action onOverflow)
+    public static ConflatingOutbox OutboxFor<THub>(IHubContext<THub> hub, HubCallerContext connection, int maxPendingKeys, Action onOverflow, Action onConflated)
         where THub : Hub
     {
         var client = hub.Clients.Client(connection.ConnectionId);
-        return new ConflatingOutbox(update => client.SendAsync(update.EventName, update.Payload, connection.ConnectionAborted), maxPendingKeys, onOverflow);
+        return new ConflatingOutbox(update => client.SendAsync(update.EventName, update.Payload, connection.ConnectionAborted), maxPendingKeys, onOverflow, onConflated);
     }
 }

@@ -31,7 +31,7 @@ public sealed partial class LiveUpdateSubscriptions<THub>(
             LogSlowConsumer(context.ConnectionId, workspaceId);
             metrics.RecordSlowConsumerDrop(MetricTags.HubName(hub));
             context.Abort();
-        });
+        }, () => metrics.UpdateConflated(hub));
         var subscription = new DashboardSubscribers.Subscription(context.ConnectionId, hub, filter?.ToHashSet(StringComparer.Ordinal), outbox);
         subscribers.Subscribe(workspaceId, subscription);
 

@@ -26,6 +26,7 @@ public sealed class EdgeMetrics
     private readonly Counter<long> _delivered;
     private readonly Counter<long> _dispatchErrors;
     private readonly Counter<long> _slowConsumerDrops;
+    private readonly Counter<long> _conflated;
     private readonly Counter<long> _resubscriptions;
     private readonly Counter<long> _feedRepairs;
     private readonly Counter<long> _feedRepeats;
@@ -34,7 +35,7 @@ public sealed class EdgeMetrics
     private readonly Histogram<double> _deliveryLatency;
     private readonly Histogram<double> _streamLag;
 
-    public EdgeMetrics(IMeterFactory meterFactory, LocalConnections localConnections, TimeProvider time)
+    public EdgeMetrics(IMeterFactory meterFactory, LocalConnections localConnections, TimeProvider time, IHostApplicationLifetime lifetime)
     {
         _time = time;
         var meter = meterFactory.Create(MeterName);
@@ -62,8 +63,36 @@ public sealed class EdgeMetrics
             "realtime.edge.delivery.latency", "ms", "From the grain publishing an event to this edge having handed it to SignalR, by event name.", tags: null, LatencyBuckets);
         _streamLag = meter.CreateHistogram(
             "realtime.edge.stream.lag", "ms", "From the grain publishing an event to this edge receiving it, before dispatch, by event name.", tags: null, LatencyBuckets);
+        _conflated = meter.CreateCounter<long>(
+            "realtime.edge.updates.conflated", "{update}", "Dashboard and metrics updates never sent to a connection because a newer value of the same key was waiting for it or already sent, by hub.");
         meter.CreateObservableGauge(
             "realtime.edge.users.online", () => localConnections.UserCount, "{user}", "Distinct users with a /realtime or /presence connection on this edge.");
+
+        // Once the host has started: the OpenTelemetry meter provider starts with it, and what is
+        // recorded before it listens is lost. At once if the host has started already.
+        lifetime.ApplicationStarted.Register(ExportZeros);
+    }
+
+    /// <summary>
+    /// Failures, drops and conflations are exported at 0 for each hub (and event) from the start:
+    /// a rate or increase in Prometheus then counts the first one, and an alert rule always has
+    /// its series to look at.
+    /// </summary>
+    private void ExportZeros()
+    {
+        foreach (var hub in Enum.GetValues<RealtimeHubs>().Where(h => h != RealtimeHubs.None))
+        {
+            _slowConsumerDrops.Add(0, MetricTags.ForHub(hub));
+            InvocationFailed(MetricTags.HubName(hub), refused: true, count: 0);
+            InvocationFailed(MetricTags.HubName(hub), refused: false, count: 0);
+        }
+
+        _conflated.Add(0, MetricTags.ForHub(RealtimeHubs.Dashboard));
+        _conflated.Add(0, MetricTags.ForHub(RealtimeHubs.Metrics));
+        foreach (var eventName in RealtimeEvents.All)
+        {
+            _dispatchErrors.Add(0, MetricTags.ForEvent(eventName));
+        }
     }
 
     public void ConnectionOpened(string hub) => _connections.Add(1, MetricTags.ForHub(hub));
@@ -98,10 +127,15 @@ public sealed class EdgeMetrics
     /// </summary>
     public void RecordSlowConsumerDrop(string hub) => _slowConsumerDrops.Add(1, MetricTags.ForHub(hub));
 
+    /// <summary>A dashboard or metrics update superseded by a newer value of its key before a connection got it.</summary>
+    public void UpdateConflated(RealtimeHubs hub) => _conflated.Add(1, MetricTags.ForHub(hub));
+
     /// <summary>A hub method call failed: <paramref name="refused"/> when the caller's input, a limit or a policy refused it, else a server-side failure.</summary>
-    public void InvocationFailed(string hub, bool refused) =>
+    public void InvocationFailed(string hub, bool refused) => InvocationFailed(hub, refused, count: 1);
+
+    private void InvocationFailed(string hub, bool refused, int count) =>
         _invocationErrors.Add(
-            1,
+            count,
             new KeyValuePair<string, object?>(MetricTags.Hub, MetricTags.HubName(hub)),
             new KeyValuePair<string, object?>("kind", refused ? "refused" : "failed"));
 

@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+using Microsoft.Extensions.Hosting;
 using Realtime.Grains.Webhooks;
 
 namespace Realtime.Grains.Telemetry;
@@ -11,8 +12,9 @@ public sealed class RealtimeGrainMetrics
     private readonly Counter<long> _published;
     private readonly Counter<long> _webhookAttempts;
     private readonly Counter<long> _webhooksDropped;
+    private readonly UpDownCounter<long> _webhooksPending;
 
-    public RealtimeGrainMetrics(IMeterFactory meterFactory)
+    public RealtimeGrainMetrics(IMeterFactory meterFactory, IHostApplicationLifetime lifetime)
     {
         var meter = meterFactory.Create(MeterName);
         _published = meter.CreateCounter<long>(
@@ -27,6 +29,26 @@ public sealed class RealtimeGrainMetrics
             "realtime.webhooks.dropped",
             unit: "{webhook}",
             description: "Webhooks given up undelivered, by type and reason (overflow, expired, unconfigured).");
+        _webhooksPending = meter.CreateUpDownCounter<long>(
+            "realtime.webhooks.pending",
+            unit: "{webhook}",
+            description: "Webhooks waiting for their endpoint's 2xx in the outboxes active on this silo, retries included (the webhook backlog).");
+
+        // Once the host has started (the meter provider starts with it; what comes before is lost).
+        lifetime.ApplicationStarted.Register(ExportZeros);
+    }
+
+    /// <summary>Drops and the backlog exported at 0 from the start: Prometheus then counts the first drop, and the backlog reads 0 rather than nothing.</summary>
+    private void ExportZeros()
+    {
+        _webhooksPending.Add(0);
+        foreach (var type in WebhookEventTypes.All)
+        {
+            foreach (var reason in Enum.GetValues<WebhookDropReason>())
+            {
+                _webhooksDropped.Add(0, WebhookType(type), Reason(reason));
+            }
+        }
     }
 
     public void EventsPublished(string eventName, int edgeCount)
@@ -41,7 +63,18 @@ public sealed class RealtimeGrainMetrics
         _webhookAttempts.Add(1, WebhookType(type), new("outcome", delivered ? "delivered" : "failed"));
 
     public void WebhookDropped(string type, WebhookDropReason reason) =>
-        _webhooksDropped.Add(1, WebhookType(type), new("reason", reason.ToString().ToLowerInvariant()));
+        _webhooksDropped.Add(1, WebhookType(type), Reason(reason));
+
+    /// <summary>An outbox's count of waiting webhooks changed by <paramref name="delta"/> (its activation gone: minus all it had).</summary>
+    public void WebhooksPendingChanged(long delta)
+    {
+        if (delta != 0)
+        {
+            _webhooksPending.Add(delta);
+        }
+    }
+
+    private static KeyValuePair<string, object?> Reason(WebhookDropReason reason) => new("reason", reason.ToString().ToLowerInvariant());
 
     private static KeyValuePair<string, object?> WebhookType(string type) =>
         new("webhook.type", WebhookEventTypes.All.Contains(type) ? type : MetricTags.Other);

@@ -36,6 +36,9 @@ public sealed partial class WebhookOutboxGrain(
     private bool _sendAgain;
     private bool? _reminderRegistered;
 
+    /// <summary>What this activation last added to the silo's webhook backlog gauge.</summary>
+    private long _reportedPending;
+
     /// <summary>The webhook on its way to each endpoint: never the one dropped over the bound, being no longer waiting.</summary>
     private readonly Dictionary<string, PendingWebhook> _inFlight = new(StringComparer.Ordinal);
 
@@ -47,7 +50,16 @@ public sealed partial class WebhookOutboxGrain(
     {
         (_workspaceId, _userId) = WebhookOutboxKey.Parse(this.GetPrimaryKeyString());
         _timer = this.RegisterGrainTimer(SendDueAsync, new GrainTimerCreationOptions(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan) { Interleave = true });
+        ReportPending();
         await ScheduleNextAsync();
+    }
+
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        // What waits here is counted again by whichever activation loads it next.
+        metrics.WebhooksPendingChanged(-_reportedPending);
+        _reportedPending = 0;
+        return Task.CompletedTask;
     }
 
     public async Task PresenceChanged(PresenceStatus status)
@@ -292,6 +304,8 @@ public sealed partial class WebhookOutboxGrain(
     /// </summary>
     private async Task PersistAsync()
     {
+        // Every change of what waits is written: the backlog gauge follows the writes.
+        ReportPending();
         while (_writing is { } inFlight)
         {
             try
@@ -350,6 +364,13 @@ public sealed partial class WebhookOutboxGrain(
             await this.RegisterOrUpdateReminder(Reminder, _options.ReminderPeriod, _options.ReminderPeriod);
             _reminderRegistered = true;
         }
+    }
+
+    private void ReportPending()
+    {
+        var pending = State.Pending.Values.Sum(queue => (long)queue.Count);
+        metrics.WebhooksPendingChanged(pending - _reportedPending);
+        _reportedPending = pending;
     }
 
     private void Dropped(WebhookEvent webhook, WebhookDropReason reason)

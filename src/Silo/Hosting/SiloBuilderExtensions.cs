@@ -2,6 +2,7 @@ using System.Net;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
+using Orleans.Metadata;
 using Orleans.Serialization;
 using Orleans.Storage;
 using Realtime.Grains.Broadcasting;
@@ -108,6 +109,7 @@ public static class SiloBuilderExtensions
     {
         RequireRedisWhenChosen(options, redisConnectionString);
         silo.UseBinaryGrainStorageSerializer();
+        silo.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IGrainTypeProvider, OrleansDashboardGrainType>());
 
         if (options.Persistence == StorageProvider.Redis)
         {

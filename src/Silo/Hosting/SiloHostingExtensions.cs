@@ -11,15 +11,18 @@ public static class SiloHostingExtensions
         // Read now as well as registered: they choose the providers while the host is built.
         var cluster = builder.Configuration.GetValidated<RealtimeClusterOptions>(RealtimeClusterOptions.SectionName);
         var options = builder.Configuration.GetValidated<RealtimeSiloOptions>(RealtimeSiloOptions.SectionName);
+        var dashboard = builder.Configuration.GetValidated<OrleansDashboardOptions>(OrleansDashboardOptions.SectionName);
         builder.Services.AddValidatedOptions<RealtimeClusterOptions>(builder.Configuration, RealtimeClusterOptions.SectionName);
         builder.Services.AddValidatedOptions<RealtimeSiloOptions>(builder.Configuration, RealtimeSiloOptions.SectionName);
+        builder.Services.AddValidatedOptions<OrleansDashboardOptions>(builder.Configuration, OrleansDashboardOptions.SectionName);
 
         // Grain calls continue their caller's trace (W3C context in the request context); the
         // filters create spans only when a tracer listens (SiloTelemetryExtensions).
         builder.UseOrleans(silo => silo
             .UseRealtimeClustering(cluster, options)
             .AddRealtimeGrainServices(options, cluster.RedisConnectionString)
-            .AddActivityPropagation());
+            .AddActivityPropagation()
+            .AddRealtimeOrleansDashboard(dashboard));
 
         builder.Services.AddSiloTelemetry(builder.Configuration);
 
@@ -28,10 +31,11 @@ public static class SiloHostingExtensions
         return builder;
     }
 
-    /// <summary>The silo's HTTP endpoints: health probes and the metrics scrape.</summary>
+    /// <summary>The silo's HTTP endpoints: health probes, the metrics scrape and the administrators' Orleans Dashboard.</summary>
     public static WebApplication MapRealtimeSilo(this WebApplication app)
     {
         app.MapSiloTelemetry();
+        app.MapRealtimeOrleansDashboard();
         return app;
     }
 }

@@ -14,7 +14,8 @@ public sealed class ConflatingOutboxTests
     {
         var sent = new EventLog<DashboardUpdate>();
         var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var outbox = new ConflatingOutbox(async u => { await gate.Task; sent.Add(u); }, maxPendingKeys: 10, onOverflow: () => { });
+        var conflated = 0;
+        var outbox = new ConflatingOutbox(async u => { await gate.Task; sent.Add(u); }, maxPendingKeys: 10, onOverflow: () => { }, onConflated: () => Interlocked.Increment(ref conflated));
 
         outbox.Enqueue(Update("cpu", 1));      // being sent, held at the gate
         await Eventually.UntilAsync(() => Task.FromResult(outbox.Pending), n => n == 0, "the first update taken for sending");
@@ -29,6 +30,11 @@ public sealed class ConflatingOutboxTests
 
         await sent.WaitForAsync(u => u.Key == "ram", "ram sent");
         Assert.Equal([("cpu", 1), ("cpu", 50), ("ram", 50)], sent.Snapshot().Select(u => (u.Key, (int)((MetricsUpdateEvent)u.Payload).Value)));
+
+        // cpu 2..49 and ram 2..49 replaced while waiting, and the late cpu 3: counted as conflated.
+        Assert.Equal(48 + 48 + 1, conflated);
+        outbox.Enqueue(Update("ram", 40)); // older than the ram already sent
+        Assert.Equal(98, conflated);
     }
 
     [Fact]
