@@ -1,7 +1,10 @@
 namespace Realtime.EdgeGateway.Hubs;
 
-/// <summary>`connected`, sent on every hub right after the handshake.</summary>
-public sealed record ConnectedEvent(string ConnectionId, string UserId, string WorkspaceId, DateTimeOffset ServerTime);
+/// <summary>
+/// `connected`, sent on every hub right after the handshake. <see cref="Recovered"/>: every event
+/// after the position the client passed back (`recover`) follows, before any live one.
+/// </summary>
+public sealed record ConnectedEvent(string ConnectionId, string UserId, string WorkspaceId, DateTimeOffset ServerTime, bool Recovered = false);
 
 /// <summary>`pong`, the reply to `ping`.</summary>
 public sealed record PongEvent(DateTimeOffset Timestamp);

@@ -30,13 +30,50 @@ public abstract class WorkspaceHub(WorkspaceHubServices services) : Hub
 
     protected IUserPresenceGrain Me => services.Grains.UserPresence(Identity);
 
+    /// <summary>How long a replaying connection waits for this edge to receive what the replay covers.</summary>
+    public static readonly TimeSpan ReplayCatchUpTimeout = TimeSpan.FromSeconds(10);
+
+    /// <summary>The query parameter that passes back the last <see cref="RecoveryPosition"/> a client received.</summary>
+    public const string RecoverParameter = "recover";
+
+    /// <summary>The hub whose workspace events a reconnecting client recovers here; null: none yet.</summary>
+    protected virtual RealtimeHubs? RecoveryHub => null;
+
     public override async Task OnConnectedAsync()
     {
         var identity = Identity;
         var time = services.Time;
         var joinedAt = time.GetUtcNow();
+        var position = RecoveryHub is null ? null : RecoveryPosition.TryParse(Context.GetHttpContext()?.Request.Query[RecoverParameter], identity.WorkspaceId);
+
+        // A recovering connection joins its workspace's group only once it has had what it missed.
+        var held = position is null ? null : services.Recovering.Hold(RecoveryHub!.Value, identity.WorkspaceId, Context.ConnectionId);
+        try
+        {
+            await ConnectAsync(identity, position, held);
+        }
+        finally
+        {
+            if (held is not null && !held.Released)
+            {
+                // Failed on the way: the connection closes, nothing is owed to it.
+                services.Recovering.Release(held, static (_, _) => { });
+            }
+        }
+
+        _ = EnrolIfSyncLostAsync(Groups, Context.ConnectionId, EdgeGroups.Presence(identity.WorkspaceId), Context.ConnectionAborted);
+        services.LocalConnections.Add(Context.ConnectionId, identity, joinedAt);
+    }
+
+    private async Task ConnectAsync(ConnectionIdentity identity, RecoveryPosition? position, HeldConnection? held)
+    {
+        var time = services.Time;
         await Groups.AddToGroupAsync(Context.ConnectionId, EdgeGroups.Everyone);
-        await Groups.AddToGroupAsync(Context.ConnectionId, EdgeGroups.Workspace(identity.WorkspaceId));
+        if (held is null)
+        {
+            await Groups.AddToGroupAsync(Context.ConnectionId, EdgeGroups.Workspace(identity.WorkspaceId));
+        }
+
         await Groups.AddToGroupAsync(Context.ConnectionId, EdgeGroups.User(identity.WorkspaceId, identity.UserId));
 
         // Registered before the client hears connected: from then on the workspace knows this edge
@@ -48,17 +85,68 @@ public abstract class WorkspaceHub(WorkspaceHubServices services) : Hub
         try
         {
             await Me.Connect(new EdgeConnection(Context.ConnectionId, services.Edge.EdgeId));
+
+            // Asked once the workspace sends this edge its events: whatever the answer leaves out is held here.
+            var recovery = position is null ? null : await Grains.Workspace(identity.WorkspaceId).Recover(services.Edge.EdgeId, position.Epoch, position.Sequence);
             await Clients.Caller.SendAsync(
                 RealtimeEvents.Connected,
-                new ConnectedEvent(Context.ConnectionId, identity.UserId, identity.WorkspaceId, time.GetUtcNow()));
+                new ConnectedEvent(Context.ConnectionId, identity.UserId, identity.WorkspaceId, time.GetUtcNow(), recovery?.Complete == true));
+            if (held is not null)
+            {
+                await ReplayThenGoLiveAsync(identity.WorkspaceId, recovery!, held);
+            }
         }
         finally
         {
             services.Announcements.Announced(Context.ConnectionId);
         }
+    }
 
-        _ = EnrolIfSyncLostAsync(Groups, Context.ConnectionId, EdgeGroups.Presence(identity.WorkspaceId), Context.ConnectionAborted);
-        services.LocalConnections.Add(Context.ConnectionId, identity, joinedAt);
+    /// <summary>
+    /// Sends what the workspace kept after the client's position, then, in one step, joins the
+    /// workspace's group and sends what came meanwhile that the replay did not hold.
+    /// </summary>
+    private async Task ReplayThenGoLiveAsync(string workspaceId, FeedRecovery recovery, HeldConnection held)
+    {
+        foreach (var evt in recovery.Events)
+        {
+            foreach (var delivery in evt.Deliveries)
+            {
+                await Clients.Caller.SendAsync(evt.EventName, delivery.Payload);
+            }
+        }
+
+        // What the feed had sent this edge when the replay was read may still be on its way here:
+        // the connection stays held until it has come (and been held, or dropped as replayed).
+        if (!await services.Feeds.WhenDeliveredAsync(workspaceId, recovery.EdgeHead.Epoch, recovery.EdgeHead.Sequence, ReplayCatchUpTimeout, Context.ConnectionAborted))
+        {
+            services.Recovering.LogReplayCatchUpTimedOut(workspaceId);
+        }
+
+        var caller = Clients.Caller;
+        var groups = Groups;
+        var connectionId = Context.ConnectionId;
+        var sends = new List<Task>();
+        var overflowed = false;
+        services.Recovering.Release(held, (kept, overflow) =>
+        {
+            overflowed = overflow;
+            sends.Add(groups.AddToGroupAsync(connectionId, EdgeGroups.Workspace(workspaceId)));
+            foreach (var (eventName, payload) in kept)
+            {
+                // Held events the replay already had are dropped, by their position in the feed.
+                if (!recovery.Complete || RecoveryPosition.ReadFrom(payload, workspaceId) is not { } position || position.Sequence > recovery.Through)
+                {
+                    sends.Add(caller.SendAsync(eventName, payload));
+                }
+            }
+        });
+        await Task.WhenAll(sends);
+        if (overflowed)
+        {
+            // Some live events could not be held: the client reconnects with the last position it got.
+            Context.Abort();
+        }
     }
 
     public override Task OnDisconnectedAsync(Exception? exception) =>

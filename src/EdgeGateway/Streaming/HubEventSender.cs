@@ -4,8 +4,11 @@ using Realtime.Grains.Streaming;
 
 namespace Realtime.EdgeGateway.Streaming;
 
-/// <summary>The <see cref="IHubEventSender"/> of hub <typeparamref name="THub"/>.</summary>
-public sealed class HubEventSender<THub>(IHubContext<THub> hubContext, RealtimeHubs hub, ConnectionAnnouncements announcements) : IHubEventSender
+/// <summary>
+/// The <see cref="IHubEventSender"/> of hub <typeparamref name="THub"/>. A workspace's events pass
+/// through <paramref name="recovering"/> (when given), which keeps them for connections still replaying.
+/// </summary>
+public sealed class HubEventSender<THub>(IHubContext<THub> hubContext, RealtimeHubs hub, ConnectionAnnouncements announcements, RecoveringConnections? recovering = null) : IHubEventSender
     where THub : Hub
 {
     public RealtimeHubs Hub { get; } = hub;
@@ -18,6 +21,13 @@ public sealed class HubEventSender<THub>(IHubContext<THub> hubContext, RealtimeH
         }
 
         var clients = hubContext.Clients;
+        if (recovering is not null && audience is { IsEveryone: false, UserId: null, Group: null, ConnectionId: null })
+        {
+            return recovering.SendToWorkspaceAsync(Hub, audience.WorkspaceId, audience.ExceptConnectionId, eventName, payload, () =>
+                (audience.ExceptConnectionId is { } except ? clients.GroupExcept(EdgeGroups.For(audience), except) : clients.Group(EdgeGroups.For(audience)))
+                    .SendAsync(eventName, payload, cancellationToken));
+        }
+
         var target = audience switch
         {
             { ConnectionId: { } connectionId } => clients.Client(connectionId),

@@ -45,6 +45,14 @@ public interface IWorkspaceGrain : IGrainWithStringKey
     [Alias("CatchUp"), ReadOnly]
     Task<FeedCatchUp> CatchUp(string edgeId, long epoch, long afterSequence, long throughSequence, bool currentPresence);
 
+    /// <summary>
+    /// The workspace's broadcasts after a client's position (<see cref="RecoveryPosition"/>), for a
+    /// client reconnecting within the recovery window to the edge <paramref name="edgeId"/>; not
+    /// complete when the feed cannot tell them all.
+    /// </summary>
+    [Alias("Recover"), ReadOnly]
+    Task<FeedRecovery> Recover(string edgeId, long epoch, long afterSequence);
+
     /// <summary>The edge's lease lapsed: its connections are dropped from every member holding one there.</summary>
     [Alias("EvictEdge"), OneWay]
     Task EvictEdge(string edgeId);

@@ -22,7 +22,9 @@ public enum FeedRepair
 /// One kept event: enough to repair it for an edge that missed it. <see cref="Subjects"/> are the
 /// users (<see cref="FeedRepair.Presence"/>) or connections (<see cref="FeedRepair.Join"/>) it was
 /// about; <see cref="EdgeId"/> the one edge it went to, null when it went to the workspace's edges;
-/// <see cref="Event"/> is kept for <see cref="FeedRepair.Replay"/> only.
+/// <see cref="Event"/> is kept for <see cref="FeedRepair.Replay"/> only. A broadcast sent while no
+/// edge held a connection (<see cref="ToEdges"/> false) is kept for clients recovering a
+/// position, never repaired to an edge.
 /// </summary>
 public sealed record FeedEntry(
     long Sequence,
@@ -31,7 +33,8 @@ public sealed record FeedEntry(
     EdgeEvent? Event,
     IReadOnlyList<string> Subjects,
     string? EdgeId,
-    int Bytes);
+    int Bytes,
+    bool ToEdges = true);
 
 /// <summary>
 /// The workspace's events in order, numbered, each copy linked to the previous event its edge
@@ -74,10 +77,12 @@ public sealed class WorkspaceFeed(string workspaceId, RecoveryOptions options, T
             copies.Add((edgeId, evt with { Position = new FeedPosition(workspaceId, Epoch, sequence, previous) }));
         }
 
-        if (repair != FeedRepair.None && edgeIds.Count > 0)
+        // Broadcasts are kept with no edge to send them to as well: a client away from every edge
+        // recovers them when it comes back.
+        if (repair == FeedRepair.Replay || (repair != FeedRepair.None && edgeIds.Count > 0))
         {
             var bytes = EntryOverhead + (repair == FeedRepair.Replay ? PayloadBytes(evt) : 0);
-            Keep(new FeedEntry(sequence, timeProvider.GetUtcNow(), repair, repair == FeedRepair.Replay ? evt : null, subjects ?? [], repair == FeedRepair.Join ? edgeIds.Single() : null, bytes));
+            Keep(new FeedEntry(sequence, timeProvider.GetUtcNow(), repair, repair == FeedRepair.Replay ? evt : null, subjects ?? [], repair == FeedRepair.Join ? edgeIds.Single() : null, bytes, ToEdges: edgeIds.Count > 0));
         }
 
         return copies;
@@ -102,8 +107,23 @@ public sealed class WorkspaceFeed(string workspaceId, RecoveryOptions options, T
         Trim();
         var last = Math.Min(throughSequence, _lastSentTo.GetValueOrDefault(edgeId));
         return _entries
-            .Where(e => e.Sequence > afterSequence && e.Sequence <= last && (e.EdgeId is null || e.EdgeId == edgeId))
+            .Where(e => e.ToEdges && e.Sequence > afterSequence && e.Sequence <= last && (e.EdgeId is null || e.EdgeId == edgeId))
             .ToList();
+    }
+
+    /// <summary>
+    /// The kept broadcasts after a client's position, in order, up to the feed's last sequence; null
+    /// when they cannot all be told: another epoch, a position past the feed's end, or entries after
+    /// it already dropped.
+    /// </summary>
+    public (long Through, List<EdgeEvent> Events)? BroadcastsAfter(long epoch, long afterSequence)
+    {
+        if (afterSequence > _sequence || afterSequence < 0 || !Reaches(epoch, afterSequence))
+        {
+            return null;
+        }
+
+        return (_sequence, _entries.Where(e => e.Repair == FeedRepair.Replay && e.Sequence > afterSequence).Select(e => e.Event!).ToList());
     }
 
     /// <summary>The edge is gone (its lease lapsed): it starts afresh if it comes back.</summary>

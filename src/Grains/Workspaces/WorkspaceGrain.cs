@@ -111,6 +111,9 @@ public sealed class WorkspaceGrain(
     {
         var sentAt = timeProvider.GetUtcNow();
         var edgeIds = _members.ConnectionsPerEdge.Keys.ToList();
+
+        // Every receiver gets the same position, so a client can pass it back to any edge to recover what follows.
+        payload = new RecoveryPosition(WorkspaceId, _feed.Epoch, _feed.NextSequence).StampOn(payload);
         if (edgeIds.Count > 0)
         {
             // Written down before it is accepted: should this activation die with its silo before an
@@ -196,6 +199,11 @@ public sealed class WorkspaceGrain(
 
         return new FeedCatchUp(_feed.HeadFor(edgeId), Complete: true, events);
     }
+
+    public Task<FeedRecovery> Recover(string edgeId, long epoch, long afterSequence) =>
+        Task.FromResult(_feed.BroadcastsAfter(epoch, afterSequence) is { } kept
+            ? new FeedRecovery(Complete: true, kept.Through, kept.Events.Select(e => e with { Position = null }).ToList(), _feed.HeadFor(edgeId))
+            : new FeedRecovery(Complete: false, 0, [], _feed.HeadFor(edgeId)));
 
     public Task EvictEdge(string edgeId)
     {

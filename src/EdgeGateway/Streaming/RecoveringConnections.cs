@@ -1,0 +1,130 @@
+using System.Collections.Concurrent;
+using Realtime.Grains.Streaming;
+
+namespace Realtime.EdgeGateway.Streaming;
+
+/// <summary>
+/// Connections of this edge replaying what they missed before they go live. While one is held it
+/// is not yet in its workspace's group: what is sent to the workspace on its hub is kept for it
+/// instead, and when it is released it joins the group and is sent what was kept, in one step
+/// under the workspace's lock, so no live event falls between the replay and the group, and none
+/// comes twice. The same lock is held while a workspace event's group send starts.
+/// </summary>
+public sealed partial class RecoveringConnections(ILogger<RecoveringConnections> logger)
+{
+    /// <summary>Held events per connection: more means a replay far too slow, and the connection starts again.</summary>
+    public const int MaxHeldEvents = 1024;
+
+    private readonly ConcurrentDictionary<(RealtimeHubs Hub, string WorkspaceId), HeldWorkspace> _workspaces = new();
+
+    /// <summary>Holds the workspace's live events on the hub for the connection until <see cref="Release"/>.</summary>
+    public HeldConnection Hold(RealtimeHubs hub, string workspaceId, string connectionId)
+    {
+        while (true)
+        {
+            var workspace = _workspaces.GetOrAdd((hub, workspaceId), static _ => new HeldWorkspace());
+            lock (workspace)
+            {
+                // Released and dropped since it was looked up: hold in the one that replaced it.
+                if (!workspace.Dropped)
+                {
+                    var held = new HeldConnection(hub, workspaceId, connectionId);
+                    workspace.Connections.Add(held);
+                    return held;
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// Starts a send to the workspace's group, keeping the event for each connection of it held
+    /// here (but <paramref name="exceptConnectionId"/>).
+    /// </summary>
+    public Task SendToWorkspaceAsync(RealtimeHubs hub, string workspaceId, string? exceptConnectionId, string eventName, object payload, Func<Task> send)
+    {
+        if (!_workspaces.TryGetValue((hub, workspaceId), out var workspace))
+        {
+            return send();
+        }
+
+        lock (workspace)
+        {
+            foreach (var held in workspace.Connections)
+            {
+                if (held.ConnectionId != exceptConnectionId)
+                {
+                    held.Keep(eventName, payload);
+                }
+            }
+
+            return send();
+        }
+    }
+
+    /// <summary>
+    /// Ends the hold: <paramref name="goLive"/> runs under the workspace's lock with the events
+    /// kept meanwhile, in order; it joins the connection to the group and starts their sends.
+    /// </summary>
+    public void Release(HeldConnection held, Action<IReadOnlyList<(string EventName, object Payload)>, bool> goLive)
+    {
+        var workspace = _workspaces[(held.Hub, held.WorkspaceId)];
+        lock (workspace)
+        {
+            held.Released = true;
+            workspace.Connections.Remove(held);
+            if (workspace.Connections.Count == 0)
+            {
+                workspace.Dropped = true;
+                _workspaces.TryRemove(new KeyValuePair<(RealtimeHubs, string), HeldWorkspace>((held.Hub, held.WorkspaceId), workspace));
+            }
+
+            goLive(held.Kept, held.Overflowed);
+        }
+    }
+
+    /// <summary>
+    /// The edge did not receive in time what the replay covered (an event lost on the stream, being
+    /// repaired): the connection goes live anyway, and may get some of those events twice.
+    /// </summary>
+    [LoggerMessage(1, LogLevel.Warning, "A connection of workspace {WorkspaceId} went live before this edge had the events its replay covered; some may come twice")]
+    public partial void LogReplayCatchUpTimedOut(string workspaceId);
+
+    private sealed class HeldWorkspace
+    {
+        public List<HeldConnection> Connections { get; } = [];
+
+        public bool Dropped { get; set; }
+    }
+}
+
+/// <summary>One connection being held, with the workspace's events kept for it meanwhile.</summary>
+public sealed class HeldConnection(RealtimeHubs hub, string workspaceId, string connectionId)
+{
+    private readonly List<(string EventName, object Payload)> _kept = [];
+
+    public RealtimeHubs Hub { get; } = hub;
+
+    public string WorkspaceId { get; } = workspaceId;
+
+    public string ConnectionId { get; } = connectionId;
+
+    /// <summary>Gone live (or closed): nothing is held for it any more.</summary>
+    public bool Released { get; internal set; }
+
+    /// <summary>More than <see cref="RecoveringConnections.MaxHeldEvents"/> came: some were not kept.</summary>
+    public bool Overflowed { get; private set; }
+
+    internal IReadOnlyList<(string EventName, object Payload)> Kept => _kept;
+
+    internal void Keep(string eventName, object payload)
+    {
+        if (_kept.Count < RecoveringConnections.MaxHeldEvents)
+        {
+            _kept.Add((eventName, payload));
+        }
+        else
+        {
+            Overflowed = true;
+        }
+    }
+}
