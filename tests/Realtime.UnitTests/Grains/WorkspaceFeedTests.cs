@@ -87,6 +87,41 @@ public sealed class WorkspaceFeedTests
         Assert.NotEqual(feed.Epoch, Feed().Epoch);
     }
 
+    [Fact]
+    public void A_client_recovers_the_broadcasts_after_its_position_even_those_sent_while_no_edge_held_a_connection()
+    {
+        var feed = Feed();
+        feed.Append(["a"], Broadcast(1), FeedRepair.Replay);
+        feed.Append([], Broadcast(2), FeedRepair.Replay);
+        feed.Append(["a"], Broadcast(3), FeedRepair.Presence, ["u1"]);
+        feed.Append(["a"], Broadcast(4), FeedRepair.Replay);
+
+        var kept = feed.BroadcastsAfter(feed.Epoch, afterSequence: 1);
+
+        Assert.NotNull(kept);
+        Assert.Equal(4, kept.Value.Through);
+        Assert.Equal(["{\"seq\":2,\"text\":\"\"}", "{\"seq\":4,\"text\":\"\"}"], kept.Value.Events.Select(e => ((RawJson)e.Deliveries[0].Payload).Json));
+
+        // The one no edge had is never repaired to an edge: it was not sent to any.
+        Assert.DoesNotContain(feed.Kept("a", 0, 4), e => e.Sequence == 2);
+    }
+
+    [Fact]
+    public void A_position_of_another_epoch_past_the_end_or_before_what_is_kept_recovers_nothing()
+    {
+        var feed = Feed(events: 2);
+        for (var seq = 1; seq <= 4; seq++)
+        {
+            feed.Append(["a"], Broadcast(seq), FeedRepair.Replay);
+        }
+
+        Assert.Null(feed.BroadcastsAfter(feed.Epoch + 1, 3));
+        Assert.Null(feed.BroadcastsAfter(feed.Epoch, 5));
+        Assert.Null(feed.BroadcastsAfter(feed.Epoch, -1));
+        Assert.Null(feed.BroadcastsAfter(feed.Epoch, 1));
+        Assert.Empty(feed.BroadcastsAfter(feed.Epoch, 4)!.Value.Events);
+    }
+
     private WorkspaceFeed Feed(TimeSpan? window = null, int events = 256, int bytes = 1024 * 1024) =>
         new("ws", new RecoveryOptions { Window = window ?? TimeSpan.FromMinutes(2), WorkspaceEvents = events, WorkspaceBytes = bytes }, _time);
 
