@@ -28,7 +28,7 @@ public sealed partial class RecoveringConnections(ILogger<RecoveringConnections>
                 // Released and dropped since it was looked up: hold in the one that replaced it.
                 if (!workspace.Dropped)
                 {
-                    var held = new HeldConnection(hub, workspaceId, connectionId);
+                    var held = new HeldConnection(hub, workspaceId, connectionId, workspace);
                     workspace.Connections.Add(held);
                     return held;
                 }
@@ -67,7 +67,7 @@ public sealed partial class RecoveringConnections(ILogger<RecoveringConnections>
     /// </summary>
     public void Release(HeldConnection held, Action<IReadOnlyList<(string EventName, object Payload)>, bool> goLive)
     {
-        var workspace = _workspaces[(held.Hub, held.WorkspaceId)];
+        var workspace = (HeldWorkspace)held.Workspace;
         lock (workspace)
         {
             held.Released = true;
@@ -91,6 +91,7 @@ public sealed partial class RecoveringConnections(ILogger<RecoveringConnections>
 
     private sealed class HeldWorkspace
     {
+        // Also the lock of the workspace's held connections and group sends.
         public List<HeldConnection> Connections { get; } = [];
 
         public bool Dropped { get; set; }
@@ -98,7 +99,7 @@ public sealed partial class RecoveringConnections(ILogger<RecoveringConnections>
 }
 
 /// <summary>One connection being held, with the workspace's events kept for it meanwhile.</summary>
-public sealed class HeldConnection(RealtimeHubs hub, string workspaceId, string connectionId)
+public sealed class HeldConnection(RealtimeHubs hub, string workspaceId, string connectionId, object workspace)
 {
     private readonly List<(string EventName, object Payload)> _kept = [];
 
@@ -107,6 +108,9 @@ public sealed class HeldConnection(RealtimeHubs hub, string workspaceId, string 
     public string WorkspaceId { get; } = workspaceId;
 
     public string ConnectionId { get; } = connectionId;
+
+    /// <summary>The held connections of its workspace it belongs to (released from that one, whatever replaced it since).</summary>
+    internal object Workspace { get; } = workspace;
 
     /// <summary>Gone live (or closed): nothing is held for it any more.</summary>
     public bool Released { get; internal set; }
