@@ -62,6 +62,33 @@ public sealed partial class RecoveringConnections(ILogger<RecoveringConnections>
     }
 
     /// <summary>
+    /// Keeps a workspace event the feed reader sent again (a repair) for the connections held on
+    /// <paramref name="hubs"/>: it goes to the connections that were here when it was first sent,
+    /// never to the group, and a held connection was not yet; the release drops it if the replay had it.
+    /// </summary>
+    public void KeepRepaired(RealtimeHubs hubs, string workspaceId, string eventName, object payload)
+    {
+        if (_workspaces.IsEmpty)
+        {
+            return;
+        }
+
+        foreach (var hub in Enum.GetValues<RealtimeHubs>())
+        {
+            if (hub != RealtimeHubs.None && (hubs & hub) != 0 && _workspaces.TryGetValue((hub, workspaceId), out var workspace))
+            {
+                lock (workspace)
+                {
+                    foreach (var held in workspace.Connections)
+                    {
+                        held.Keep(eventName, payload);
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>
     /// Ends the hold: <paramref name="goLive"/> runs under the workspace's lock with the events
     /// kept meanwhile, in order; it joins the connection to the group and starts their sends.
     /// </summary>

@@ -27,6 +27,7 @@ public sealed partial class WorkspaceFeedReader(
     EdgeIdentity edge,
     EdgeEventDispatcher dispatcher,
     LocalConnections localConnections,
+    RecoveringConnections recovering,
     IOptions<EdgeOptions> options,
     EdgeReadiness readiness,
     EdgeMetrics metrics,
@@ -402,7 +403,8 @@ public sealed partial class WorkspaceFeedReader(
     /// <summary>
     /// A broadcast sent again goes only to the workspace's connections that were here when it was
     /// first sent: one that came since (a client that moved here from another edge) may have had it
-    /// there, and was not due it here. Presence repairs state, so it goes to whoever is here now.
+    /// there, and was not due it here, unless it is replaying what it missed (then it is kept for
+    /// it, and dropped if the replay had it). Presence repairs state, so it goes to whoever is here now.
     /// </summary>
     private EdgeEvent ToThoseHereWhenSent(EdgeEvent evt)
     {
@@ -421,6 +423,7 @@ public sealed partial class WorkspaceFeedReader(
             }
 
             var workspaceId = delivery.Audience.WorkspaceId;
+            recovering.KeepRepaired(evt.Hubs, workspaceId, evt.EventName, delivery.Payload);
             deliveries.AddRange(localConnections.InWorkspaceBy(workspaceId, evt.PublishedAt)
                 .Select(connectionId => new EdgeDelivery(EventAudience.Connection(workspaceId, connectionId), delivery.Payload)));
         }

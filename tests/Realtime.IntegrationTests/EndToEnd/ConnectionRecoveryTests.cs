@@ -76,8 +76,7 @@ public sealed class ConnectionRecoveryTests : IAsyncLifetime
 
         // A genuine position of another workspace the same user belongs to.
         var other = $"ws-{Guid.NewGuid():N}";
-        var elsewhere = await TestClient.ConnectAsync(_system.EdgeUrls[0], Token("alice", other), other, "/realtime");
-        elsewhere.Record(EventName);
+        var elsewhere = await TestClient.ConnectAsync(_system.EdgeUrls[0], Token("alice", other), other, "/realtime", record: [EventName]);
         await elsewhere.Events.WaitForAsync(e => e.Name == "connected", "connected to the other workspace");
         await Realtime.BroadcastToWorkspace(other, EventName, new { seq = 1 });
         var foreign = (await elsewhere.Events.WaitForAsync(e => Seq(e) == 1, "the other workspace's broadcast")).Payload.GetProperty(RecoveryPosition.PropertyName).GetString()!;
@@ -118,8 +117,8 @@ public sealed class ConnectionRecoveryTests : IAsyncLifetime
             Token(userId),
             _workspaceId,
             "/realtime",
-            recover is null ? null : $"recover={Uri.EscapeDataString(recover)}");
-        client.Record(EventName);
+            recover is null ? null : $"recover={Uri.EscapeDataString(recover)}",
+            record: [EventName]);
         await client.Events.WaitForAsync(e => e.Name == "connected", $"{userId} connected");
         return client;
     }
