@@ -108,7 +108,7 @@ public abstract class WorkspaceHub(WorkspaceHubServices services) : Hub
     /// </summary>
     private async Task ReplayThenGoLiveAsync(string workspaceId, FeedRecovery recovery, HeldConnection held)
     {
-        foreach (var evt in recovery.Events)
+        foreach (var evt in recovery.Events.Where(e => (e.Hubs & RecoveryHub!.Value) != 0))
         {
             foreach (var delivery in evt.Deliveries)
             {

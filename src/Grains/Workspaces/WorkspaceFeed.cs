@@ -1,3 +1,4 @@
+using Realtime.Grains.Presence;
 using Realtime.Grains.Streaming;
 
 namespace Realtime.Grains.Workspaces;
@@ -52,6 +53,7 @@ public sealed class WorkspaceFeed(string workspaceId, RecoveryOptions options, T
     private readonly Queue<FeedEntry> _entries = new();
     private long _sequence;
     private long _forgotten;
+    private long _forgottenByAge = -1;
     private long _bytes;
 
     public long Epoch { get; } = Random.Shared.NextInt64(1, long.MaxValue);
@@ -69,6 +71,11 @@ public sealed class WorkspaceFeed(string workspaceId, RecoveryOptions options, T
     public List<(string EdgeId, EdgeEvent Event)> Append(IReadOnlyCollection<string> edgeIds, EdgeEvent evt, FeedRepair repair, IReadOnlyList<string>? subjects = null)
     {
         var sequence = ++_sequence;
+        if (repair != FeedRepair.None)
+        {
+            evt = Stamped(evt, new RecoveryPosition(workspaceId, Epoch, sequence).ToString());
+        }
+
         var copies = new List<(string, EdgeEvent)>(edgeIds.Count);
         foreach (var edgeId in edgeIds)
         {
@@ -111,14 +118,17 @@ public sealed class WorkspaceFeed(string workspaceId, RecoveryOptions options, T
             .ToList();
     }
 
+    /// <summary>The position of the feed's last event: a snapshot read now is followed by what comes after it.</summary>
+    public RecoveryPosition Head => new(workspaceId, Epoch, _sequence);
+
     /// <summary>
     /// The kept broadcasts after a client's position, in order, up to the feed's last sequence; null
-    /// when they cannot all be told: another epoch, a position past the feed's end, or entries after
-    /// it already dropped.
+    /// when they cannot all be told: another epoch, a position past the feed's end, entries after it
+    /// already dropped, or a position older than the window (the client was away too long).
     /// </summary>
     public (long Through, List<EdgeEvent> Events)? BroadcastsAfter(long epoch, long afterSequence)
     {
-        if (afterSequence > _sequence || afterSequence < 0 || !Reaches(epoch, afterSequence))
+        if (afterSequence > _sequence || afterSequence < 0 || !Reaches(epoch, afterSequence) || afterSequence <= _forgottenByAge)
         {
             return null;
         }
@@ -128,6 +138,28 @@ public sealed class WorkspaceFeed(string workspaceId, RecoveryOptions options, T
 
     /// <summary>The edge is gone (its lease lapsed): it starts afresh if it comes back.</summary>
     public void ForgetEdge(string edgeId) => _lastSentTo.Remove(edgeId);
+
+    /// <summary>
+    /// Presence payloads carry the event's position, the same for every receiver (a broadcast's JSON
+    /// was stamped before it was written to the broadcast log).
+    /// </summary>
+    private static EdgeEvent Stamped(EdgeEvent evt, string position)
+    {
+        if (!evt.Deliveries.Any(d => d.Payload is WorkspacePresence or PresenceSummary))
+        {
+            return evt;
+        }
+
+        return evt with
+        {
+            Deliveries = [.. evt.Deliveries.Select(d => d.Payload switch
+            {
+                WorkspacePresence presence => d with { Payload = presence with { RecoveryPosition = position } },
+                PresenceSummary summary => d with { Payload = summary with { RecoveryPosition = position } },
+                _ => d,
+            })],
+        };
+    }
 
     private static int PayloadBytes(EdgeEvent evt) =>
         evt.Deliveries.Sum(d => d.Payload is Notifications.RawJson json ? json.Json.Length : EntryOverhead);
@@ -148,6 +180,10 @@ public sealed class WorkspaceFeed(string workspaceId, RecoveryOptions options, T
             _entries.Dequeue();
             _bytes -= first.Bytes;
             _forgotten = first.Sequence;
+            if (first.At < oldest)
+            {
+                _forgottenByAge = first.Sequence;
+            }
         }
     }
 }

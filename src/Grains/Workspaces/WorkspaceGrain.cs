@@ -222,7 +222,7 @@ public sealed class WorkspaceGrain(
     {
         var limit = Math.Clamp(page.Limit, 1, PresencePage.MaxLimit);
         var (users, nextCursor) = _members.Page(page.Cursor, limit, page.OnlineOnly);
-        return Task.FromResult(new WorkspacePresence(WorkspaceId, users, nextCursor));
+        return Task.FromResult(new WorkspacePresence(WorkspaceId, users, nextCursor, _feed.Head.ToString()));
     }
 
     public Task<IReadOnlyList<string>> GetConnectedUserIds() =>
@@ -334,10 +334,19 @@ public sealed class WorkspaceGrain(
             return [new EdgeEvent(PresenceHubs, RealtimeEvents.PresenceSummary, [new EdgeDelivery(PresenceAudience, CurrentSummary)], now)];
         }
 
-        var recent = now - recoveryOptions.Value.Window;
-        var (members, _) = _members.Page(null, int.MaxValue, onlineOnly: false);
-        var users = members.Where(u => u.Status != PresenceStatus.Offline || u.LastSeen >= recent).ToList();
+        var users = ActiveAndRecentlyGone(int.MaxValue);
         return users.Count == 0 ? [] : [new EdgeEvent(PresenceHubs, RealtimeEvents.PresenceUpdate, [new EdgeDelivery(PresenceAudience, new WorkspacePresence(WorkspaceId, users))], now)];
+    }
+
+    /// <summary>
+    /// The members online or away, and those who went offline within the recovery window: a client
+    /// back from a brief disconnect (or an edge that missed events) learns who left meanwhile.
+    /// </summary>
+    private List<UserPresence> ActiveAndRecentlyGone(int limit)
+    {
+        var recent = timeProvider.GetUtcNow() - recoveryOptions.Value.Window;
+        var (members, _) = _members.Page(null, int.MaxValue, onlineOnly: false);
+        return members.Where(u => u.Status != PresenceStatus.Offline || u.LastSeen >= recent).Take(limit).ToList();
     }
 
     /// <summary>
@@ -357,8 +366,8 @@ public sealed class WorkspaceGrain(
     }
 
     /// <summary>
-    /// The active members while the workspace is small, else the summary (lists are paged on
-    /// demand), to each joined connection, which joins the presence audience with it. It goes on
+    /// The active members (and those gone within the recovery window) while the workspace is small,
+    /// else the summary (lists are paged on demand), to each joined connection, which joins the presence audience with it. It goes on
     /// the same edge stream as the updates that follow, so it can never overtake them.
     /// </summary>
     private Task SendCurrentPresenceAsync(IReadOnlyList<EdgeConnection> joined) =>
@@ -369,7 +378,7 @@ public sealed class WorkspaceGrain(
     private EdgeEvent CurrentPresenceEvent(IReadOnlyList<EdgeConnection> joined)
     {
         var (eventName, payload) = _members.Active <= _options.ImmediateBroadcastLimit
-            ? (RealtimeEvents.PresenceUpdate, (object)new WorkspacePresence(WorkspaceId, _members.Page(null, _options.ImmediateBroadcastLimit, onlineOnly: true).Users))
+            ? (RealtimeEvents.PresenceUpdate, (object)new WorkspacePresence(WorkspaceId, ActiveAndRecentlyGone(_options.ImmediateBroadcastLimit)))
             : (RealtimeEvents.PresenceSummary, CurrentSummary);
         var deliveries = joined.Select(j => new EdgeDelivery(EventAudience.JoinGroup(WorkspaceId, j.ConnectionId, InterestGroups.Presence), payload)).ToList();
         return new EdgeEvent(PresenceHubs, eventName, deliveries, timeProvider.GetUtcNow());
