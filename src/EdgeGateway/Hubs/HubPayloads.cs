@@ -55,7 +55,7 @@ public sealed record NotificationSyncRequest(string? LastNotificationId) : Clien
 public sealed record DashboardSubscribeRequest(IReadOnlyList<string>? Platforms) : ClientRequest;
 
 /// <summary>`dashboard:subscribed` and `metrics:subscribed`.</summary>
-public sealed record LiveUpdatesSubscribed(string WorkspaceId, IReadOnlyList<string>? Filter);
+public sealed record LiveUpdatesSubscribed(string WorkspaceId, IReadOnlyList<string>? Filter, bool Recovered = false);
 
 /// <summary>`metrics:subscribe`: optionally only some metrics.</summary>
 public sealed record MetricsSubscribeRequest(IReadOnlyList<string>? Metrics) : ClientRequest;

@@ -36,8 +36,15 @@ public abstract class WorkspaceHub(WorkspaceHubServices services) : Hub
     /// <summary>The query parameter that passes back the last <see cref="RecoveryPosition"/> a client received.</summary>
     public const string RecoverParameter = "recover";
 
-    /// <summary>The hub whose workspace events a reconnecting client recovers here; null: none yet.</summary>
+    /// <summary>The hub whose workspace feed events a reconnecting client recovers here; null: not the feed's.</summary>
     protected virtual RealtimeHubs? RecoveryHub => null;
+
+    /// <summary>
+    /// For hubs that recover from elsewhere than the workspace feed: whether what the client missed
+    /// since the position it passed back (<see cref="RecoverParameter"/>) will follow. Called once
+    /// the connection is registered, before `connected` says so.
+    /// </summary>
+    protected virtual Task<bool> RecoverAsync(string? recover) => Task.FromResult(false);
 
     public override async Task OnConnectedAsync()
     {
@@ -88,9 +95,10 @@ public abstract class WorkspaceHub(WorkspaceHubServices services) : Hub
 
             // Asked once the workspace sends this edge its events: whatever the answer leaves out is held here.
             var recovery = position is null ? null : await Grains.Workspace(identity.WorkspaceId).Recover(services.Edge.EdgeId, position.Epoch, position.Sequence);
+            var recovered = RecoveryHub is null ? await RecoverAsync(Context.GetHttpContext()?.Request.Query[RecoverParameter]) : recovery?.Complete == true;
             await Clients.Caller.SendAsync(
                 RealtimeEvents.Connected,
-                new ConnectedEvent(Context.ConnectionId, identity.UserId, identity.WorkspaceId, time.GetUtcNow(), recovery?.Complete == true));
+                new ConnectedEvent(Context.ConnectionId, identity.UserId, identity.WorkspaceId, time.GetUtcNow(), recovered));
             if (held is not null)
             {
                 await ReplayThenGoLiveAsync(identity.WorkspaceId, recovery!, held);

@@ -1,3 +1,5 @@
+using Realtime.Grains.Streaming;
+
 namespace Realtime.Grains.Presence;
 
 /// <summary>`presence:typing`: a user started or stopped typing in a conversation.</summary>
@@ -26,4 +28,7 @@ public sealed record PresenceSummary(
     [property: Id(1)] int Online,
     [property: Id(2)] int Away,
     [property: Id(3)] int Total,
-    [property: Id(4)] string? RecoveryPosition = null);
+    [property: Id(4)] string? RecoveryPosition = null) : IRecoverablePayload
+{
+    public IRecoverablePayload WithRecoveryPosition(string position) => this with { RecoveryPosition = position };
+}

@@ -1,3 +1,5 @@
+using Realtime.Grains.Streaming;
+
 namespace Realtime.Grains.Presence;
 
 /// <summary>
@@ -11,4 +13,7 @@ public sealed record WorkspacePresence(
     [property: Id(0)] string WorkspaceId,
     [property: Id(1)] IReadOnlyList<UserPresence> Users,
     [property: Id(2)] string? NextCursor = null,
-    [property: Id(3)] string? RecoveryPosition = null);
+    [property: Id(3)] string? RecoveryPosition = null) : IRecoverablePayload
+{
+    public IRecoverablePayload WithRecoveryPosition(string position) => this with { RecoveryPosition = position };
+}

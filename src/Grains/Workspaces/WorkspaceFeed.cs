@@ -1,4 +1,3 @@
-using Realtime.Grains.Presence;
 using Realtime.Grains.Streaming;
 
 namespace Realtime.Grains.Workspaces;
@@ -143,23 +142,10 @@ public sealed class WorkspaceFeed(string workspaceId, RecoveryOptions options, T
     /// Presence payloads carry the event's position, the same for every receiver (a broadcast's JSON
     /// was stamped before it was written to the broadcast log).
     /// </summary>
-    private static EdgeEvent Stamped(EdgeEvent evt, string position)
-    {
-        if (!evt.Deliveries.Any(d => d.Payload is WorkspacePresence or PresenceSummary))
-        {
-            return evt;
-        }
-
-        return evt with
-        {
-            Deliveries = [.. evt.Deliveries.Select(d => d.Payload switch
-            {
-                WorkspacePresence presence => d with { Payload = presence with { RecoveryPosition = position } },
-                PresenceSummary summary => d with { Payload = summary with { RecoveryPosition = position } },
-                _ => d,
-            })],
-        };
-    }
+    private static EdgeEvent Stamped(EdgeEvent evt, string position) =>
+        evt.Deliveries.Any(d => d.Payload is IRecoverablePayload)
+            ? evt with { Deliveries = [.. evt.Deliveries.Select(d => d.Payload is IRecoverablePayload payload ? d with { Payload = payload.WithRecoveryPosition(position) } : d)] }
+            : evt;
 
     private static int PayloadBytes(EdgeEvent evt) =>
         evt.Deliveries.Sum(d => d.Payload is Notifications.RawJson json ? json.Json.Length : EntryOverhead);
