@@ -49,35 +49,20 @@ public abstract class WorkspaceHub(WorkspaceHubServices services) : Hub
     public override async Task OnConnectedAsync()
     {
         var identity = Identity;
-        var time = services.Time;
-        var joinedAt = time.GetUtcNow();
-        var position = RecoveryHub is null ? null : RecoveryPosition.TryParse(Context.GetHttpContext()?.Request.Query[RecoverParameter], identity.WorkspaceId);
-
-        // A recovering connection joins its workspace's group only once it has had what it missed.
-        var held = position is null ? null : services.Recovering.Hold(RecoveryHub!.Value, identity.WorkspaceId, Context.ConnectionId);
-        try
-        {
-            await ConnectAsync(identity, position, held);
-        }
-        finally
-        {
-            if (held is not null && !held.Released)
-            {
-                // Failed on the way: the connection closes, nothing is owed to it.
-                services.Recovering.Release(held, static (_, _) => { });
-            }
-        }
-
+        var joinedAt = services.Time.GetUtcNow();
+        await ConnectAsync(identity);
         _ = EnrolIfSyncLostAsync(Groups, Context.ConnectionId, EdgeGroups.Presence(identity.WorkspaceId), Context.ConnectionAborted);
         services.LocalConnections.Add(Context.ConnectionId, identity, joinedAt);
     }
 
-    private async Task ConnectAsync(ConnectionIdentity identity, RecoveryPosition? position, HeldConnection? held)
+    private async Task ConnectAsync(ConnectionIdentity identity)
     {
-        var time = services.Time;
+        string? recover = Context.GetHttpContext()?.Request.Query[RecoverParameter];
+        var position = RecoveryHub is null ? null : RecoveryPosition.TryParse(recover, identity.WorkspaceId);
         await Groups.AddToGroupAsync(Context.ConnectionId, EdgeGroups.Everyone);
-        if (held is null)
+        if (position is null)
         {
+            // A recovering connection joins its workspace's group only once it has had what it missed.
             await Groups.AddToGroupAsync(Context.ConnectionId, EdgeGroups.Workspace(identity.WorkspaceId));
         }
 
@@ -92,16 +77,13 @@ public abstract class WorkspaceHub(WorkspaceHubServices services) : Hub
         try
         {
             await Me.Connect(new EdgeConnection(Context.ConnectionId, services.Edge.EdgeId));
-
-            // Asked once the workspace sends this edge its events: whatever the answer leaves out is held here.
-            var recovery = position is null ? null : await Grains.Workspace(identity.WorkspaceId).Recover(services.Edge.EdgeId, position.Epoch, position.Sequence);
-            var recovered = RecoveryHub is null ? await RecoverAsync(Context.GetHttpContext()?.Request.Query[RecoverParameter]) : recovery?.Complete == true;
-            await Clients.Caller.SendAsync(
-                RealtimeEvents.Connected,
-                new ConnectedEvent(Context.ConnectionId, identity.UserId, identity.WorkspaceId, time.GetUtcNow(), recovered));
-            if (held is not null)
+            if (position is not null)
             {
-                await ReplayThenGoLiveAsync(identity.WorkspaceId, recovery!, held);
+                await RecoverThenJoinAsync(RecoveryHub!.Value, EdgeGroups.Workspace(identity.WorkspaceId), position, recovered => SendConnectedAsync(identity, recovered));
+            }
+            else
+            {
+                await SendConnectedAsync(identity, await RecoverAsync(recover));
             }
         }
         finally
@@ -110,15 +92,49 @@ public abstract class WorkspaceHub(WorkspaceHubServices services) : Hub
         }
     }
 
+    private Task SendConnectedAsync(ConnectionIdentity identity, bool recovered) =>
+        Clients.Caller.SendAsync(
+            RealtimeEvents.Connected,
+            new ConnectedEvent(Context.ConnectionId, identity.UserId, identity.WorkspaceId, services.Time.GetUtcNow(), recovered));
+
     /// <summary>
-    /// Sends what the workspace kept after the client's position, then, in one step, joins the
-    /// workspace's group and sends what came meanwhile that the replay did not hold.
+    /// Recovers what the connection missed of the workspace feed's events to <paramref name="group"/>
+    /// on <paramref name="hub"/> since <paramref name="position"/>, then joins the group. Its live
+    /// events are held from before the feed is read; <paramref name="beforeReplay"/> tells the
+    /// client whether everything since the position follows; then the replay, then what was held
+    /// that the replay did not have, then live events. The connection must be registered with the
+    /// workspace already, so that everything after the read reaches this edge.
+    /// </summary>
+    protected async Task<bool> RecoverThenJoinAsync(RealtimeHubs hub, string group, RecoveryPosition position, Func<bool, Task> beforeReplay)
+    {
+        var workspaceId = Identity.WorkspaceId;
+        var held = services.Recovering.Hold(hub, workspaceId, group, Context.ConnectionId);
+        try
+        {
+            var recovery = await Grains.Workspace(workspaceId).Recover(services.Edge.EdgeId, position.Epoch, position.Sequence);
+            await beforeReplay(recovery.Complete);
+            await ReplayThenGoLiveAsync(workspaceId, recovery, held);
+            return recovery.Complete;
+        }
+        finally
+        {
+            if (!held.Released)
+            {
+                // Failed on the way: nothing is owed to it, and it is not in the group.
+                services.Recovering.Release(held, static (_, _) => { });
+            }
+        }
+    }
+
+    /// <summary>
+    /// Sends what the workspace kept for the held connection's group after its position, then, in
+    /// one step, joins the group and sends what came meanwhile that the replay did not hold.
     /// </summary>
     private async Task ReplayThenGoLiveAsync(string workspaceId, FeedRecovery recovery, HeldConnection held)
     {
-        foreach (var evt in recovery.Events.Where(e => (e.Hubs & RecoveryHub!.Value) != 0))
+        foreach (var evt in recovery.Events.Where(e => (e.Hubs & held.Hub) != 0))
         {
-            foreach (var delivery in evt.Deliveries)
+            foreach (var delivery in evt.Deliveries.Where(d => EdgeGroups.For(d.Audience) == held.Group))
             {
                 await Clients.Caller.SendAsync(evt.EventName, delivery.Payload);
             }
@@ -139,7 +155,7 @@ public abstract class WorkspaceHub(WorkspaceHubServices services) : Hub
         services.Recovering.Release(held, (kept, overflow) =>
         {
             overflowed = overflow;
-            sends.Add(groups.AddToGroupAsync(connectionId, EdgeGroups.Workspace(workspaceId)));
+            sends.Add(groups.AddToGroupAsync(connectionId, held.Group));
             foreach (var (eventName, payload) in kept)
             {
                 // Held events the replay already had are dropped, by their position in the feed.

@@ -5,10 +5,11 @@ namespace Realtime.EdgeGateway.Streaming;
 
 /// <summary>
 /// Connections of this edge replaying what they missed before they go live. While one is held it
-/// is not yet in its workspace's group: what is sent to the workspace on its hub is kept for it
-/// instead, and when it is released it joins the group and is sent what was kept, in one step
-/// under the workspace's lock, so no live event falls between the replay and the group, and none
-/// comes twice. The same lock is held while a workspace event's group send starts.
+/// is not yet in the group it recovers (its workspace's, or an interest group such as the inbox's):
+/// what is sent to that group on its hub is kept for it instead, and when it is released it joins
+/// the group and is sent what was kept, in one step under the workspace's lock, so no live event
+/// falls between the replay and the group, and none comes twice. The same lock is held while a
+/// group send of a workspace with held connections starts.
 /// </summary>
 public sealed partial class RecoveringConnections(ILogger<RecoveringConnections> logger)
 {
@@ -17,8 +18,8 @@ public sealed partial class RecoveringConnections(ILogger<RecoveringConnections>
 
     private readonly ConcurrentDictionary<(RealtimeHubs Hub, string WorkspaceId), HeldWorkspace> _workspaces = new();
 
-    /// <summary>Holds the workspace's live events on the hub for the connection until <see cref="Release"/>.</summary>
-    public HeldConnection Hold(RealtimeHubs hub, string workspaceId, string connectionId)
+    /// <summary>Holds the live events of <paramref name="group"/> (an edge group of the workspace) on the hub for the connection until <see cref="Release"/>.</summary>
+    public HeldConnection Hold(RealtimeHubs hub, string workspaceId, string group, string connectionId)
     {
         while (true)
         {
@@ -28,7 +29,7 @@ public sealed partial class RecoveringConnections(ILogger<RecoveringConnections>
                 // Released and dropped since it was looked up: hold in the one that replaced it.
                 if (!workspace.Dropped)
                 {
-                    var held = new HeldConnection(hub, workspaceId, connectionId, workspace);
+                    var held = new HeldConnection(hub, workspaceId, group, connectionId, workspace);
                     workspace.Connections.Add(held);
                     return held;
                 }
@@ -37,36 +38,30 @@ public sealed partial class RecoveringConnections(ILogger<RecoveringConnections>
     }
 
     /// <summary>
-    /// Starts a send to the workspace's group, keeping the event for each connection of it held
-    /// here (but <paramref name="exceptConnectionId"/>).
+    /// Starts a send to a group of the workspace (<paramref name="audience"/>), keeping the event for
+    /// each connection held for that group (but the audience's excepted one).
     /// </summary>
-    public Task SendToWorkspaceAsync(RealtimeHubs hub, string workspaceId, string? exceptConnectionId, string eventName, object payload, Func<Task> send)
+    public Task SendToGroupAsync(RealtimeHubs hub, EventAudience audience, string eventName, object payload, Func<Task> send)
     {
-        if (!_workspaces.TryGetValue((hub, workspaceId), out var workspace))
+        if (_workspaces.IsEmpty || !_workspaces.TryGetValue((hub, audience.WorkspaceId), out var workspace))
         {
             return send();
         }
 
         lock (workspace)
         {
-            foreach (var held in workspace.Connections)
-            {
-                if (held.ConnectionId != exceptConnectionId)
-                {
-                    held.Keep(eventName, payload);
-                }
-            }
-
+            KeepFor(workspace, audience, eventName, payload);
             return send();
         }
     }
 
     /// <summary>
-    /// Keeps a workspace event the feed reader sent again (a repair) for the connections held on
-    /// <paramref name="hubs"/>: it goes to the connections that were here when it was first sent,
-    /// never to the group, and a held connection was not yet; the release drops it if the replay had it.
+    /// Keeps a workspace event the feed reader sent again (a repair) for the connections held for its
+    /// audience on <paramref name="hubs"/>: it goes to the connections that were here when it was
+    /// first sent, never to the group, and a held connection was not yet; the release drops it if the
+    /// replay had it.
     /// </summary>
-    public void KeepRepaired(RealtimeHubs hubs, string workspaceId, string eventName, object payload)
+    public void KeepRepaired(RealtimeHubs hubs, EventAudience audience, string eventName, object payload)
     {
         if (_workspaces.IsEmpty)
         {
@@ -75,14 +70,11 @@ public sealed partial class RecoveringConnections(ILogger<RecoveringConnections>
 
         foreach (var hub in Enum.GetValues<RealtimeHubs>())
         {
-            if (hub != RealtimeHubs.None && (hubs & hub) != 0 && _workspaces.TryGetValue((hub, workspaceId), out var workspace))
+            if (hub != RealtimeHubs.None && (hubs & hub) != 0 && _workspaces.TryGetValue((hub, audience.WorkspaceId), out var workspace))
             {
                 lock (workspace)
                 {
-                    foreach (var held in workspace.Connections)
-                    {
-                        held.Keep(eventName, payload);
-                    }
+                    KeepFor(workspace, audience, eventName, payload);
                 }
             }
         }
@@ -116,6 +108,18 @@ public sealed partial class RecoveringConnections(ILogger<RecoveringConnections>
     [LoggerMessage(1, LogLevel.Warning, "A connection of workspace {WorkspaceId} went live before this edge had the events its replay covered; some may come twice")]
     public partial void LogReplayCatchUpTimedOut(string workspaceId);
 
+    private static void KeepFor(HeldWorkspace workspace, EventAudience audience, string eventName, object payload)
+    {
+        var group = EdgeGroups.For(audience);
+        foreach (var held in workspace.Connections)
+        {
+            if (held.Group == group && held.ConnectionId != audience.ExceptConnectionId)
+            {
+                held.Keep(eventName, payload);
+            }
+        }
+    }
+
     private sealed class HeldWorkspace
     {
         // Also the lock of the workspace's held connections and group sends.
@@ -125,14 +129,17 @@ public sealed partial class RecoveringConnections(ILogger<RecoveringConnections>
     }
 }
 
-/// <summary>One connection being held, with the workspace's events kept for it meanwhile.</summary>
-public sealed class HeldConnection(RealtimeHubs hub, string workspaceId, string connectionId, object workspace)
+/// <summary>One connection being held for a group, with the group's events kept for it meanwhile.</summary>
+public sealed class HeldConnection(RealtimeHubs hub, string workspaceId, string group, string connectionId, object workspace)
 {
     private readonly List<(string EventName, object Payload)> _kept = [];
 
     public RealtimeHubs Hub { get; } = hub;
 
     public string WorkspaceId { get; } = workspaceId;
+
+    /// <summary>The edge group it joins when released.</summary>
+    public string Group { get; } = group;
 
     public string ConnectionId { get; } = connectionId;
 

@@ -423,7 +423,7 @@ public sealed partial class WorkspaceFeedReader(
             }
 
             var workspaceId = delivery.Audience.WorkspaceId;
-            recovering.KeepRepaired(evt.Hubs, workspaceId, evt.EventName, delivery.Payload);
+            recovering.KeepRepaired(evt.Hubs, delivery.Audience, evt.EventName, delivery.Payload);
             deliveries.AddRange(localConnections.InWorkspaceBy(workspaceId, evt.PublishedAt)
                 .Select(connectionId => new EdgeDelivery(EventAudience.Connection(workspaceId, connectionId), delivery.Payload)));
         }

@@ -7,6 +7,9 @@ namespace Realtime.Grains.Streaming;
 /// </summary>
 public interface IRecoverablePayload
 {
+    /// <summary>The position, once the grain set it.</summary>
+    string? RecoveryPosition { get; }
+
     /// <summary>The payload with its event's position set.</summary>
     IRecoverablePayload WithRecoveryPosition(string position);
 }

@@ -93,9 +93,14 @@ public sealed record RecoveryPosition(string WorkspaceId, long Epoch, long Seque
         return new RawJson(Encoding.UTF8.GetString(buffer.WrittenSpan));
     }
 
-    /// <summary>The position a payload carries (a stamped broadcast), or null.</summary>
+    /// <summary>The position a payload carries (a stamped broadcast or <see cref="IRecoverablePayload"/>), or null.</summary>
     public static RecoveryPosition? ReadFrom(object payload, string workspaceId)
     {
+        if (payload is IRecoverablePayload recoverable)
+        {
+            return TryParse(recoverable.RecoveryPosition, workspaceId);
+        }
+
         if (payload is not RawJson json)
         {
             return null;

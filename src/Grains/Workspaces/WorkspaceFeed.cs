@@ -121,19 +121,21 @@ public sealed class WorkspaceFeed(string workspaceId, RecoveryOptions options, T
     public RecoveryPosition Head => new(workspaceId, Epoch, _sequence);
 
     /// <summary>
-    /// The kept broadcasts after a client's position, in order, up to the feed's last sequence; null
-    /// when they cannot all be told: another epoch, a position past the feed's end, entries after it
-    /// already dropped, or a position older than the window (the client was away too long).
+    /// Whether everything after a client's position is still kept: false for another epoch, a
+    /// position past the feed's end, entries after it already dropped, or a position older than
+    /// the window (the client was away too long).
     /// </summary>
-    public (long Through, List<EdgeEvent> Events)? BroadcastsAfter(long epoch, long afterSequence)
-    {
-        if (afterSequence > _sequence || afterSequence < 0 || !Reaches(epoch, afterSequence) || afterSequence <= _forgottenByAge)
-        {
-            return null;
-        }
+    public bool CanRecover(long epoch, long afterSequence) =>
+        afterSequence >= 0 && afterSequence <= _sequence && Reaches(epoch, afterSequence) && afterSequence > _forgottenByAge;
 
-        return (_sequence, _entries.Where(e => e.Repair == FeedRepair.Replay && e.Sequence > afterSequence).Select(e => e.Event!).ToList());
-    }
+    /// <summary>
+    /// The kept events that are replayed as sent (broadcasts, inbox events) after a client's
+    /// position, in order, up to the feed's last sequence; null when <see cref="CanRecover"/> is not.
+    /// </summary>
+    public (long Through, List<EdgeEvent> Events)? ReplayableAfter(long epoch, long afterSequence) =>
+        CanRecover(epoch, afterSequence)
+            ? (_sequence, _entries.Where(e => e.Repair == FeedRepair.Replay && e.Sequence > afterSequence).Select(e => e.Event!).ToList())
+            : null;
 
     /// <summary>The edge is gone (its lease lapsed): it starts afresh if it comes back.</summary>
     public void ForgetEdge(string edgeId) => _lastSentTo.Remove(edgeId);
@@ -142,13 +144,30 @@ public sealed class WorkspaceFeed(string workspaceId, RecoveryOptions options, T
     /// Presence payloads carry the event's position, the same for every receiver (a broadcast's JSON
     /// was stamped before it was written to the broadcast log).
     /// </summary>
-    private static EdgeEvent Stamped(EdgeEvent evt, string position) =>
-        evt.Deliveries.Any(d => d.Payload is IRecoverablePayload)
-            ? evt with { Deliveries = [.. evt.Deliveries.Select(d => d.Payload is IRecoverablePayload payload ? d with { Payload = payload.WithRecoveryPosition(position) } : d)] }
-            : evt;
+    private static EdgeEvent Stamped(EdgeEvent evt, string position)
+    {
+        if (!evt.Deliveries.Any(d => d.Payload is IRecoverablePayload))
+        {
+            return evt;
+        }
+
+        // A payload shared by several deliveries stays one object: the edge serializes it once.
+        var stamped = new Dictionary<object, object>(ReferenceEqualityComparer.Instance);
+        return evt with
+        {
+            Deliveries = [.. evt.Deliveries.Select(d => d.Payload is IRecoverablePayload payload
+                ? d with { Payload = stamped.TryGetValue(payload, out var done) ? done : stamped[payload] = payload.WithRecoveryPosition(position) }
+                : d)],
+        };
+    }
 
     private static int PayloadBytes(EdgeEvent evt) =>
-        evt.Deliveries.Sum(d => d.Payload is Notifications.RawJson json ? json.Json.Length : EntryOverhead);
+        evt.Deliveries.Select(d => d.Payload).Distinct(ReferenceEqualityComparer.Instance).Sum(payload => payload switch
+        {
+            Notifications.RawJson json => json.Json.Length,
+            Inbox.InboxMessage message => EntryOverhead + (2 * message.Content.Length) + (message.Data?.Json.Length ?? 0),
+            _ => EntryOverhead,
+        });
 
     private void Keep(FeedEntry entry)
     {

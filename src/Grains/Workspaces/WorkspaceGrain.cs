@@ -125,6 +125,16 @@ public sealed class WorkspaceGrain(
         await _publisher.PublishAsync(_feed.Append(edgeIds, evt, FeedRepair.Replay));
     }
 
+    public Task PublishInbox(string eventName, string conversationId, object payload, string? exceptConnectionId, bool recoverable)
+    {
+        var deliveries = new EdgeDelivery[]
+        {
+            new(EventAudience.InGroup(WorkspaceId, InterestGroups.Inbox, exceptConnectionId), payload),
+            new(EventAudience.InGroup(WorkspaceId, InterestGroups.InboxConversation(conversationId), exceptConnectionId), payload),
+        };
+        return PublishAsync(RealtimeHubs.Inbox, eventName, deliveries, recoverable ? FeedRepair.Replay : FeedRepair.None);
+    }
+
     public Task<FeedHead> GetFeedHead(string edgeId) => Task.FromResult(_feed.HeadFor(edgeId));
 
     public async Task<FeedCatchUp> CatchUp(string edgeId, long epoch, long afterSequence, long throughSequence, bool currentPresence)
@@ -201,9 +211,11 @@ public sealed class WorkspaceGrain(
     }
 
     public Task<FeedRecovery> Recover(string edgeId, long epoch, long afterSequence) =>
-        Task.FromResult(_feed.BroadcastsAfter(epoch, afterSequence) is { } kept
+        Task.FromResult(_feed.ReplayableAfter(epoch, afterSequence) is { } kept
             ? new FeedRecovery(Complete: true, kept.Through, kept.Events.Select(e => e with { Position = null }).ToList(), _feed.HeadFor(edgeId))
             : new FeedRecovery(Complete: false, 0, [], _feed.HeadFor(edgeId)));
+
+    public Task<bool> Recovers(long epoch, long afterSequence) => Task.FromResult(_feed.CanRecover(epoch, afterSequence));
 
     public Task EvictEdge(string edgeId)
     {

@@ -1,5 +1,7 @@
 using Microsoft.Extensions.Time.Testing;
+using Realtime.Grains.Inbox;
 using Realtime.Grains.Notifications;
+using Realtime.Grains.Presence;
 using Realtime.Grains.Streaming;
 using Realtime.Grains.Workspaces;
 
@@ -96,7 +98,7 @@ public sealed class WorkspaceFeedTests
         feed.Append(["a"], Broadcast(3), FeedRepair.Presence, ["u1"]);
         feed.Append(["a"], Broadcast(4), FeedRepair.Replay);
 
-        var kept = feed.BroadcastsAfter(feed.Epoch, afterSequence: 1);
+        var kept = feed.ReplayableAfter(feed.Epoch, afterSequence: 1);
 
         Assert.NotNull(kept);
         Assert.Equal(4, kept.Value.Through);
@@ -115,11 +117,41 @@ public sealed class WorkspaceFeedTests
             feed.Append(["a"], Broadcast(seq), FeedRepair.Replay);
         }
 
-        Assert.Null(feed.BroadcastsAfter(feed.Epoch + 1, 3));
-        Assert.Null(feed.BroadcastsAfter(feed.Epoch, 5));
-        Assert.Null(feed.BroadcastsAfter(feed.Epoch, -1));
-        Assert.Null(feed.BroadcastsAfter(feed.Epoch, 1));
-        Assert.Empty(feed.BroadcastsAfter(feed.Epoch, 4)!.Value.Events);
+        Assert.Null(feed.ReplayableAfter(feed.Epoch + 1, 3));
+        Assert.Null(feed.ReplayableAfter(feed.Epoch, 5));
+        Assert.Null(feed.ReplayableAfter(feed.Epoch, -1));
+        Assert.Null(feed.ReplayableAfter(feed.Epoch, 1));
+        Assert.Empty(feed.ReplayableAfter(feed.Epoch, 4)!.Value.Events);
+    }
+
+    [Fact]
+    public void A_position_older_than_the_window_recovers_nothing_even_when_nothing_followed_it()
+    {
+        var feed = Feed(window: TimeSpan.FromMinutes(2));
+        feed.Append(["a"], Broadcast(1), FeedRepair.Replay);
+        Assert.True(feed.CanRecover(feed.Epoch, 1));
+
+        _time.Advance(TimeSpan.FromMinutes(3));
+
+        Assert.False(feed.CanRecover(feed.Epoch, 1));
+        Assert.Null(feed.ReplayableAfter(feed.Epoch, 1));
+    }
+
+    [Fact]
+    public void Presence_and_inbox_payloads_carry_their_event_s_position_the_same_object_for_every_delivery()
+    {
+        var feed = Feed();
+        var presence = new WorkspacePresence("ws", []);
+        var message = new InboxMessage("ws", "c1", "m1", "u1", true, "hello", null, _time.GetUtcNow());
+        feed.Append(["a"], new EdgeEvent(RealtimeHubs.Presence, "presence:update", [new EdgeDelivery(EventAudience.Workspace("ws"), presence)], _time.GetUtcNow()), FeedRepair.Presence, ["u1"]);
+        var inbox = feed.Append(["a", "b"], new EdgeEvent(RealtimeHubs.Inbox, "inbox:message", [new EdgeDelivery(EventAudience.InGroup("ws", "inbox"), message), new EdgeDelivery(EventAudience.InGroup("ws", "inbox:c1"), message)], _time.GetUtcNow()), FeedRepair.Replay);
+        var typing = feed.Append(["a"], new EdgeEvent(RealtimeHubs.Presence, "presence:update", [new EdgeDelivery(EventAudience.Workspace("ws"), presence)], _time.GetUtcNow()), FeedRepair.None);
+
+        var stamped = inbox.SelectMany(c => c.Event.Deliveries).Select(d => d.Payload).ToList();
+        Assert.Single(stamped.Distinct(ReferenceEqualityComparer.Instance));
+        Assert.Equal(new RecoveryPosition("ws", feed.Epoch, 2), RecoveryPosition.ReadFrom(stamped[0], "ws"));
+        Assert.Null(RecoveryPosition.ReadFrom(typing.Single().Event.Deliveries[0].Payload, "ws"));
+        Assert.Equal(2, feed.ReplayableAfter(feed.Epoch, 0)!.Value.Events.Single().Position!.Sequence);
     }
 
     private WorkspaceFeed Feed(TimeSpan? window = null, int events = 256, int bytes = 1024 * 1024) =>
