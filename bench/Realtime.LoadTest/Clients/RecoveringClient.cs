@@ -21,7 +21,11 @@ public sealed class RecoveringClient : IAsyncDisposable
     private const int MaxBuffer = 4 * 1024 * 1024;
     private const string PositionProperty = "recoveryPosition";
 
+    /// <summary>Ticks of the second connection kept in arrival order, to show what came when something is wrong.</summary>
+    private const int MaxTicksKept = 1024;
+
     private readonly Metrics.SeqSet _seqs = new();
+    private readonly List<long> _afterReconnect = [];
     private WebSocket? _socket;
     private Task _receiving = Task.CompletedTask;
     private byte[] _buffer = [];
@@ -76,6 +80,10 @@ public sealed class RecoveringClient : IAsyncDisposable
     }
 
     public string? Error { get; private set; }
+
+    /// <summary>When a tick came twice or out of order: what this client saw after its reconnect, in arrival order.</summary>
+    public string? Disorder => Duplicates + OutOfOrder == 0 ? null
+        : $"user u{User}: last tick before the drop {SeqBeforeDrop}, to catch up to {_catchUpTo}, recovered {Recovered}, {Duplicates} duplicates, {OutOfOrder} out of order; ticks after the reconnect in arrival order: {string.Join(' ', _afterReconnect)}";
 
     public async Task ConnectAsync(IPEndPoint server, IPAddress? source, string pathAndQuery, CancellationToken lifetime, CancellationToken connectTimeout)
     {
@@ -325,6 +333,11 @@ public sealed class RecoveringClient : IAsyncDisposable
 
     private void Tick(long seq)
     {
+        if (_reconnecting && _afterReconnect.Count < MaxTicksKept)
+        {
+            _afterReconnect.Add(seq);
+        }
+
         if (!_seqs.Add(seq))
         {
             Duplicates++;

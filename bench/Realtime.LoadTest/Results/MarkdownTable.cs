@@ -41,6 +41,11 @@ public static class MarkdownTable
                     text.AppendLine(Invariant($"| {r.Target} | {r.Publisher} | {r.Clients}{(r.Workspaces > 1 ? $" in {r.Workspaces} workspaces" : "")} | {r.Dropped} | {r.AwaySeconds} | {r.Rate} | {r.Published} | {recovery} | {r.Latency?.P50:F1} / {r.Latency?.P99:F1} | {r.Lost} / {r.Duplicates} |"));
                 }
 
+                foreach (var r in results.Where(r => r.FirstDisorder is not null))
+                {
+                    text.AppendLine(Invariant($"\n{r.FirstDisorder}"));
+                }
+
                 foreach (var r in results.Where(r => r.RecoveryWorkspaceEvents is not null).Take(1))
                 {
                     text.AppendLine(Invariant($"\nThe silo kept more history than the defaults for this run: Recovery:WorkspaceEvents {r.RecoveryWorkspaceEvents}, Recovery:WorkspaceBytes {r.RecoveryWorkspaceBytes}."));

@@ -103,6 +103,9 @@ public sealed record ScenarioResult
     /// <summary>reconnect: ticks a dropped client got after a later one.</summary>
     public long? DroppedOutOfOrder { get; init; }
 
+    /// <summary>reconnect: the first dropped client that got a tick twice or out of order, and the ticks it got after its reconnect.</summary>
+    public string? FirstDisorder { get; init; }
+
     /// <summary>reconnect: Recovery:WorkspaceEvents and Recovery:WorkspaceBytes given to the silos when the defaults would not hold the run's history (null: the defaults).</summary>
     public int? RecoveryWorkspaceEvents { get; init; }
 

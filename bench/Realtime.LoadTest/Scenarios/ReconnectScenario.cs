@@ -143,7 +143,7 @@ public static class ReconnectScenario
             Connected = connect.Connected + droppingConnect.Connected,
             Ready = connect.Ready + droppingConnect.Ready,
             Dropped = drop,
-            AwaySeconds = options.AwaySeconds,
+            AwaySeconds = drop > 0 ? options.AwaySeconds : null,
             RecoveredClients = drop > 0 ? clients.Count(c => c.Recovered) : null,
             RecoveryTime = drop > 0 ? recovery.Summarize() : null,
             ReplayedMean = drop > 0 ? clients.Average(c => c.Replayed) : null,
@@ -156,6 +156,7 @@ public static class ReconnectScenario
             RecoveryWorkspaceBytes = bytes,
             ClientErrors = result.ClientErrors + droppingConnect.Failed + reconnectFailed + clients.Count(c => c.Error is not null),
             FirstError = result.FirstError ?? droppingConnect.FirstError ?? reconnectError ?? dropping.FirstError,
+            FirstDisorder = clients.Select(c => c.Disorder).FirstOrDefault(d => d is not null),
         };
     }
 
