@@ -134,9 +134,10 @@ public sealed record LoadOptions
         }
 
         // Below the default recovery window (Recovery:Window, 2 min) with room for the reconnects themselves.
-        if (Drop < 1 || Drop >= Clients || AwaySeconds < 0 || AwaySeconds > 100)
+        // One client per workspace stays to tell the workspace's order, and at least one more for the latencies.
+        if (Drop < 1 || Drop > Clients - Workspaces - 1 || AwaySeconds < 0 || AwaySeconds > 100)
         {
-            throw new ArgumentException("--drop is between 1 and N-1, --away between 0 and 100 seconds.");
+            throw new ArgumentException("--drop is between 1 and N-W-1 (W: --workspaces), --away between 0 and 100 seconds.");
         }
 
         return this;

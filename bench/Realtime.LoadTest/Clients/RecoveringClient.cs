@@ -12,8 +12,10 @@ namespace Realtime.LoadTest.Clients;
 /// A /realtime client that drops its connection and comes back with <c>recover=</c> (the reconnect
 /// scenario), over JSON: one WebSocket at a time, one receive loop, keeping the last
 /// <c>recoveryPosition</c> of the workspace's broadcasts as a client of docs/protocol.md does. It
-/// counts ticks across both connections (distinct, duplicate, out of order) and times its own
-/// recovery: from the start of its reconnect to the tick it has to catch up to.
+/// keeps the ticks in arrival order over both connections (the order is checked against a client
+/// that never dropped: the workspace's order, which is not the publish order when publishes overlap),
+/// counts duplicates and times its own recovery: from the start of its reconnect until it has every
+/// tick accepted before that start.
 /// </summary>
 public sealed class RecoveringClient : IAsyncDisposable
 {
@@ -21,11 +23,11 @@ public sealed class RecoveringClient : IAsyncDisposable
     private const int MaxBuffer = 4 * 1024 * 1024;
     private const string PositionProperty = "recoveryPosition";
 
-    /// <summary>Ticks of the second connection kept in arrival order, to show what came when something is wrong.</summary>
-    private const int MaxTicksKept = 1024;
+    /// <summary>Ticks kept in arrival order at most (a bound, far above a run's ticks).</summary>
+    private const int MaxTicksKept = 1 << 20;
 
     private readonly Metrics.SeqSet _seqs = new();
-    private readonly List<long> _afterReconnect = [];
+    private readonly List<long> _arrivals = [];
     private WebSocket? _socket;
     private Task _receiving = Task.CompletedTask;
     private byte[] _buffer = [];
@@ -34,7 +36,9 @@ public sealed class RecoveringClient : IAsyncDisposable
     private int _ready;
     private long _received;
     private long _warmups;
-    private long _maxSeq = -1;
+    private int _arrivalsBeforeReconnect = -1;
+    private long _owedThroughCatchUp;
+    private long _receivedThroughCatchUp;
     private bool _reconnecting;
     private long _catchUpTo = -1;
     private long _reconnectStarted;
@@ -55,18 +59,18 @@ public sealed class RecoveringClient : IAsyncDisposable
 
     public long Duplicates { get; private set; }
 
-    /// <summary>Ticks that came after a later one (not counting duplicates).</summary>
-    public long OutOfOrder { get; private set; }
+    /// <summary>Distinct ticks in arrival order, both connections (the first <see cref="ArrivalsBeforeReconnect"/> on the first).</summary>
+    public IReadOnlyList<long> Arrivals => _arrivals;
+
+    /// <summary>How many of <see cref="Arrivals"/> came before the reconnect (-1: it has not reconnected).</summary>
+    public int ArrivalsBeforeReconnect => _arrivalsBeforeReconnect;
 
     public long Warmups => Volatile.Read(ref _warmups);
 
     /// <summary>The connected event of the reconnect said recovered: true.</summary>
     public bool Recovered { get; private set; }
 
-    /// <summary>The highest tick received before the drop (-1: none).</summary>
-    public long SeqBeforeDrop { get; private set; } = -1;
-
-    /// <summary>Ticks received after the reconnect that were broadcast while away: the replay of what was missed.</summary>
+    /// <summary>Ticks received after the reconnect that had been accepted before it started: the replay of what was missed.</summary>
     public long Replayed { get; private set; }
 
     /// <summary>From the start of the reconnect until the catch-up tick (or connected, if nothing was missed); null until then.</summary>
@@ -81,9 +85,8 @@ public sealed class RecoveringClient : IAsyncDisposable
 
     public string? Error { get; private set; }
 
-    /// <summary>When a tick came twice or out of order: what this client saw after its reconnect, in arrival order.</summary>
-    public string? Disorder => Duplicates + OutOfOrder == 0 ? null
-        : $"user u{User}: last tick before the drop {SeqBeforeDrop}, to catch up to {_catchUpTo}, recovered {Recovered}, {Duplicates} duplicates, {OutOfOrder} out of order; ticks after the reconnect in arrival order: {string.Join(' ', _afterReconnect)}";
+    /// <summary>The tick the reconnect had to reach: the last of its workspace accepted before it started.</summary>
+    public long CatchUpTo => _catchUpTo;
 
     public async Task ConnectAsync(IPEndPoint server, IPAddress? source, string pathAndQuery, CancellationToken lifetime, CancellationToken connectTimeout)
     {
@@ -106,18 +109,21 @@ public sealed class RecoveringClient : IAsyncDisposable
         await _receiving;
         _socket?.Dispose();
         _socket = null;
-        SeqBeforeDrop = _maxSeq;
     }
 
     /// <summary>
     /// Starts the reconnect clock, then connects again with <c>recover=</c> the last position
     /// (the caller appends it). <paramref name="catchUpTo"/>: the last tick of this client's
-    /// workspace accepted before now, the one recovery has to reach.
+    /// workspace accepted before now; <paramref name="owed"/>: how many of its workspace's ticks
+    /// up to there it is owed, all of which recovery has to bring.
     /// </summary>
-    public Task ReconnectAsync(IPEndPoint server, IPAddress? source, string pathAndQuery, long catchUpTo, CancellationToken lifetime, CancellationToken connectTimeout)
+    public Task ReconnectAsync(IPEndPoint server, IPAddress? source, string pathAndQuery, long catchUpTo, long owed, CancellationToken lifetime, CancellationToken connectTimeout)
     {
         _reconnectStarted = Stopwatch.GetTimestamp();
         _catchUpTo = catchUpTo;
+        _owedThroughCatchUp = owed;
+        _receivedThroughCatchUp = _arrivals.Count(seq => seq <= catchUpTo);
+        _arrivalsBeforeReconnect = _arrivals.Count;
         _reconnecting = true;
         return ConnectAsync(server, source, pathAndQuery, lifetime, connectTimeout);
     }
@@ -314,7 +320,7 @@ public sealed class RecoveringClient : IAsyncDisposable
                 if (_reconnecting)
                 {
                     Recovered = recovered;
-                    if (_catchUpTo <= SeqBeforeDrop)
+                    if (_receivedThroughCatchUp >= _owedThroughCatchUp)
                     {
                         // Nothing was broadcast while away: recovered once the connection is back.
                         Volatile.Write(ref _caughtUpAt, Stopwatch.GetTimestamp());
@@ -333,32 +339,25 @@ public sealed class RecoveringClient : IAsyncDisposable
 
     private void Tick(long seq)
     {
-        if (_reconnecting && _afterReconnect.Count < MaxTicksKept)
-        {
-            _afterReconnect.Add(seq);
-        }
-
         if (!_seqs.Add(seq))
         {
             Duplicates++;
             return;
         }
 
-        if (seq < _maxSeq)
+        if (_arrivals.Count < MaxTicksKept)
         {
-            OutOfOrder++;
+            _arrivals.Add(seq);
         }
 
-        _maxSeq = Math.Max(_maxSeq, seq);
         Volatile.Write(ref _received, _received + 1);
-        if (_reconnecting && seq > SeqBeforeDrop && seq <= _catchUpTo)
+        if (_reconnecting && seq <= _catchUpTo)
         {
             Replayed++;
-        }
-
-        if (_reconnecting && seq >= _catchUpTo && Volatile.Read(ref _caughtUpAt) == 0)
-        {
-            Volatile.Write(ref _caughtUpAt, Stopwatch.GetTimestamp());
+            if (++_receivedThroughCatchUp == _owedThroughCatchUp)
+            {
+                Volatile.Write(ref _caughtUpAt, Stopwatch.GetTimestamp());
+            }
         }
     }
 

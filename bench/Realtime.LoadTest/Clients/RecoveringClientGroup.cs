@@ -5,13 +5,14 @@ using Realtime.Testing.Wire;
 namespace Realtime.LoadTest.Clients;
 
 /// <summary>
-/// The clients of the reconnect scenario that drop: users FirstUser .. FirstUser+Count-1 of
-/// <paramref name="spec"/>, in this process (they are a few thousand at most), with one ping loop.
-/// Each connects like the others (user n to server n mod servers); all drop together, and each
-/// comes back on the next server (the other edge of the local cluster) with <c>recover=</c> its
-/// last position.
+/// The clients of the reconnect scenario that keep every tick in arrival order: users FirstUser ..
+/// FirstUser+Count-1 of <paramref name="spec"/>, in this process (a few thousand at most), with one
+/// ping loop. Each connects like the others (user n to server n mod servers). The first
+/// <paramref name="witnesses"/> never drop: they tell the order in which their workspace sent the
+/// ticks. The others drop together and each comes back on the next server (the other edge of the
+/// local cluster) with <c>recover=</c> its last position.
 /// </summary>
-public sealed class RecoveringClientGroup(ClientSpec spec) : IAsyncDisposable
+public sealed class RecoveringClientGroup(ClientSpec spec, int witnesses) : IAsyncDisposable
 {
     private static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan CloseTimeout = TimeSpan.FromSeconds(5);
@@ -24,13 +25,16 @@ public sealed class RecoveringClientGroup(ClientSpec spec) : IAsyncDisposable
     private readonly System.Net.IPEndPoint[] _servers = spec.Servers.Select(LoopbackEndpoint.Parse).ToArray();
     private Task _pinging = Task.CompletedTask;
 
-    public IReadOnlyList<RecoveringClient> Clients => _clients;
+    /// <summary>Clients that stay connected, one per workspace: the order each workspace sent its ticks in.</summary>
+    public IReadOnlyList<RecoveringClient> Witnesses => _clients[..witnesses];
+
+    public IReadOnlyList<RecoveringClient> Dropping => _clients[witnesses..];
 
     /// <summary>Connects every client and waits (bounded) until each has its connected event.</summary>
     public async Task<ConnectReport> ConnectAsync(TimeSpan timeout)
     {
         var clock = Stopwatch.StartNew();
-        var (failed, firstError) = await EachAsync((client, connectTimeout) =>
+        var (failed, firstError) = await EachAsync(_clients, (client, connectTimeout) =>
             client.ConnectAsync(_servers[client.User % _servers.Length], Source(client), PathAndQuery(client.User, recover: null), _lifetime.Token, connectTimeout));
         var connectSeconds = clock.Elapsed.TotalSeconds;
         await WaitAsync(c => c.IsReady || c.Error is not null, timeout);
@@ -39,18 +43,23 @@ public sealed class RecoveringClientGroup(ClientSpec spec) : IAsyncDisposable
     }
 
     /// <summary>Every client's socket aborted from this side at once, as when their network goes.</summary>
-    public Task DropAllAsync() => Task.WhenAll(_clients.Select(c => c.DropAsync()));
+    public Task DropAllAsync() => Task.WhenAll(Dropping.Select(c => c.DropAsync()));
 
     /// <summary>
-    /// Reconnects every client to the next server with <c>recover=</c> its last position;
-    /// <paramref name="catchUpTo"/> gives, as each reconnect starts, the last tick of the user's
-    /// workspace accepted by then. Returns how many could not connect and the first error.
+    /// Reconnects every dropped client to the next server with <c>recover=</c> its last position;
+    /// <paramref name="catchUp"/> gives, as each reconnect starts, the last tick of the user's
+    /// workspace accepted by then and how many of its ticks up to there the user is owed.
+    /// Returns how many could not connect and the first error.
     /// </summary>
-    public Task<(int Failed, string? FirstError)> ReconnectAllAsync(Func<int, long> catchUpTo) =>
-        EachAsync((client, connectTimeout) => client.ReconnectAsync(
-            _servers[(client.User + 1) % _servers.Length], Source(client), PathAndQuery(client.User, client.LastPosition), catchUpTo(client.User), _lifetime.Token, connectTimeout));
+    public Task<(int Failed, string? FirstError)> ReconnectAllAsync(Func<int, (long To, long Owed)> catchUp) =>
+        EachAsync(Dropping, (client, connectTimeout) =>
+        {
+            var (to, owed) = catchUp(client.User);
+            return client.ReconnectAsync(
+                _servers[(client.User + 1) % _servers.Length], Source(client), PathAndQuery(client.User, client.LastPosition), to, owed, _lifetime.Token, connectTimeout);
+        });
 
-    /// <summary>Waits until <paramref name="condition"/> holds for every client; false when <paramref name="timeout"/> passed first.</summary>
+    /// <summary>Waits until <paramref name="condition"/> holds for every client, witnesses included; false when <paramref name="timeout"/> passed first.</summary>
     public async Task<bool> WaitAsync(Func<RecoveringClient, bool> condition, TimeSpan timeout)
     {
         var clock = Stopwatch.StartNew();
@@ -85,11 +94,11 @@ public sealed class RecoveringClientGroup(ClientSpec spec) : IAsyncDisposable
         _stopPinging.Dispose();
     }
 
-    private async Task<(int Failed, string? FirstError)> EachAsync(Func<RecoveringClient, CancellationToken, Task> connect)
+    private async Task<(int Failed, string? FirstError)> EachAsync(IEnumerable<RecoveringClient> clients, Func<RecoveringClient, CancellationToken, Task> connect)
     {
         var failed = 0;
         string? firstError = null;
-        await Parallel.ForEachAsync(_clients, new ParallelOptions { MaxDegreeOfParallelism = spec.ConnectConcurrency, CancellationToken = _lifetime.Token }, async (client, _) =>
+        await Parallel.ForEachAsync(clients, new ParallelOptions { MaxDegreeOfParallelism = spec.ConnectConcurrency, CancellationToken = _lifetime.Token }, async (client, _) =>
         {
             using var connectTimeout = CancellationTokenSource.CreateLinkedTokenSource(_lifetime.Token);
             connectTimeout.CancelAfter(ConnectTimeout);

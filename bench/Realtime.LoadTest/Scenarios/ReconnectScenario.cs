@@ -13,7 +13,10 @@ namespace Realtime.LoadTest.Scenarios;
 /// scenario's workspace(s), the broadcast load at R/s for S s, and D of them (users N-D..N-1)
 /// dropping at once in the middle of it (their sockets aborted from the client's side), away A
 /// seconds, back on the next edge with <c>recover=</c> their last position. First a baseline run
-/// without drops (same N, R, S), so the broadcast latency of the N-D others sits beside it.
+/// without drops (same N, R, S), so the broadcast latency of the N-D others sits beside it. One
+/// client per workspace before the dropped ones (users N-D-W..N-D-1) keeps its ticks in arrival
+/// order: the order the dropped clients must have them in (publishes overlap, so the workspace may
+/// order them otherwise than they were numbered); the others' latencies are the N-D-W remaining.
 /// </summary>
 public static class ReconnectScenario
 {
@@ -74,10 +77,11 @@ public static class ReconnectScenario
         {
             MaxLifetime = GlobalTimeout(options),
         };
-        var steady = all with { Count = options.Clients - drop };
+        var witnesses = options.Workspaces;
+        var steady = all with { Count = options.Clients - drop - witnesses };
         var workspaces = Enumerable.Range(0, options.Workspaces).Select(all.WorkspaceOf).ToList();
         await using var fleet = ClientFleet.Create(steady, options.EffectiveClientProcesses);
-        await using var dropping = new RecoveringClientGroup(all with { FirstUser = options.Clients - drop, Count = drop });
+        await using var dropping = new RecoveringClientGroup(all with { FirstUser = steady.Count, Count = witnesses + drop }, witnesses);
         var connect = await fleet.ConnectAsync(options.Timeout);
         var droppingConnect = await dropping.ConnectAsync(options.Timeout);
         if (connect.Ready + droppingConnect.Ready < options.Clients)
@@ -130,7 +134,9 @@ public static class ReconnectScenario
             Console.Error.WriteLine($"reconnect {system.Target}: not every dropped client had every tick within {options.Timeout.TotalSeconds} s.");
         }
 
-        var clients = dropping.Clients;
+        var clients = dropping.Dropping;
+        var orders = dropping.Witnesses.ToDictionary(w => w.User % options.Workspaces, w => new WorkspaceOrder(w.Arrivals));
+        var outOfOrder = clients.ToDictionary(c => c, c => orders[c.User % options.Workspaces].OutOfOrder(c.Arrivals));
         var recovery = new LatencyHistogram();
         foreach (var time in clients.Select(c => c.RecoveryTime).OfType<TimeSpan>())
         {
@@ -151,12 +157,15 @@ public static class ReconnectScenario
             DroppedExpected = drop > 0 ? clients.Sum(Owed) : null,
             DroppedReceived = drop > 0 ? clients.Sum(c => c.Received) : null,
             DroppedDuplicates = drop > 0 ? clients.Sum(c => c.Duplicates) : null,
-            DroppedOutOfOrder = drop > 0 ? clients.Sum(c => c.OutOfOrder) : null,
+            DroppedOutOfOrder = drop > 0 ? outOfOrder.Values.Sum() : null,
             RecoveryWorkspaceEvents = events,
             RecoveryWorkspaceBytes = bytes,
+            Expected = result.Expected + dropping.Witnesses.Sum(Owed),
+            Received = result.Received + dropping.Witnesses.Sum(w => w.Received),
+            Duplicates = result.Duplicates + dropping.Witnesses.Sum(w => w.Duplicates),
             ClientErrors = result.ClientErrors + droppingConnect.Failed + reconnectFailed + clients.Count(c => c.Error is not null),
             FirstError = result.FirstError ?? droppingConnect.FirstError ?? reconnectError ?? dropping.FirstError,
-            FirstDisorder = clients.Select(c => c.Disorder).FirstOrDefault(d => d is not null),
+            FirstDisorder = clients.Where(c => c.Duplicates + outOfOrder[c] > 0).Select(c => Disorder(c, outOfOrder[c], orders[c.User % options.Workspaces])).FirstOrDefault(),
         };
     }
 
@@ -164,7 +173,48 @@ public static class ReconnectScenario
     {
         await group.DropAllAsync();
         await Task.Delay(TimeSpan.FromSeconds(options.AwaySeconds));
-        return await group.ReconnectAllAsync(user => accepted.LastFor(user % options.Workspaces, options.Workspaces));
+        return await group.ReconnectAllAsync(user =>
+        {
+            var index = user % options.Workspaces;
+            var to = accepted.LastFor(index, options.Workspaces);
+            return (to, to < index ? 0 : ((to - index) / options.Workspaces) + 1);
+        });
+    }
+
+    /// <summary>What a dropped client got twice or out of order, beside its workspace's order.</summary>
+    private static string Disorder(RecoveringClient client, long outOfOrder, WorkspaceOrder order) => string.Create(
+        CultureInfo.InvariantCulture,
+        $"u{client.User}: {client.Duplicates} duplicates, {outOfOrder} out of order, recovered {client.Recovered}, to catch up to tick {client.CatchUpTo}; before the drop it had {string.Join(' ', client.Arrivals.Take(client.ArrivalsBeforeReconnect))}; after the reconnect {string.Join(' ', client.Arrivals.Skip(client.ArrivalsBeforeReconnect))}; its workspace sent {order}");
+
+    /// <summary>The order in which a workspace's client that never dropped got the ticks.</summary>
+    private sealed class WorkspaceOrder(IReadOnlyList<long> arrivals)
+    {
+        private readonly Dictionary<long, int> _rank = arrivals.Select((seq, rank) => (seq, rank)).ToDictionary(p => p.seq, p => p.rank);
+
+        /// <summary>Ticks of <paramref name="received"/> that came after one the workspace sent later (ticks the witness lacks are not judged).</summary>
+        public long OutOfOrder(IReadOnlyList<long> received)
+        {
+            long count = 0;
+            var latest = -1;
+            foreach (var seq in received)
+            {
+                if (!_rank.TryGetValue(seq, out var rank))
+                {
+                    continue;
+                }
+
+                if (rank < latest)
+                {
+                    count++;
+                }
+
+                latest = Math.Max(latest, rank);
+            }
+
+            return count;
+        }
+
+        public override string ToString() => string.Join(' ', arrivals);
     }
 
     /// <summary>
