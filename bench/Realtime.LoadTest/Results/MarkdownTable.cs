@@ -41,6 +41,11 @@ public static class MarkdownTable
                     text.AppendLine(Invariant($"| {r.Target} | {r.Publisher} | {r.Clients}{(r.Workspaces > 1 ? $" in {r.Workspaces} workspaces" : "")} | {r.Dropped} | {r.AwaySeconds} | {r.Rate} | {r.Published} | {recovery} | {r.Latency?.P50:F1} / {r.Latency?.P99:F1} | {r.Lost} / {r.Duplicates} |"));
                 }
 
+                foreach (var r in results.Where(r => r.WorkspaceOrderDiffers > 0))
+                {
+                    text.AppendLine(Invariant($"\n{(r.Dropped > 0 ? "with drops" : "baseline")}: {r.WorkspaceOrderDiffers} ticks reached their workspace after a higher-numbered one (overlapping publishes); order is judged by the workspace's."));
+                }
+
                 foreach (var r in results.Where(r => r.FirstDisorder is not null))
                 {
                     text.AppendLine(Invariant($"\n{r.FirstDisorder}"));

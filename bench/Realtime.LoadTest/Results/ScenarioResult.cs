@@ -103,6 +103,9 @@ public sealed record ScenarioResult
     /// <summary>reconnect: ticks a dropped client got after a later one.</summary>
     public long? DroppedOutOfOrder { get; init; }
 
+    /// <summary>reconnect: ticks the workspaces sent after a higher-numbered one (overlapping publishes reaching a workspace the other way round; not an error).</summary>
+    public long? WorkspaceOrderDiffers { get; init; }
+
     /// <summary>reconnect: the first dropped client that got a tick twice or out of order, and the ticks it got after its reconnect.</summary>
     public string? FirstDisorder { get; init; }
 

@@ -158,6 +158,7 @@ public static class ReconnectScenario
             DroppedReceived = drop > 0 ? clients.Sum(c => c.Received) : null,
             DroppedDuplicates = drop > 0 ? clients.Sum(c => c.Duplicates) : null,
             DroppedOutOfOrder = drop > 0 ? outOfOrder.Values.Sum() : null,
+            WorkspaceOrderDiffers = orders.Values.Sum(o => o.Renumbered),
             RecoveryWorkspaceEvents = events,
             RecoveryWorkspaceBytes = bytes,
             Expected = result.Expected + dropping.Witnesses.Sum(Owed),
@@ -212,6 +213,23 @@ public static class ReconnectScenario
             }
 
             return count;
+        }
+
+        /// <summary>Ticks the workspace sent after a higher-numbered one: publishes that overlapped and reached it the other way round.</summary>
+        public long Renumbered
+        {
+            get
+            {
+                long count = 0;
+                var highest = -1L;
+                foreach (var seq in arrivals)
+                {
+                    count += seq < highest ? 1 : 0;
+                    highest = Math.Max(highest, seq);
+                }
+
+                return count;
+            }
         }
 
         public override string ToString() => string.Join(' ', arrivals);
