@@ -140,6 +140,11 @@ public sealed record LoadOptions
             throw new ArgumentException("--drop is between 1 and N-W-1 (W: --workspaces), --away between 0 and 100 seconds.");
         }
 
+        if (Rate * Seconds < 2)
+        {
+            throw new ArgumentException("reconnect needs at least 2 broadcasts (--rate x --seconds): the drop comes with one after the first.");
+        }
+
         return this;
     }
 

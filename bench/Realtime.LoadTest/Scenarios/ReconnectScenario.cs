@@ -164,7 +164,7 @@ public static class ReconnectScenario
             Expected = result.Expected + dropping.Witnesses.Sum(Owed),
             Received = result.Received + dropping.Witnesses.Sum(w => w.Received),
             Duplicates = result.Duplicates + dropping.Witnesses.Sum(w => w.Duplicates),
-            ClientErrors = result.ClientErrors + droppingConnect.Failed + reconnectFailed + clients.Count(c => c.Error is not null),
+            ClientErrors = result.ClientErrors + droppingConnect.Failed + reconnectFailed + dropping.Witnesses.Concat(clients).Count(c => c.Error is not null),
             FirstError = result.FirstError ?? droppingConnect.FirstError ?? reconnectError ?? dropping.FirstError,
             FirstDisorder = clients.Where(c => c.Duplicates + outOfOrder[c] > 0).Select(c => Disorder(c, outOfOrder[c], orders[c.User % options.Workspaces])).FirstOrDefault(),
         };
