@@ -40,6 +40,12 @@ function holdable(userId, workspaceId, options = {}) {
   };
 }
 
+/** The first received `event` matching, among those `seen` already or coming. */
+function received(c, event, seen, matches, timeoutMs) {
+  const found = seen.find(matches);
+  return found ? Promise.resolve(found) : next(c, event, matches, timeoutMs);
+}
+
 const broadcast = (workspaceId, seq) => api("POST", `/realtime/broadcast/workspace/${workspaceId}`, workspaceId, { event: EVENT, data: { seq } });
 const seqs = (seen) => seen.map((p) => p.seq);
 
@@ -51,7 +57,7 @@ async function missBroadcastsWhileAway(workspaceId, user, cut) {
   const recoveries = record(c, "recovery");
   await c.start(["realtime"]);
   await broadcast(workspaceId, 1);
-  const first = await next(c, EVENT, (p) => p.seq === 1);
+  const first = await received(c, EVENT, seen, (p) => p.seq === 1);
   assert.equal(typeof first.recoveryPosition, "string", "a workspace broadcast carries its position");
   assert.equal(c.recoveryPosition("realtime"), first.recoveryPosition);
   assert.deepEqual(recoveries, [], "a first connect without a position says nothing");
@@ -68,9 +74,9 @@ async function missBroadcastsWhileAway(workspaceId, user, cut) {
   release();
 
   assert.deepEqual(await recovery, { hub: "realtime", recovered: true });
-  await next(c, EVENT, (p) => p.seq === 5, 30_000);
+  await received(c, EVENT, seen, (p) => p.seq === 5, 30_000);
   await broadcast(workspaceId, 6);
-  await next(c, EVENT, (p) => p.seq === 6);
+  await received(c, EVENT, seen, (p) => p.seq === 6);
   assert.deepEqual(seqs(seen), [1, 2, 3, 4, 5, 6], "every broadcast once, in order: the missed ones, then live");
   assert.deepEqual(connects.map((e) => e.recovered), [false, true]);
   assert.deepEqual(recoveries, [{ hub: "realtime", recovered: true }]);
@@ -95,12 +101,14 @@ test("recovery after the server closes the connection: the client's own reconnec
 test("recovery refused: a position of another workspace, or a malformed one, gives recovered false, and the app is told to reload", async () => {
   const [w1, w2] = [newWorkspace(), newWorkspace()];
   const { client: source } = holdable("hana", w1);
+  const sourceSeen = record(source, EVENT);
   await source.start(["realtime"]);
   await broadcast(w1, 1);
-  const { recoveryPosition } = await next(source, EVENT, (p) => p.seq === 1);
+  const { recoveryPosition } = await received(source, EVENT, sourceSeen, (p) => p.seq === 1);
 
   for (const [workspaceId, position] of [[w2, recoveryPosition], [w1, "not-a-position"]]) {
     const { client: c } = holdable("hana", workspaceId, { recoveryPositions: { realtime: position } });
+    const seen = record(c, EVENT);
     assert.equal(c.recoveryPosition("realtime"), position);
     const connected = next(c, "connected", (e) => e.hub === "realtime");
     const recovery = next(c, "recovery", (r) => r.hub === "realtime");
@@ -109,7 +117,7 @@ test("recovery refused: a position of another workspace, or a malformed one, giv
     assert.deepEqual(await recovery, { hub: "realtime", recovered: false }, position);
     // Live events still come, and their positions replace the refused one.
     await broadcast(workspaceId, 2);
-    const live = await next(c, EVENT, (p) => p.seq === 2);
+    const live = await received(c, EVENT, seen, (p) => p.seq === 2);
     assert.equal(c.recoveryPosition("realtime"), live.recoveryPosition);
   }
 });
