@@ -151,7 +151,7 @@ public sealed class WorkspaceFeedTests
         Assert.Single(stamped.Distinct(ReferenceEqualityComparer.Instance));
         Assert.Equal(new RecoveryPosition("ws", feed.Epoch, 2), RecoveryPosition.ReadFrom(stamped[0], "ws"));
         Assert.Null(RecoveryPosition.ReadFrom(typing.Single().Event.Deliveries[0].Payload, "ws"));
-        Assert.Equal(2, feed.ReplayableAfter(feed.Epoch, 0)!.Value.Events.Single().Position!.Sequence);
+        Assert.Equal(2, RecoveryPosition.ReadFrom(feed.ReplayableAfter(feed.Epoch, 0)!.Value.Events.Single().Deliveries[0].Payload, "ws")!.Sequence);
     }
 
     private WorkspaceFeed Feed(TimeSpan? window = null, int events = 256, int bytes = 1024 * 1024) =>
