@@ -12,8 +12,8 @@ namespace Realtime.EdgeGateway.Hubs;
 /// single conversations, and receives their messages, updates, typing, read receipts and SLA
 /// escalations; it types in and reads conversations that exist in its workspace. A whole-inbox
 /// subscription replaces the single ones, so that no event reaches a connection twice. A
-/// connection opened with the position of the last inbox event it had (`recover`) gets, at each
-/// subscription, what that subscription missed since, before its live events.
+/// connection opened with the position of the last inbox event it had (`recover`) gets, at its
+/// first subscription, what that subscription missed since, before its live events.
 /// </summary>
 public sealed class InboxHub(WorkspaceHubServices services) : WorkspaceHub(services)
 {
@@ -106,6 +106,9 @@ public sealed class InboxHub(WorkspaceHubServices services) : WorkspaceHub(servi
 
         if (group is not null && Subscription.RecoverFrom is { } position)
         {
+            // Only the first subscription recovers: a later one's replay would come after live events
+            // of the first, and the client's last position must never go back.
+            Subscription.RecoverFrom = null;
             InboxSubscribed? reply = null;
             await RecoverThenJoinAsync(RealtimeHubs.Inbox, group, position, async recovered =>
             {
@@ -158,7 +161,7 @@ public sealed class InboxHub(WorkspaceHubServices services) : WorkspaceHub(servi
     {
         public bool WholeInbox { get; set; }
 
-        /// <summary>The position the connection recovers from, at each subscription.</summary>
+        /// <summary>The position the connection recovers from, at its first subscription.</summary>
         public RecoveryPosition? RecoverFrom { get; set; }
 
         public HashSet<string> Conversations { get; } = new(StringComparer.Ordinal);

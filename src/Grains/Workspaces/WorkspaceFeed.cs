@@ -70,7 +70,9 @@ public sealed class WorkspaceFeed(string workspaceId, RecoveryOptions options, T
     public List<(string EdgeId, EdgeEvent Event)> Append(IReadOnlyCollection<string> edgeIds, EdgeEvent evt, FeedRepair repair, IReadOnlyList<string>? subjects = null)
     {
         var sequence = ++_sequence;
-        if (repair != FeedRepair.None)
+        // A joining connection's snapshot carries none: it waits for its connection's `connected`, so
+        // events after it may overtake it, and a client's last position must never go back.
+        if (repair is FeedRepair.Replay or FeedRepair.Presence)
         {
             evt = Stamped(evt, new RecoveryPosition(workspaceId, Epoch, sequence).ToString());
         }

@@ -40,7 +40,7 @@ public sealed class PresenceRecoveryTests : IAsyncLifetime
         var carol = await ConnectAsync("carol", "/realtime", edge: 0);
         var alice = await ConnectAsync("alice", hub, edge: 0);
         await alice.WaitForPresenceAsync("carol", "online");
-        var position = LastPosition(alice);
+        var position = await ChangePositionAsync(alice, bob);
 
         await alice.DisposeAsync();
         await LeaveAsync(carol, "carol");
@@ -53,11 +53,10 @@ public sealed class PresenceRecoveryTests : IAsyncLifetime
         Assert.Equal("offline", users["carol"]);
         Assert.Equal("online", users["dave"]);
         Assert.Equal("online", users["bob"]);
-        Assert.False(string.IsNullOrEmpty(first.Payload.GetProperty(RecoveryPosition.PropertyName).GetString()));
     }
 
     [Fact]
-    public async Task Every_presence_event_carries_a_position_that_moves_on()
+    public async Task Every_presence_change_carries_a_position_that_moves_on_and_the_join_snapshot_none()
     {
         var alice = await ConnectAsync("alice", "/presence", edge: 0);
         await using var bob = await ConnectAsync("bob", "/realtime", edge: 1);
@@ -67,12 +66,13 @@ public sealed class PresenceRecoveryTests : IAsyncLifetime
         await using var back = await ConnectAsync("alice", "/presence", edge: 0);
         await back.WaitForPresenceAsync("alice", "online");
         await bob.Connection.InvokeAsync("page:navigate", new { page = "/inbox" });
-        await back.Events.WaitForAsync(e => e.Name == "presence:update" && e.Payload.GetProperty("users")[0].GetProperty("currentPage").ValueKind == JsonValueKind.String, "bob's page");
+        await bob.Connection.InvokeAsync("page:navigate", new { page = "/posts" });
+        await back.Events.WaitForAsync(e => e.Name == "presence:update" && e.Payload.GetProperty("users")[0].GetProperty("currentPage").ValueKind == JsonValueKind.String && e.Payload.GetProperty("users")[0].GetProperty("currentPage").GetString() == "/posts", "bob's second page");
 
-        var positions = back.Events.Snapshot()
-            .Where(e => e.Name == "presence:update")
-            .Select(e => RecoveryPosition.TryParse(e.Payload.GetProperty(RecoveryPosition.PropertyName).GetString(), _workspaceId))
-            .ToList();
+        var updates = back.Events.Snapshot().Where(e => e.Name == "presence:update").ToList();
+        Assert.Equal(JsonValueKind.Null, updates[0].Payload.GetProperty(RecoveryPosition.PropertyName).ValueKind);
+        var positions = updates.Skip(1).Select(e => RecoveryPosition.TryParse(e.Payload.GetProperty(RecoveryPosition.PropertyName).GetString(), _workspaceId)).ToList();
+        Assert.True(positions.Count >= 2);
         Assert.All(positions, Assert.NotNull);
         Assert.True(positions.Zip(positions.Skip(1)).All(p => p.Second!.Sequence > p.First!.Sequence), "positions move on");
     }
@@ -83,7 +83,7 @@ public sealed class PresenceRecoveryTests : IAsyncLifetime
         await using var bob = await ConnectAsync("bob", "/realtime", edge: 0);
         var alice = await ConnectAsync("alice", "/presence", edge: 0);
         await alice.WaitForPresenceAsync("bob", "online");
-        var position = RecoveryPosition.TryParse(LastPosition(alice), _workspaceId)!;
+        var position = RecoveryPosition.TryParse(await ChangePositionAsync(alice, bob), _workspaceId)!;
         await alice.DisposeAsync();
 
         await using var back = await ConnectAsync("alice", "/presence", edge: 1, recover: (position with { Epoch = position.Epoch + 1 }).ToString());
@@ -103,7 +103,9 @@ public sealed class PresenceRecoveryTests : IAsyncLifetime
             }
 
             var alice = await ConnectAsync("alice", "/realtime", edge: 0);
-            var summary = await alice.Events.WaitForAsync(e => e.Name == "presence:summary" && e.Payload.GetProperty("online").GetInt32() == 15, "the summary with everyone");
+            await alice.Events.WaitForAsync(e => e.Name == "presence:summary" && e.Payload.GetProperty("online").GetInt32() == 15, "the summary with everyone");
+            clients.Add(await ConnectAsync("user14", "/realtime", edge: 1));
+            var summary = await alice.Events.WaitForAsync(e => e.Name == "presence:summary" && e.Payload.GetProperty("online").GetInt32() == 16, "the summary changing");
             var position = summary.Payload.GetProperty(RecoveryPosition.PropertyName).GetString()!;
             await alice.DisposeAsync();
 
@@ -113,11 +115,11 @@ public sealed class PresenceRecoveryTests : IAsyncLifetime
             }
 
             clients.RemoveRange(0, 3);
-            await Eventually.UntilAsync(() => Workspace.GetConnectedUserIds(), ids => ids.Count == 11, "three users gone");
+            await Eventually.UntilAsync(() => Workspace.GetConnectedUserIds(), ids => ids.Count == 12, "three users gone");
 
             await using var back = await ConnectAsync("alice", "/realtime", edge: 1, recover: position);
             Assert.True(back.Events.Snapshot()[0].Payload.GetProperty("recovered").GetBoolean());
-            await back.Events.WaitForAsync(e => e.Name == "presence:summary" && e.Payload.GetProperty("online").GetInt32() == 12, "the summary as it is now");
+            await back.Events.WaitForAsync(e => e.Name == "presence:summary" && e.Payload.GetProperty("online").GetInt32() == 13, "the summary as it is now");
             Assert.DoesNotContain(back.Events.Snapshot(), e => e.Name == "presence:update");
         }
         finally
@@ -129,8 +131,16 @@ public sealed class PresenceRecoveryTests : IAsyncLifetime
     private static Dictionary<string, string> Users(ReceivedEvent update) =>
         update.Payload.GetProperty("users").EnumerateArray().ToDictionary(u => u.GetProperty("userId").GetString()!, u => u.GetProperty("status").GetString()!);
 
-    private static string LastPosition(TestClient client) =>
-        client.Events.Snapshot().Last(e => e.Name is "presence:update" or "presence:summary").Payload.GetProperty(RecoveryPosition.PropertyName).GetString()!;
+    /// <summary>A teammate changes page: the position of that change, as the client received it.</summary>
+    private static async Task<string> ChangePositionAsync(TestClient client, TestClient teammate)
+    {
+        var page = $"/page-{Guid.NewGuid():N}";
+        await teammate.Connection.InvokeAsync("page:navigate", new { page });
+        var change = await client.Events.WaitForAsync(
+            e => e.Name == "presence:update" && e.Payload.GetProperty("users").EnumerateArray().Any(u => u.GetProperty("currentPage").ValueKind == JsonValueKind.String && u.GetProperty("currentPage").GetString() == page),
+            "the teammate's page change");
+        return change.Payload.GetProperty(RecoveryPosition.PropertyName).GetString()!;
+    }
 
     private async Task<TestClient> ConnectAsync(string userId, string hub, int edge, string? recover = null)
     {
