@@ -16,6 +16,9 @@ using Realtime.LoadTest.Systems;
 //   or ours on the local cluster (its own Redis, 2 silos, 2 edges; user n on edge n mod 2; also for connect-storm and notify)
 //   [--publisher grain|http|both] [--publishers K]: broadcasts through the grain interface, the HTTP API (K keep-alive connections), or both in turn
 //   [--workspaces W]: the clients spread over W workspaces (user n in workspace n mod W), the broadcasts to each in turn
+// dotnet run -c Release --project bench/Realtime.LoadTest -- reconnect N --drop D --rate R --seconds S [--away A] [--target orleans|cluster] [--publisher grain|http] [--workspaces W]
+//   N on /realtime (default 10,000) under the broadcast load; D of them (default 1,000) drop at once mid-load, stay away A s
+//   (default 5), come back on the next edge with recover=; a baseline run without drops first (JSON only)
 // dotnet run -c Release --project bench/Realtime.LoadTest -- notify N --rate R --seconds S [--batch B] [--protocol ...]
 // dotnet run -c Release --project bench/Realtime.LoadTest -- memory N [--target orleans|bare|both|socketio|all] [--gcdump DIR]
 // dotnet run -c Release --project bench/Realtime.LoadTest -- chart docs/img/broadcast-latency.png artifacts/bench/broadcast-*.json
@@ -39,6 +42,7 @@ try
         "chart" => Chart(args.Skip(1).ToList()),
         "soak" => await SoakAsync(SoakOptions.Parse(args.Skip(1).ToList())),
         "connect-storm" or "broadcast" or "notify" or "memory" => await RunAsync(command, LoadOptions.Parse(args.Skip(1).ToList())),
+        "reconnect" => await ReconnectAsync(LoadOptions.Parse(args.Skip(1).ToList(), new LoadOptions { Clients = 10_000 }).ForReconnect()),
         _ => Usage(),
     };
 }
@@ -91,10 +95,32 @@ static async Task<int> RunAsync(string scenario, LoadOptions options)
         }
     }
 
+    return Report(options, scenario, results);
+}
+
+static async Task<int> ReconnectAsync(LoadOptions options)
+{
+    var logs = Path.Combine(options.OutputDirectory, "logs");
+    var siloSettings = ReconnectScenario.SiloSettings(options);
+    IReadOnlyList<ScenarioResult> results;
+    await using (var system = options.Target == "cluster"
+        ? await OrleansSystem.StartClusterAsync(logs, siloSettings)
+        : await OrleansSystem.StartAsync(logs, siloSettings))
+    {
+        results = await ReconnectScenario.RunAsync(options, system).WaitAsync(ReconnectScenario.GlobalTimeout(options));
+    }
+
+    return Report(options, "reconnect", results);
+}
+
+static int Report(LoadOptions options, string scenario, IReadOnlyList<ScenarioResult> results)
+{
     var path = ResultFiles.Write(options.OutputDirectory, scenario, results);
     Console.WriteLine(MarkdownTable.Render(results));
     Console.WriteLine($"results: {path}");
-    return results.All(r => r.Lost is null or 0 && r.Duplicates is null or 0 && r.FirstError is null) ? 0 : 1;
+    return results.All(r => r.Lost is null or 0 && r.Duplicates is null or 0 && r.FirstError is null
+        && r.DroppedLost is null or 0 && r.DroppedDuplicates is null or 0 && r.DroppedOutOfOrder is null or 0
+        && (r.Dropped is null or 0 || r.RecoveredClients == r.Dropped)) ? 0 : 1;
 }
 
 static async Task<int> SoakAsync(SoakOptions options)
@@ -125,6 +151,6 @@ static int Chart(IReadOnlyList<string> args)
 
 static int Usage()
 {
-    Console.Error.WriteLine("Usage: connect-storm|broadcast|notify|memory N [options], soak [options], or chart <png> <result.json>... (see the top of Program.cs)");
+    Console.Error.WriteLine("Usage: connect-storm|broadcast|notify|memory|reconnect N [options], soak [options], or chart <png> <result.json>... (see the top of Program.cs)");
     return 2;
 }

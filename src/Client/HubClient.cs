@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -18,16 +19,26 @@ public enum HubClientState
 /// One hub connection that stays up: started once, it reconnects after every loss (a dropped
 /// socket, an expired token, an edge that drains and sends <c>reconnect</c>) at once and then with
 /// growing waits, asking the token factory again each time, until it is stopped or the user's
-/// session is revoked. After each reconnection it renews what the app subscribed to.
+/// session is revoked. It keeps the last <c>recoveryPosition</c> of its workspace's events and
+/// reconnects with it (<c>recover=</c>), so the edge replays what it missed; <see cref="Recovery"/>
+/// says whether it did. After each reconnection it renews what the app subscribed to.
 /// </summary>
 public abstract partial class HubClient : IAsyncDisposable
 {
+    /// <summary>The query parameter that passes the last position back on reconnecting.</summary>
+    public const string RecoverParameter = "recover";
+
     private readonly RealtimeClientOptions _options;
     private readonly string _hubPath;
     private readonly ILogger _logger;
-    private readonly List<Action<HubConnection>> _handlers = [];
+
+    /// <summary>The app's handlers by event name: each name is listened to once per connection, its payload read once.</summary>
+    private readonly Dictionary<string, List<Func<JsonElement, Task>>> _handlers = new(StringComparer.Ordinal);
     private readonly Lock _lock = new();
     private HubConnection? _connection;
+    private string? _connectionWorkspaceId;
+    private (string WorkspaceId, string Position)? _position;
+    private ConnectAttempt _attempt = new(Reconnection: false, Recover: false, RecoveredWithoutPosition: false);
     private CancellationTokenSource? _running;
     private TaskCompletionSource<ConnectedEvent>? _connected;
     private Task? _reconnecting;
@@ -49,6 +60,12 @@ public abstract partial class HubClient : IAsyncDisposable
         {
             _connected?.TrySetResult(connected);
             Raise(Connected, connected);
+            var attempt = _attempt;
+            if (attempt.Reconnection || attempt.Recover)
+            {
+                // Before the replayed events: the app knows whether to reload before the missed ones come.
+                Raise(Recovery, new HubRecovery(_hubPath, connected.Recovered || attempt.RecoveredWithoutPosition));
+            }
         });
         On<ServerNotice>("reconnect", notice =>
         {
@@ -68,6 +85,30 @@ public abstract partial class HubClient : IAsyncDisposable
     /// <summary>The workspace of the connection.</summary>
     public string WorkspaceId => _options.WorkspaceId!;
 
+    /// <summary>
+    /// The last <c>recoveryPosition</c> received from this hub in <see cref="WorkspaceId"/>: the next
+    /// connection resumes from it. Set it before starting to resume from one kept earlier (e.g. across
+    /// an app restart, within the edge's recovery window); null forgets it.
+    /// </summary>
+    public string? RecoveryPosition
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _position is { } last && last.WorkspaceId == WorkspaceId ? last.Position : null;
+            }
+        }
+
+        set
+        {
+            lock (_lock)
+            {
+                _position = string.IsNullOrEmpty(value) ? null : (WorkspaceId, value);
+            }
+        }
+    }
+
     /// <summary>The current connection's id; null while not connected.</summary>
     public string? ConnectionId => _connection?.ConnectionId;
 
@@ -76,6 +117,13 @@ public abstract partial class HubClient : IAsyncDisposable
 
     /// <summary>The connection was lost; the client is reconnecting.</summary>
     public event Action<Exception?>? Reconnecting;
+
+    /// <summary>
+    /// After every reconnection (and a first connection given a <see cref="RecoveryPosition"/>), before
+    /// any replayed event: <see cref="HubRecovery.Recovered"/> true, the events missed meanwhile
+    /// follow in order, then live ones; false, nothing was replayed: reload what the app shows from this hub.
+    /// </summary>
+    public event Action<HubRecovery>? Recovery;
 
     /// <summary>Connected again, subscriptions renewed.</summary>
     public event Action? Reconnected;
@@ -110,7 +158,7 @@ public abstract partial class HubClient : IAsyncDisposable
         State = HubClientState.Connecting;
         try
         {
-            await ConnectAsync(cancellationToken);
+            await ConnectAsync(reconnection: false, cancellationToken);
             State = HubClientState.Connected;
         }
         catch
@@ -174,28 +222,36 @@ public abstract partial class HubClient : IAsyncDisposable
     public void On<T>(string eventName, Func<T, Task> handler)
     {
         ArgumentNullException.ThrowIfNull(handler);
-        Action<HubConnection> register = connection => connection.On<T>(eventName, async payload =>
+        Func<JsonElement, Task> dispatch = async payload =>
         {
             try
             {
-                await handler(payload);
+                await handler(payload is T element ? element : payload.Deserialize<T>(JsonSerializerOptions.Web)!);
             }
             catch (Exception ex)
             {
                 // The app's handler failing must not cost the connection its other events.
                 LogHandlerFailed(ex, _hubPath, eventName);
             }
-        });
-        HubConnection? current;
+        };
+        HubConnection? current = null;
+        string? workspaceId = null;
         lock (_lock)
         {
-            _handlers.Add(register);
-            current = _connection;
+            if (_handlers.TryGetValue(eventName, out var handlers))
+            {
+                handlers.Add(dispatch);
+            }
+            else
+            {
+                _handlers[eventName] = [dispatch];
+                (current, workspaceId) = (_connection, _connectionWorkspaceId);
+            }
         }
 
         if (current is not null)
         {
-            register(current);
+            Listen(current, eventName, workspaceId!);
         }
     }
 
@@ -255,24 +311,43 @@ public abstract partial class HubClient : IAsyncDisposable
             ? connection
             : throw new InvalidOperationException($"The /{_hubPath} client is not connected now ({State}).");
 
-    private async Task ConnectAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// A hub's URL: <c>{edge}/{hub}?workspaceId=...{extraQuery}[&amp;recover=...]</c>, the position
+    /// passed back exactly as received.
+    /// </summary>
+    internal static Uri HubUrl(Uri edgeUrl, string hubPath, string workspaceId, string extraQuery = "", string? recoveryPosition = null)
+    {
+        ArgumentNullException.ThrowIfNull(edgeUrl);
+        var edge = edgeUrl.ToString();
+        var recover = string.IsNullOrEmpty(recoveryPosition) ? "" : $"&{RecoverParameter}={Uri.EscapeDataString(recoveryPosition)}";
+        return new Uri(new Uri(edge.EndsWith('/') ? edge : edge + "/"), $"{hubPath}?workspaceId={Uri.EscapeDataString(workspaceId)}{extraQuery}{recover}");
+    }
+
+    /// <summary>Whether the connection about to open recovers what it missed without a position (/notifications: by the last notification id).</summary>
+    protected virtual bool RecoversWithoutPosition => false;
+
+    private async Task ConnectAsync(bool reconnection, CancellationToken cancellationToken)
     {
         var query = await ExtraQueryAsync(cancellationToken);
-        var edge = _options.EdgeUrl!.ToString();
-        var url = new Uri(new Uri(edge.EndsWith('/') ? edge : edge + "/"), $"{_hubPath}?workspaceId={Uri.EscapeDataString(WorkspaceId)}{query}");
+        // The workspace of this connection: the positions its events carry are that workspace's.
+        var workspaceId = WorkspaceId;
+        var position = RecoveryPosition;
+        var url = HubUrl(_options.EdgeUrl!, _hubPath, workspaceId, query, position);
         var connection = new HubConnectionBuilder()
             .WithUrl(url, o => o.AccessTokenProvider = TokenAsync)
             .Build();
-        List<Action<HubConnection>> handlers;
+        List<string> eventNames;
         lock (_lock)
         {
-            handlers = [.. _handlers];
+            eventNames = [.. _handlers.Keys];
         }
 
-        foreach (var register in handlers)
+        foreach (var eventName in eventNames)
         {
-            register(connection);
+            Listen(connection, eventName, workspaceId);
         }
+
+        _attempt = new ConnectAttempt(reconnection, position is not null, RecoversWithoutPosition);
 
         var connected = new TaskCompletionSource<ConnectedEvent>(TaskCreationOptions.RunContinuationsAsynchronously);
         _connected = connected;
@@ -283,7 +358,11 @@ public abstract partial class HubClient : IAsyncDisposable
             timeout.CancelAfter(_options.ConnectTimeout);
             await connection.StartAsync(timeout.Token);
             await connected.Task.WaitAsync(timeout.Token);
-            Interlocked.Exchange(ref _connection, connection);
+            lock (_lock)
+            {
+                (_connection, _connectionWorkspaceId) = (connection, workspaceId);
+            }
+
             await RenewSubscriptionsAsync(timeout.Token);
         }
         catch
@@ -293,6 +372,33 @@ public abstract partial class HubClient : IAsyncDisposable
             throw;
         }
     }
+
+    /// <summary>Listens to one event on a connection: keeps the position its payload carries, then runs the app's handlers in order.</summary>
+    private void Listen(HubConnection connection, string eventName, string workspaceId) =>
+        connection.On<JsonElement>(eventName, async payload =>
+        {
+            if (payload.ValueKind == JsonValueKind.Object
+                && payload.TryGetProperty("recoveryPosition", out var position)
+                && position.ValueKind == JsonValueKind.String
+                && position.GetString() is { Length: > 0 } value)
+            {
+                lock (_lock)
+                {
+                    _position = (workspaceId, value);
+                }
+            }
+
+            List<Func<JsonElement, Task>> handlers;
+            lock (_lock)
+            {
+                handlers = [.. _handlers[eventName]];
+            }
+
+            foreach (var handler in handlers)
+            {
+                await handler(payload);
+            }
+        });
 
     private Task<string?> TokenAsync() =>
         _options.AccessTokenProvider is { } provider ? provider() : Task.FromResult(_options.AccessToken);
@@ -332,7 +438,7 @@ public abstract partial class HubClient : IAsyncDisposable
             {
                 // The first attempt at once: a draining edge or a dropped socket; the balancer picks a live edge.
                 await Task.Delay(Backoff(attempt), cancellationToken);
-                await ConnectAsync(cancellationToken);
+                await ConnectAsync(reconnection: true, cancellationToken);
                 State = HubClientState.Connected;
                 LogReconnected(_hubPath, attempt + 1);
                 Raise(Reconnected);
@@ -361,6 +467,8 @@ public abstract partial class HubClient : IAsyncDisposable
         var capped = Math.Min(doubled, _options.ReconnectMaxDelay.TotalMilliseconds);
         return TimeSpan.FromMilliseconds(capped * (0.8 + (0.4 * Random.Shared.NextDouble())));
     }
+
+    private sealed record ConnectAttempt(bool Reconnection, bool Recover, bool RecoveredWithoutPosition);
 
     [LoggerMessage(1, LogLevel.Information, "/{Hub}: the edge is draining ({Reason}); reconnecting to another")]
     private partial void LogDraining(string hub, string reason);

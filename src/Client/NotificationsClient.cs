@@ -12,6 +12,7 @@ public sealed class NotificationsClient : HubClient
 {
     private readonly INotificationPositionStore _positions;
     private IReadOnlyList<string>? _types;
+    private volatile bool _resumesFromLastId;
 
     public NotificationsClient(RealtimeClientOptions options, INotificationPositionStore? positions = null, ILogger<NotificationsClient>? logger = null)
         : base(options, "notifications", logger)
@@ -54,10 +55,15 @@ public sealed class NotificationsClient : HubClient
         }
     }
 
-    protected override async ValueTask<string> ExtraQueryAsync(CancellationToken cancellationToken) =>
-        await _positions.GetLastNotificationIdAsync(WorkspaceId, cancellationToken) is { } last
-            ? "&lastNotificationId=" + Uri.EscapeDataString(last)
-            : "";
+    /// <summary>Missed notifications come back by the last id, position or not.</summary>
+    protected override bool RecoversWithoutPosition => _resumesFromLastId;
+
+    protected override async ValueTask<string> ExtraQueryAsync(CancellationToken cancellationToken)
+    {
+        var last = await _positions.GetLastNotificationIdAsync(WorkspaceId, cancellationToken);
+        _resumesFromLastId = last is not null;
+        return last is null ? "" : "&lastNotificationId=" + Uri.EscapeDataString(last);
+    }
 
     protected override async Task RenewSubscriptionsAsync(CancellationToken cancellationToken)
     {

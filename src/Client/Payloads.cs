@@ -5,8 +5,18 @@ namespace Realtime.Client;
 // The server's events as docs/protocol.md gives them. Free-form values (a notification's data, a
 // post, analytics) stay JSON; statuses stay strings, so a value added later does not break a client.
 
-/// <summary><c>connected</c>: the connection is registered in the cluster; every event published from now on reaches it.</summary>
-public sealed record ConnectedEvent(string ConnectionId, string UserId, string WorkspaceId, DateTimeOffset ServerTime);
+/// <summary>
+/// <c>connected</c>: the connection is registered in the cluster; every event published from now on
+/// reaches it. <see cref="Recovered"/>: it passed <c>recover</c> and every event after that position
+/// follows; false: nothing was replayed.
+/// </summary>
+public sealed record ConnectedEvent(string ConnectionId, string UserId, string WorkspaceId, DateTimeOffset ServerTime, bool Recovered = false);
+
+/// <summary>
+/// <see cref="HubClient.Recovery"/>: whether a hub (<see cref="Hub"/>, e.g. "realtime") that connected
+/// again gets what it missed (true) or must reload its state (false).
+/// </summary>
+public sealed record HubRecovery(string Hub, bool Recovered);
 
 /// <summary><c>reconnect</c> (the edge is draining) and <c>session:revoked</c> (the user's access was removed).</summary>
 public sealed record ServerNotice(string Reason);

@@ -54,10 +54,13 @@ public sealed class TestClient : IAsyncDisposable
         string workspaceId,
         string hubPath = "/realtime",
         string? extraQuery = null,
-        HttpTransportType transport = HttpTransportType.WebSockets)
+        HttpTransportType transport = HttpTransportType.WebSockets,
+        IEnumerable<string>? record = null)
     {
         var client = new TestClient(Build(edge, hubPath, workspaceId, token, extraQuery, transport));
-        foreach (var name in ServerEvents)
+
+        // Recorded from the start: a recovering connection gets its replay right after connected.
+        foreach (var name in ServerEvents.Concat(record ?? []))
         {
             client.Connection.On<JsonElement>(name, payload => client.Events.Add(new ReceivedEvent(name, payload)));
         }

@@ -53,15 +53,21 @@ public sealed record LoadOptions
     /// <summary>memory: where to write heap dumps of each .NET process before and after the connections (dotnet-gcdump), and their difference by type; none when null.</summary>
     public string? HeapDumpDirectory { get; init; }
 
+    /// <summary>reconnect: clients that drop their connection during the load and come back with recover=.</summary>
+    public int Drop { get; init; } = 1000;
+
+    /// <summary>reconnect: seconds the dropped clients stay away before reconnecting.</summary>
+    public double AwaySeconds { get; init; } = 5;
+
     /// <summary>How long to wait for connections, convergence and the last deliveries.</summary>
     public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(120);
 
     public int EffectiveClientProcesses => ClientProcesses > 0 ? ClientProcesses : Math.Max(1, (Clients + 14_999) / 15_000);
 
-    /// <summary>Parses "N [--protocol json|messagepack] [--rate R] [--seconds S] ...".</summary>
-    public static LoadOptions Parse(IReadOnlyList<string> args)
+    /// <summary>Parses "N [--protocol json|messagepack] [--rate R] [--seconds S] ..." over <paramref name="defaults"/> (a scenario's own N, say).</summary>
+    public static LoadOptions Parse(IReadOnlyList<string> args, LoadOptions? defaults = null)
     {
-        var options = new LoadOptions();
+        var options = defaults ?? new LoadOptions();
         for (var i = 0; i < args.Count; i++)
         {
             var value = i + 1 < args.Count ? args[i + 1] : null;
@@ -82,6 +88,8 @@ public sealed record LoadOptions
                 "--source-addresses" => options with { SourceAddresses = (int)Number(value, args[i++]) },
                 "--out" => options with { OutputDirectory = Need(value, args[i++]) },
                 "--gcdump" => options with { HeapDumpDirectory = Need(value, args[i++]) },
+                "--drop" => options with { Drop = (int)Number(value, args[i++]) },
+                "--away" => options with { AwaySeconds = Number(value, args[i++]) },
                 "--timeout" => options with { Timeout = TimeSpan.FromSeconds(Number(value, args[i++])) },
                 var n when int.TryParse(n, NumberStyles.Integer, CultureInfo.InvariantCulture, out var clients) => options with { Clients = clients },
                 var unknown => throw new ArgumentException($"Unknown option '{unknown}'."),
@@ -115,6 +123,29 @@ public sealed record LoadOptions
         }
 
         return options;
+    }
+
+    /// <summary>What the reconnect scenario needs besides the common checks.</summary>
+    public LoadOptions ForReconnect()
+    {
+        if (Target is not ("orleans" or "cluster") || Protocol != WireProtocol.Json || Publisher == "both")
+        {
+            throw new ArgumentException("reconnect runs on --target orleans or cluster, over --protocol json, with --publisher grain or http.");
+        }
+
+        // Below the default recovery window (Recovery:Window, 2 min) with room for the reconnects themselves.
+        // One client per workspace stays to tell the workspace's order, and at least one more for the latencies.
+        if (Drop < 1 || Drop > Clients - Workspaces - 1 || AwaySeconds < 0 || AwaySeconds > 100)
+        {
+            throw new ArgumentException("--drop is between 1 and N-W-1 (W: --workspaces), --away between 0 and 100 seconds.");
+        }
+
+        if (Rate * Seconds < 2)
+        {
+            throw new ArgumentException("reconnect needs at least 2 broadcasts (--rate x --seconds): the drop comes with one after the first.");
+        }
+
+        return this;
     }
 
     private static string Need(string? value, string option) => value ?? throw new ArgumentException($"{option} needs a value.");

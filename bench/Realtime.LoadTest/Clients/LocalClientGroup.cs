@@ -140,31 +140,10 @@ public sealed class LocalClientGroup(ClientSpec spec) : IClientGroup
         return $"{spec.HubPath}?workspaceId={workspace}&access_token={Uri.EscapeDataString(token)}";
     }
 
-    /// <summary>Pings every client every PingInterval until the group ends; the only sender after the handshakes.</summary>
+    /// <summary>Pings every client every PingInterval until the group ends.</summary>
     private async Task PingLoopAsync()
     {
-        using var timer = new PeriodicTimer(spec.PingInterval);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(_lifetime.Token, _stopPinging.Token);
-        try
-        {
-            while (await timer.WaitForNextTickAsync(stop.Token))
-            {
-                foreach (var client in _clients)
-                {
-                    try
-                    {
-                        await client.SendPingAsync(stop.Token);
-                    }
-                    catch (Exception ex) when (ex is System.Net.WebSockets.WebSocketException or IOException or ObjectDisposedException)
-                    {
-                        // That client's receive loop reports the failure.
-                    }
-                }
-            }
-        }
-        catch (OperationCanceledException)
-        {
-            // The group is being disposed.
-        }
+        await PingLoop.RunAsync(_clients, static (client, token) => client.SendPingAsync(token), spec.PingInterval, stop.Token);
     }
 }

@@ -30,6 +30,33 @@ public static class MarkdownTable
                 }
 
                 break;
+            case "reconnect":
+                text.AppendLine("| target | publisher | N | dropped | away s | rate/s | published | recovered | recovery p50 / p99 ms | replayed mean / max | dropped: lost / dup / out of order | others: p50 / p99 ms | others: lost / dup |");
+                text.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|---|---|");
+                foreach (var r in results)
+                {
+                    var recovery = r.Dropped > 0
+                        ? Invariant($"{r.RecoveredClients} | {r.RecoveryTime?.P50:F1} / {r.RecoveryTime?.P99:F1} | {r.ReplayedMean:F1} / {r.ReplayedMax} | {r.DroppedLost} / {r.DroppedDuplicates} / {r.DroppedOutOfOrder}")
+                        : " |  |  | ";
+                    text.AppendLine(Invariant($"| {r.Target} | {r.Publisher} | {r.Clients}{(r.Workspaces > 1 ? $" in {r.Workspaces} workspaces" : "")} | {r.Dropped} | {r.AwaySeconds} | {r.Rate} | {r.Published} | {recovery} | {r.Latency?.P50:F1} / {r.Latency?.P99:F1} | {r.Lost} / {r.Duplicates} |"));
+                }
+
+                foreach (var r in results.Where(r => r.WorkspaceOrderDiffers > 0))
+                {
+                    text.AppendLine(Invariant($"\n{(r.Dropped > 0 ? "with drops" : "baseline")}: {r.WorkspaceOrderDiffers} ticks reached their workspace after a higher-numbered one (overlapping publishes); order is judged by the workspace's."));
+                }
+
+                foreach (var r in results.Where(r => r.FirstDisorder is not null))
+                {
+                    text.AppendLine(Invariant($"\n{r.FirstDisorder}"));
+                }
+
+                foreach (var r in results.Where(r => r.RecoveryWorkspaceEvents is not null).Take(1))
+                {
+                    text.AppendLine(Invariant($"\nThe silo kept more history than the defaults for this run: Recovery:WorkspaceEvents {r.RecoveryWorkspaceEvents}, Recovery:WorkspaceBytes {r.RecoveryWorkspaceBytes}."));
+                }
+
+                break;
             default:
                 text.AppendLine("| scenario | target | publisher | protocol | N | rate/s | published | accept p50 / p99 ms | p50 ms | p95 ms | p99 ms | max ms | deliveries/s | lost | duplicates |");
                 text.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");

@@ -74,6 +74,46 @@ public sealed record ScenarioResult
 
     public double? EdgeGcHeapKbPerConnection { get; init; }
 
+    /// <summary>reconnect: clients that dropped and reconnected with recover= (0: the baseline run beside it).</summary>
+    public int? Dropped { get; init; }
+
+    /// <summary>reconnect: seconds the dropped clients stayed away.</summary>
+    public double? AwaySeconds { get; init; }
+
+    /// <summary>reconnect: dropped clients whose connected event after the reconnect said recovered: true.</summary>
+    public int? RecoveredClients { get; init; }
+
+    /// <summary>reconnect: per dropped client, from starting the reconnect to the last tick accepted before it started, ms.</summary>
+    public LatencySummary? RecoveryTime { get; init; }
+
+    /// <summary>reconnect: ticks per dropped client that were broadcast while it was away, replayed after it came back.</summary>
+    public double? ReplayedMean { get; init; }
+
+    public long? ReplayedMax { get; init; }
+
+    /// <summary>reconnect: ticks owed to the dropped clients over both connections, and the distinct ones they got.</summary>
+    public long? DroppedExpected { get; init; }
+
+    public long? DroppedReceived { get; init; }
+
+    public long? DroppedLost => DroppedExpected - DroppedReceived;
+
+    public long? DroppedDuplicates { get; init; }
+
+    /// <summary>reconnect: ticks a dropped client got after a later one.</summary>
+    public long? DroppedOutOfOrder { get; init; }
+
+    /// <summary>reconnect: ticks the workspaces sent after a higher-numbered one (overlapping publishes reaching a workspace the other way round; not an error).</summary>
+    public long? WorkspaceOrderDiffers { get; init; }
+
+    /// <summary>reconnect: the first dropped client that got a tick twice or out of order, and the ticks it got after its reconnect.</summary>
+    public string? FirstDisorder { get; init; }
+
+    /// <summary>reconnect: Recovery:WorkspaceEvents and Recovery:WorkspaceBytes given to the silos when the defaults would not hold the run's history (null: the defaults).</summary>
+    public int? RecoveryWorkspaceEvents { get; init; }
+
+    public int? RecoveryWorkspaceBytes { get; init; }
+
     public int ClientErrors { get; init; }
 
     public string? FirstError { get; init; }

@@ -1,11 +1,6 @@
 using System.Diagnostics;
-using System.Net.Http.Headers;
-using System.Net.Http.Json;
-using Realtime.EdgeGateway.Identity;
-using Realtime.Grains.Broadcasting;
 using Realtime.LoadTest.Cli;
 using Realtime.LoadTest.Clients;
-using Realtime.LoadTest.Metrics;
 using Realtime.LoadTest.Results;
 using Realtime.LoadTest.Systems;
 using Realtime.Testing.Wire;
@@ -20,8 +15,7 @@ namespace Realtime.LoadTest.Scenarios;
 public static class BroadcastScenario
 {
     /// <summary>
-    /// The publisher is "grain", a .NET backend's <see cref="RealtimeService"/>, or "http",
-    /// POST /realtime/broadcast/workspace/{id} with a service token.
+    /// The publisher is "grain" or "http" (<see cref="WorkspaceBroadcaster"/>).
     /// </summary>
     public static async Task<ScenarioResult> RunOrleansAsync(LoadOptions options, OrleansSystem system, string publisher = "grain")
     {
@@ -38,11 +32,8 @@ public static class BroadcastScenario
 
         await WaitForPresenceQuietAsync(fleet, options.Timeout);
 
-        var service = new RealtimeService(system.Client);
-        using var http = HttpPublisher(system, options.Publishers);
-        Task Publish(string to, string eventName, long seq) => publisher == "http"
-            ? PostAsync(http, to, eventName, seq)
-            : service.BroadcastToWorkspace(to, eventName, new { seq, sentAt = WallClock.NowMicros() });
+        using var broadcaster = new WorkspaceBroadcaster(system, publisher, options.Publishers);
+        Task Publish(string to, string eventName, long seq) => broadcaster.PublishAsync(to, eventName, seq);
         await WarmUpAsync(options, fleet, (eventName, seq) => Task.WhenAll(workspaces.Select(to => Publish(to, eventName, seq))),
             seq => Publish(workspaces[(int)(seq % workspaces.Count)], HubTargets.WarmupLoadEvent, seq));
         var publishes = Publishes(options);
@@ -53,7 +44,7 @@ public static class BroadcastScenario
     }
 
     /// <summary>What the users of <paramref name="group"/> receive of publishes 0..P-1, publish s going to workspace s mod W.</summary>
-    private static long ExpectedDeliveries(ClientSpec group, int publishes)
+    internal static long ExpectedDeliveries(ClientSpec group, int publishes)
     {
         long expected = 0;
         for (var user = group.FirstUser; user < group.FirstUser + group.Count; user++)
@@ -63,21 +54,6 @@ public static class BroadcastScenario
         }
 
         return expected;
-    }
-
-    /// <summary>A backend outside the cluster: HTTP/1.1 keep-alive connections to the edge, at most <paramref name="connections"/> at once.</summary>
-    private static HttpClient HttpPublisher(OrleansSystem system, int connections)
-    {
-        var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = connections }) { BaseAddress = system.EdgeUrl };
-        var token = new DevelopmentTokenIssuer(OrleansSystem.Jwt, TimeProvider.System).Issue("bench-publisher", [], ["service"], TimeSpan.FromHours(2));
-        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        return http;
-    }
-
-    private static async Task PostAsync(HttpClient http, string workspace, string eventName, long seq)
-    {
-        using var response = await http.PostAsJsonAsync($"/realtime/broadcast/workspace/{workspace}", new { @event = eventName, data = new { seq, sentAt = WallClock.NowMicros() } });
-        response.EnsureSuccessStatusCode();
     }
 
     /// <summary>The same broadcast against a reference (the bare hub or Socket.IO), one group.</summary>
@@ -102,7 +78,7 @@ public static class BroadcastScenario
     /// broadcasts measured next. Without this wait, a first broadcast behind that traffic set p99
     /// at 1,000 connections in some runs (115-245 ms against 35-45).
     /// </summary>
-    private static async Task WaitForPresenceQuietAsync(ClientFleet fleet, TimeSpan timeout)
+    internal static async Task WaitForPresenceQuietAsync(ClientFleet fleet, TimeSpan timeout)
     {
         var quiet = TimeSpan.FromSeconds(1);
         var clock = Stopwatch.StartNew();
@@ -132,7 +108,7 @@ public static class BroadcastScenario
     /// few one at a time until every client has them all. Those come last so that, events of a
     /// workspace arriving in order, the load is delivered too before the measured broadcasts start.
     /// </summary>
-    private static async Task WarmUpAsync(LoadOptions options, ClientFleet fleet, Func<string, long, Task> publish, Func<long, Task> publishLoad)
+    internal static async Task WarmUpAsync(LoadOptions options, ClientFleet fleet, Func<string, long, Task> publish, Func<long, Task> publishLoad)
     {
         if (options.WarmupSeconds > 0)
         {
@@ -154,5 +130,5 @@ public static class BroadcastScenario
         }
     }
 
-    private static int Publishes(LoadOptions options) => Math.Max(1, (int)Math.Round(options.Rate * options.Seconds));
+    internal static int Publishes(LoadOptions options) => Math.Max(1, (int)Math.Round(options.Rate * options.Seconds));
 }

@@ -58,21 +58,23 @@ public sealed class OrleansSystem : IAsyncDisposable
 
     public IClusterClient Client => _cluster?.Client ?? _client!.Services.GetRequiredService<IClusterClient>();
 
-    public static async Task<OrleansSystem> StartAsync(string logDirectory)
+    /// <summary>Starts the embedded default; <paramref name="siloSettings"/> adds to the silo's environment (Recovery__WorkspaceEvents, say).</summary>
+    public static async Task<OrleansSystem> StartAsync(string logDirectory, IReadOnlyDictionary<string, string>? siloSettings = null)
     {
         var clusterId = $"loadtest-{Guid.NewGuid():N}";
         var gatewayPort = Port();
         var system = new OrleansSystem(new Uri($"http://127.0.0.1:{Port()}"), new Uri($"http://127.0.0.1:{Port()}"), logDirectory);
         try
         {
-            system._silo = HostProcess.Start("Silo", "Realtime.Silo.dll", new Dictionary<string, string>
+            var siloEnvironment = new Dictionary<string, string>(siloSettings ?? new Dictionary<string, string>())
             {
                 ["Urls"] = system.SiloUrl.ToString(),
                 ["Cluster__ClusterId"] = clusterId,
                 ["Cluster__GatewayPort"] = gatewayPort,
                 ["Silo__SiloPort"] = Port(),
                 ["Logging__LogLevel__Default"] = "Warning",
-            });
+            };
+            system._silo = HostProcess.Start("Silo", "Realtime.Silo.dll", siloEnvironment);
             await system._silo.WaitUntilHealthyAsync(new Uri(system.SiloUrl, HostEndpoints.Ready), StartTimeout);
 
             system._edge = HostProcess.Start("EdgeGateway", "Realtime.EdgeGateway.dll", new Dictionary<string, string>
@@ -113,9 +115,9 @@ public sealed class OrleansSystem : IAsyncDisposable
     /// The local cluster as deploy/local/cluster.sh runs it (its own Redis with append-only
     /// persistence every second, Redis clustering, storage, reminders and streams' pub-sub, two
     /// silos, two edges), with production settings, the load test's JWT keys and logs kept in
-    /// <paramref name="logDirectory"/>.
+    /// <paramref name="logDirectory"/>; <paramref name="siloSettings"/> adds to both silos' environment.
     /// </summary>
-    public static async Task<OrleansSystem> StartClusterAsync(string logDirectory)
+    public static async Task<OrleansSystem> StartClusterAsync(string logDirectory, IReadOnlyDictionary<string, string>? siloSettings = null)
     {
         var quiet = new Dictionary<string, string> { ["Logging__LogLevel__Default"] = "Warning" };
         var cluster = await FaultCluster.StartAsync(new FaultClusterOptions
@@ -124,7 +126,7 @@ public sealed class OrleansSystem : IAsyncDisposable
             ClusterIdPrefix = "loadtest",
             RedisAppendFsync = "everysec",
             LogDirectory = logDirectory,
-            SiloSettings = quiet,
+            SiloSettings = new Dictionary<string, string>(quiet.Concat(siloSettings ?? new Dictionary<string, string>())),
             EdgeSettings = new Dictionary<string, string>(quiet)
             {
                 ["Jwt__Issuer"] = Issuer,

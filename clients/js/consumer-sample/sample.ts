@@ -36,6 +36,9 @@ client.on("session:revoked", ({ reason }) => console.log(reason));
 client.on("connected", ({ hub, userId, serverTime }) => console.log(hub, userId, serverTime));
 client.on("state", ({ state }) => console.log(state === "connected" || state === "reconnecting" || state === "disconnected"));
 client.on("reconnected", ({ hub }) => console.log(hub));
+client.on("recovery", ({ hub, recovered }: { hub: HubName; recovered: boolean }) => console.log(hub, recovered ? "resumed" : "reload"));
+client.on("connected", ({ recovered }) => console.log(recovered === true));
+console.log(client.recoveryPosition("realtime")?.length);
 // A backend's own broadcast: any name, payload unknown until the app checks it.
 client.on("campaign:launched", (payload) => console.log(payload));
 
@@ -70,6 +73,8 @@ await client.invoke("inbox", "inbox:read", { conversationId: "conv-1" });
 await client.invoke("presence", "inbox:typing", { conversationId: "conv-1", isTyping: true });
 // @ts-expect-error there is no "chat" hub
 await client.start(["chat"]);
+// @ts-expect-error recovery positions are kept per hub, and there is no "chat" hub
+createRealtimeClient({ workspaceId: "w1", getToken: () => "t", recoveryPositions: { chat: "p" } });
 // @ts-expect-error statuses are online, away or offline
 await client.setStatus("busy");
 // @ts-expect-error not a notification type

@@ -2,17 +2,20 @@
 // the hubs it connects (each a SignalR connection, opened by start() or on first use). It
 // reconnects forever with backoff, then restores what the server forgot with the old connection
 // (subscriptions, page, status, activity) and fetches the notifications missed in between from
-// the newest one delivered, an id it keeps in a pluggable store.
+// the newest one delivered, an id it keeps in a pluggable store. Each hub connection keeps the last
+// recoveryPosition it received and reconnects with it, so the server replays what it missed, and
+// tells the app (`recovery`) whether it did.
 
 import { HttpError, HubConnectionBuilder, HubConnectionState, LogLevel } from "@microsoft/signalr";
 import type { HubConnection, IHubProtocol, IRetryPolicy } from "@microsoft/signalr";
 import { backoffDelay } from "./backoff.js";
-import { HUB_NAMES, HUB_PATHS, SERVER_EVENTS } from "./protocol.js";
+import { HUB_NAMES, SERVER_EVENTS } from "./protocol.js";
 import type {
   ActivityType, Connected, HubName, InboxReadReceipt, InboxSubscribed, LiveUpdatesSubscribed, MethodArgs, MethodName,
   MethodResult, NotificationList, NotificationReadAck, NotificationType, PageRequest, PresencePage, PresenceStatus,
   ServerEvents, Timestamp, UnreadCount,
 } from "./protocol.js";
+import { hubUrl, RecoveryPositions } from "./recovery.js";
 import { SessionState } from "./session.js";
 import { defaultStore, type NotificationCursorStore } from "./store.js";
 
@@ -25,6 +28,13 @@ export interface StateEvents {
   reconnecting: { hub: HubName; error?: Error };
   reconnected: { hub: HubName; connectionId: string | null };
   disconnected: { hub: HubName; error?: Error };
+  /**
+   * After every reconnect of a hub (and a first connect given a position): `recovered: true`, the
+   * events missed meanwhile follow, in order, before live ones; `false`, nothing was replayed, so
+   * reload what the app shows from this hub. On /notifications missed notifications also come back
+   * by `lastNotificationId`, so it is true there whenever the connection passed one.
+   */
+  recovery: { hub: HubName; recovered: boolean };
   /** Overall: `connected` only while every hub in use is. */
   state: { state: ConnectionState };
 }
@@ -60,6 +70,11 @@ export interface RealtimeClientOptions {
   protocol?: "json" | "messagepack" | IHubProtocol;
   /** Delay before reconnect attempt n (0-based). Default: backoffDelay, 0.5 s doubling to 30 s, ±20%. */
   reconnectDelay?: (retryCount: number) => number;
+  /**
+   * Positions to resume from on the first connect of each hub (the last `recoveryPosition` of an
+   * earlier page, within the server's recovery window). Default: none.
+   */
+  recoveryPositions?: Partial<Record<HubName, string>>;
   /** SignalR's own logging. Default: Warning. */
   logLevel?: LogLevel;
 }
@@ -70,13 +85,17 @@ interface Hub {
   state: ConnectionState;
   /** Calls waiting for SignalR's automatic reconnect to end, either way. */
   settled: Array<() => void>;
+  /** `connected` events received: every one after the first answers a reconnect. */
+  connects: number;
+  /** What the URL of the current (or next) connection asked to resume from. */
+  asked: { recover: boolean; lastNotificationId: boolean };
 }
 
 /** Any name: a backend's broadcast on /realtime comes under its own name. */
 type AnyHandler = (payload: unknown, context: EventContext) => void;
 
 /** Events the client raises itself (StateEvents), by name. */
-export const STATE_EVENTS: readonly (keyof StateEvents)[] = Object.freeze(["connected", "reconnecting", "reconnected", "disconnected", "state"]);
+export const STATE_EVENTS: readonly (keyof StateEvents)[] = Object.freeze(["connected", "reconnecting", "reconnected", "disconnected", "recovery", "state"]);
 const STATE_EVENT_NAMES: readonly string[] = STATE_EVENTS;
 const SEEN_NOTIFICATIONS_KEPT = 1000;
 
@@ -95,6 +114,7 @@ export class RealtimeClient {
   readonly #wired = new Set<string>(HUB_NAMES.flatMap((h) => SERVER_EVENTS[h] as readonly string[]).filter((e) => e !== "connected"));
   readonly #session = new SessionState();
   readonly #seenNotifications = new Set<string>();
+  readonly #positions = new RecoveryPositions();
   #protocol: Promise<IHubProtocol | undefined> | null = null;
   #lastNotificationId: string | null;
   #stopped = false;
@@ -112,6 +132,14 @@ export class RealtimeClient {
     this.#reconnectDelay = options.reconnectDelay ?? ((n) => backoffDelay(n));
     this.#logLevel = options.logLevel ?? LogLevel.Warning;
     this.#lastNotificationId = options.lastNotificationId !== undefined ? options.lastNotificationId : this.#store.get(this.#storeKey);
+    for (const [hub, position] of Object.entries(options.recoveryPositions ?? {}) as [HubName, string | undefined][]) {
+      if (HUB_NAMES.includes(hub)) this.#positions.set(hub, this.workspaceId, position ?? null);
+    }
+  }
+
+  /** The last `recoveryPosition` received on the hub (or given in the options): its next connection resumes from it. */
+  recoveryPosition(hub: HubName): string | null {
+    return this.#positions.get(hub, this.workspaceId);
   }
 
   /** Overall state: `connected` only while every hub in use is. */
@@ -330,14 +358,34 @@ export class RealtimeClient {
   }
 
   #hubUrl(name: HubName): string {
-    const query = new URLSearchParams({ workspaceId: this.workspaceId });
-    if (name === "notifications" && this.#lastNotificationId) query.set("lastNotificationId", this.#lastNotificationId);
-    return `${this.baseUrl}${HUB_PATHS[name]}?${query}`;
+    return hubUrl(this.baseUrl, name, {
+      workspaceId: this.workspaceId,
+      lastNotificationId: name === "notifications" ? this.#lastNotificationId : null,
+      recover: this.#positions.get(name, this.workspaceId),
+    });
+  }
+
+  /** Points the hub's next connection at the URL that resumes from what it received last. */
+  #aim(name: HubName, hub: Hub): void {
+    hub.connection.baseUrl = this.#hubUrl(name);
+    hub.asked = {
+      recover: this.#positions.get(name, this.workspaceId) !== null,
+      lastNotificationId: name === "notifications" && !!this.#lastNotificationId,
+    };
+  }
+
+  #onConnected(name: HubName, hub: Hub, info: Connected): void {
+    const recovered = info.recovered === true || (name === "notifications" && hub.asked.lastNotificationId);
+    const reconnect = hub.connects++ > 0;
+    this.#emit("connected", { ...info, recovered: info.recovered === true, hub: name }, name);
+    // Before any replayed event: the app knows whether to reload before the missed events come.
+    if (reconnect || hub.asked.recover) this.#emit("recovery", { hub: name, recovered }, name);
   }
 
   #wire(connection: HubConnection, name: HubName, event: string): void {
     if (event === "notification") {
       connection.on(event, (n: ServerEvents["notification"]) => {
+        this.#positions.remember(name, this.workspaceId, n);
         // Recovery and live delivery may overlap: each id goes to the handlers once.
         if (this.#seenNotifications.has(n.id)) return;
         this.#seenNotifications.add(n.id);
@@ -349,7 +397,10 @@ export class RealtimeClient {
         this.#emit(event, n, name);
       });
     } else {
-      connection.on(event, (payload: unknown) => this.#emit(event, payload, name));
+      connection.on(event, (payload: unknown) => {
+        this.#positions.remember(name, this.workspaceId, payload);
+        this.#emit(event, payload, name);
+      });
     }
   }
 
@@ -370,14 +421,14 @@ export class RealtimeClient {
       .configureLogging(this.#logLevel);
     if (protocol) builder = builder.withHubProtocol(protocol);
     const connection = builder.build();
-    const hub: Hub = { connection, started: null, state: "disconnected", settled: [] };
+    const hub: Hub = { connection, started: null, state: "disconnected", settled: [], connects: 0, asked: { recover: false, lastNotificationId: false } };
     this.#hubs.set(name, hub);
     for (const event of this.#wired) this.#wire(connection, name, event);
-    connection.on("connected", (info: Connected) => this.#emit("connected", { ...info, hub: name }, name));
+    connection.on("connected", (info: Connected) => this.#onConnected(name, hub, info));
 
     connection.onreconnecting((error) => {
-      // The new connection recovers from the newest notification delivered, not the one at start.
-      if (name === "notifications") connection.baseUrl = this.#hubUrl(name);
+      // The new connection resumes from the last position (and newest notification) received, not the ones at start.
+      this.#aim(name, hub);
       this.#setHubState(name, "reconnecting");
       this.#emit("reconnecting", { hub: name, error }, name);
     });
@@ -428,7 +479,7 @@ export class RealtimeClient {
     for (let attempt = 0; ; attempt++) {
       if (this.#stopped) throw new Error("The realtime client was stopped.");
       try {
-        if (name === "notifications") hub.connection.baseUrl = this.#hubUrl(name);
+        this.#aim(name, hub);
         await hub.connection.start();
         this.#setHubState(name, "connected");
         return;

@@ -4,3 +4,4 @@ export * from "./client.js";
 export { backoffDelay, FIRST_RETRY_DELAY_MS, MAX_RETRY_DELAY_MS } from "./backoff.js";
 export { defaultStore, memoryStore, webStorageStore, type NotificationCursorStore, type WebStorage } from "./store.js";
 export { SessionState, type ReplayCall } from "./session.js";
+export { hubUrl, recoveryPositionOf, RecoveryPositions, RECOVER_PARAMETER, type HubUrlQuery } from "./recovery.js";

@@ -37,6 +37,11 @@ export interface Connected {
   userId: string;
   workspaceId: string;
   serverTime: Timestamp;
+  /**
+   * The connection passed `recover` and every event after that position follows (the missed ones,
+   * then live ones). False: nothing was replayed, so what the app shows may be stale: load it again.
+   */
+  recovered: boolean;
 }
 
 /** `reconnect`: the edge is shutting down; the connection closes next and this client connects again. */

@@ -25,7 +25,8 @@ public static class DashboardEndpoints
 
     public sealed record LatestValue(string Event, object Payload);
 
-    public sealed record LatestValues(string WorkspaceId, IReadOnlyList<LatestValue> Updates);
+    /// <summary>The latest values and where they stand: a /dashboard or /metrics connection opened with `recover` set to it gets every change after them.</summary>
+    public sealed record LatestValues(string WorkspaceId, IReadOnlyList<LatestValue> Updates, string RecoveryPosition);
 
     public static IEndpointRouteBuilder MapDashboardEndpoints(this IEndpointRouteBuilder endpoints)
     {
@@ -62,7 +63,7 @@ public static class DashboardEndpoints
     private static async Task<IResult> GetLatestAsync(string workspaceId, DashboardService service)
     {
         var latest = await service.GetLatest(workspaceId);
-        return Results.Ok(new LatestValues(workspaceId, latest.Select(u => new LatestValue(u.EventName, u.Payload)).ToList()));
+        return Results.Ok(new LatestValues(workspaceId, latest.Updates.Select(u => new LatestValue(u.EventName, u.Payload)).ToList(), latest.Position));
     }
 
     private static async Task<IResult> AcceptedAsync(Task publish)

@@ -65,6 +65,7 @@ public static class EdgeHostingExtensions
             services.AddDirectSend();
         }
 
+        services.AddSingleton<RecoveringConnections>();
         services.AddHubEventSender<RealtimeHub>(RealtimeHubs.Realtime);
         services.AddHubEventSender<PresenceHub>(RealtimeHubs.Presence);
         services.AddHubEventSender<InboxHub>(RealtimeHubs.Inbox);
@@ -155,5 +156,5 @@ public static class EdgeHostingExtensions
     private static IServiceCollection AddHubEventSender<THub>(this IServiceCollection services, RealtimeHubs hub)
         where THub : Hub =>
         services.AddSingleton<IHubEventSender>(sp =>
-            new HubEventSender<THub>(sp.GetRequiredService<IHubContext<THub>>(), hub, sp.GetRequiredService<ConnectionAnnouncements>()));
+            new HubEventSender<THub>(sp.GetRequiredService<IHubContext<THub>>(), hub, sp.GetRequiredService<ConnectionAnnouncements>(), sp.GetRequiredService<RecoveringConnections>()));
 }

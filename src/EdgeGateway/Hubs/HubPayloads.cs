@@ -1,7 +1,10 @@
 namespace Realtime.EdgeGateway.Hubs;
 
-/// <summary>`connected`, sent on every hub right after the handshake.</summary>
-public sealed record ConnectedEvent(string ConnectionId, string UserId, string WorkspaceId, DateTimeOffset ServerTime);
+/// <summary>
+/// `connected`, sent on every hub right after the handshake. <see cref="Recovered"/>: every event
+/// after the position the client passed back (`recover`) follows, before any live one.
+/// </summary>
+public sealed record ConnectedEvent(string ConnectionId, string UserId, string WorkspaceId, DateTimeOffset ServerTime, bool Recovered = false);
 
 /// <summary>`pong`, the reply to `ping`.</summary>
 public sealed record PongEvent(DateTimeOffset Timestamp);
@@ -52,7 +55,7 @@ public sealed record NotificationSyncRequest(string? LastNotificationId) : Clien
 public sealed record DashboardSubscribeRequest(IReadOnlyList<string>? Platforms) : ClientRequest;
 
 /// <summary>`dashboard:subscribed` and `metrics:subscribed`.</summary>
-public sealed record LiveUpdatesSubscribed(string WorkspaceId, IReadOnlyList<string>? Filter);
+public sealed record LiveUpdatesSubscribed(string WorkspaceId, IReadOnlyList<string>? Filter, bool Recovered = false);
 
 /// <summary>`metrics:subscribe`: optionally only some metrics.</summary>
 public sealed record MetricsSubscribeRequest(IReadOnlyList<string>? Metrics) : ClientRequest;

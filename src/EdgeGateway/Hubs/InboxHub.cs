@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.SignalR;
+using Realtime.EdgeGateway.Presence;
 using Realtime.EdgeGateway.Streaming;
 using Realtime.Grains;
 using Realtime.Grains.Inbox;
@@ -10,7 +11,9 @@ namespace Realtime.EdgeGateway.Hubs;
 /// /inbox: live inbox sync. A connection subscribes to every conversation of its workspace or to
 /// single conversations, and receives their messages, updates, typing, read receipts and SLA
 /// escalations; it types in and reads conversations that exist in its workspace. A whole-inbox
-/// subscription replaces the single ones, so that no event reaches a connection twice.
+/// subscription replaces the single ones, so that no event reaches a connection twice. A
+/// connection opened with the position of the last inbox event it had (`recover`) gets, at its
+/// first subscription, what that subscription missed since, before its live events.
 /// </summary>
 public sealed class InboxHub(WorkspaceHubServices services) : WorkspaceHub(services)
 {
@@ -19,15 +22,25 @@ public sealed class InboxHub(WorkspaceHubServices services) : WorkspaceHub(servi
 
     private static readonly object SubscriptionKey = new();
 
+    protected override async Task<bool> RecoverAsync(string? recover)
+    {
+        if (RecoveryPosition.TryParse(recover, Identity.WorkspaceId) is not { } position
+            || !await Grains.Workspace(Identity.WorkspaceId).Recovers(position.Epoch, position.Sequence))
+        {
+            return false;
+        }
+
+        Subscription.RecoverFrom = position;
+        return true;
+    }
+
     [HubMethodName(RealtimeEvents.InboxSubscribe)]
     public async Task<InboxSubscribed> Subscribe(InboxSubscribeRequest? request = null)
     {
         HubInput.EnsureSameWorkspace(request, Identity);
-        var reply = request?.ConversationId is null
+        return request?.ConversationId is null
             ? await SubscribeToWorkspaceAsync()
             : await SubscribeToConversationAsync(HubInput.Id(request.ConversationId, "a conversationId", RealtimeEvents.InboxSubscribe, Limits));
-        await Clients.Caller.SendAsync(RealtimeEvents.InboxSubscribed, reply);
-        return reply;
     }
 
     [HubMethodName(RealtimeEvents.InboxTyping)]
@@ -52,7 +65,6 @@ public sealed class InboxHub(WorkspaceHubServices services) : WorkspaceHub(servi
     private async Task<InboxSubscribed> SubscribeToWorkspaceAsync()
     {
         var subscription = Subscription;
-        await Groups.AddToGroupAsync(Context.ConnectionId, Group(InterestGroups.Inbox));
         foreach (var conversationId in subscription.Conversations)
         {
             await Groups.RemoveFromGroupAsync(Context.ConnectionId, Group(InterestGroups.InboxConversation(conversationId)));
@@ -60,7 +72,7 @@ public sealed class InboxHub(WorkspaceHubServices services) : WorkspaceHub(servi
 
         subscription.Conversations.Clear();
         subscription.WholeInbox = true;
-        return new InboxSubscribed(Identity.WorkspaceId, null, null);
+        return await JoinAndReplyAsync(Group(InterestGroups.Inbox), null, () => Task.FromResult<Conversation?>(null));
     }
 
     private async Task<InboxSubscribed> SubscribeToConversationAsync(string conversationId)
@@ -72,30 +84,56 @@ public sealed class InboxHub(WorkspaceHubServices services) : WorkspaceHub(servi
             throw new HubException($"inbox:subscribe: at most {MaxConversationSubscriptions} conversations per connection; subscribe to the whole inbox instead.");
         }
 
-        // Joined before the state is read, so that no change falls between the two.
-        var group = Group(InterestGroups.InboxConversation(conversationId));
-        if (joins)
-        {
-            await Groups.AddToGroupAsync(Context.ConnectionId, group);
-        }
-
-        var conversation = await Conversation(conversationId).Get();
-        if (conversation is null)
-        {
-            if (joins)
-            {
-                await Groups.RemoveFromGroupAsync(Context.ConnectionId, group);
-            }
-
-            throw new HubException($"'{conversationId}' is not a conversation of this workspace.");
-        }
-
+        var reply = await JoinAndReplyAsync(joins ? Group(InterestGroups.InboxConversation(conversationId)) : null, conversationId, async () =>
+            await Conversation(conversationId).Get() ?? throw new HubException($"'{conversationId}' is not a conversation of this workspace."));
         if (joins)
         {
             subscription.Conversations.Add(conversationId);
         }
 
-        return new InboxSubscribed(Identity.WorkspaceId, conversationId, conversation);
+        return reply;
+    }
+
+    /// <summary>
+    /// Joins <paramref name="group"/> (null: already in it) before the state is read, so that no
+    /// change falls between the two, and answers `inbox:subscribed`. From a recovered position the
+    /// group's events since then are replayed after the answer, before its live ones. A failed
+    /// state read leaves the group.
+    /// </summary>
+    private async Task<InboxSubscribed> JoinAndReplyAsync(string? group, string? conversationId, Func<Task<Conversation?>> state)
+    {
+        InboxSubscribed Reply(Conversation? conversation, bool recovered) => new(Identity.WorkspaceId, conversationId, conversation, recovered);
+
+        if (group is not null && Subscription.RecoverFrom is { } position)
+        {
+            // Only the first subscription recovers: a later one's replay would come after live events
+            // of the first, and the client's last position must never go back.
+            Subscription.RecoverFrom = null;
+            InboxSubscribed? reply = null;
+            await RecoverThenJoinAsync(RealtimeHubs.Inbox, group, position, async recovered =>
+            {
+                reply = Reply(await state(), recovered);
+                await Clients.Caller.SendAsync(RealtimeEvents.InboxSubscribed, reply);
+            });
+            return reply!;
+        }
+
+        if (group is not null)
+        {
+            await Groups.AddToGroupAsync(Context.ConnectionId, group);
+        }
+
+        try
+        {
+            var reply = Reply(await state(), recovered: false);
+            await Clients.Caller.SendAsync(RealtimeEvents.InboxSubscribed, reply);
+            return reply;
+        }
+        catch when (group is not null)
+        {
+            await Groups.RemoveFromGroupAsync(Context.ConnectionId, group);
+            throw;
+        }
     }
 
     private IConversationGrain Conversation(string conversationId) =>
@@ -122,6 +160,9 @@ public sealed class InboxHub(WorkspaceHubServices services) : WorkspaceHub(servi
     private sealed class InboxSubscription
     {
         public bool WholeInbox { get; set; }
+
+        /// <summary>The position the connection recovers from, at its first subscription.</summary>
+        public RecoveryPosition? RecoverFrom { get; set; }
 
         public HashSet<string> Conversations { get; } = new(StringComparer.Ordinal);
     }

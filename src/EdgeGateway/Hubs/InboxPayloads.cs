@@ -5,8 +5,11 @@ namespace Realtime.EdgeGateway.Hubs;
 /// <summary>`inbox:subscribe`: one conversation, or (no conversationId, or no payload) every conversation of the workspace.</summary>
 public sealed record InboxSubscribeRequest(string? ConversationId) : ClientRequest;
 
-/// <summary>`inbox:subscribed`: what the connection now receives; for one conversation, its current state.</summary>
-public sealed record InboxSubscribed(string WorkspaceId, string? ConversationId, Conversation? Conversation);
+/// <summary>
+/// `inbox:subscribed`: what the connection now receives; for one conversation, its current state.
+/// <see cref="Recovered"/>: what the subscription missed since the connection's `recover` position follows.
+/// </summary>
+public sealed record InboxSubscribed(string WorkspaceId, string? ConversationId, Conversation? Conversation, bool Recovered = false);
 
 /// <summary>`inbox:typing`.</summary>
 public sealed record InboxTypingRequest(string? ConversationId, bool? IsTyping) : ClientRequest;

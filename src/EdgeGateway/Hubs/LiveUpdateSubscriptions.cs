@@ -23,8 +23,11 @@ public sealed partial class LiveUpdateSubscriptions<THub>(
     ILogger<THub> logger)
     where THub : Hub
 {
-    /// <summary>Subscribes the connection, then queues the latest value of every key it wants.</summary>
-    public async Task SubscribeAsync(HubCallerContext context, string workspaceId, RealtimeHubs hub, IReadOnlyList<string>? filter)
+    /// <summary>
+    /// Subscribes the connection, then queues the latest value of every key it wants, or, from a
+    /// position it recovers, of those changed since; returns whether it recovered.
+    /// </summary>
+    public async Task<bool> SubscribeAsync(HubCallerContext context, string workspaceId, RealtimeHubs hub, IReadOnlyList<string>? filter, RecoveryPosition? from = null)
     {
         var outbox = DashboardSubscribers.OutboxFor(hubContext, context, options.Value.MaxPendingUpdatesPerConnection, () =>
         {
@@ -36,13 +39,16 @@ public sealed partial class LiveUpdateSubscriptions<THub>(
         subscribers.Subscribe(workspaceId, subscription);
 
         // Live updates may already be arriving: the outbox keeps whichever of the two is newer per key.
-        foreach (var update in await grains.GetGrain<IDashboardGrain>(workspaceId).GetLatest())
+        var latest = await grains.GetGrain<IDashboardGrain>(workspaceId).GetLatest(from?.Epoch ?? 0, from?.Sequence ?? 0);
+        foreach (var update in latest.Updates)
         {
             if ((update.EventName == RealtimeEvents.MetricsUpdate) == (hub == RealtimeHubs.Metrics) && subscription.Wants(update))
             {
                 outbox.Enqueue(update);
             }
         }
+
+        return latest.Recovered;
     }
 
     public void Unsubscribe(string workspaceId, string connectionId) => subscribers.Unsubscribe(workspaceId, connectionId);

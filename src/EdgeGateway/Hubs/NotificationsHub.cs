@@ -19,17 +19,23 @@ public sealed class NotificationsHub(WorkspaceHubServices services, Notification
 
     private INotificationGrain Notifications => Grains.GetGrain<INotificationGrain>(RealtimeIds.UserInWorkspace(Identity.WorkspaceId, Identity.UserId));
 
+    private bool _resuming;
+
     public override async Task OnConnectedAsync()
     {
         // Checked first: a refused connection must not have registered anything.
         string? lastSeen = Context.GetHttpContext()?.Request.Query[LastNotificationIdQuery];
-        lastSeen = string.IsNullOrEmpty(lastSeen)
-            ? NotificationsConnectionHandler.StartingPointOf(Context)
-            : HubInput.NotificationId(lastSeen, LastNotificationIdQuery, "connecting to /notifications", Limits);
+        _resuming = !string.IsNullOrEmpty(lastSeen);
+        lastSeen = _resuming
+            ? HubInput.NotificationId(lastSeen, LastNotificationIdQuery, "connecting to /notifications", Limits)
+            : NotificationsConnectionHandler.StartingPointOf(Context);
         await base.OnConnectedAsync();
         notificationConnections.Add(Context.ConnectionId, Identity, lastSeen);
         await GrainRefusals.AsHubErrors(() => Notifications.Attach(Context.ConnectionId, Services.Edge.EdgeId, lastSeen));
     }
+
+    /// <summary>Notifications are kept until read: from the last one a client had, every newer one follows.</summary>
+    protected override Task<bool> RecoverAsync(string? recover) => Task.FromResult(_resuming);
 
     public override async Task OnDisconnectedAsync(Exception? exception)
     {

@@ -19,6 +19,12 @@ public sealed class PresenceHub(WorkspaceHubServices services) : WorkspaceHub(se
     private static readonly object ConversationGroupsKey = new();
     private static readonly object WatchGroupsKey = new();
 
+    /// <summary>
+    /// A position passed back says whether the workspace still has everything after it: presence
+    /// itself comes as it is now with the connection's first presence event.
+    /// </summary>
+    protected override RealtimeHubs? RecoveryHub => RealtimeHubs.Presence;
+
     [HubMethodName(RealtimeEvents.PresenceStatus)]
     public async Task SetStatus(PresenceStatusRequest? request)
     {

@@ -7,6 +7,9 @@ namespace Realtime.EdgeGateway.Hubs;
 /// <summary>/realtime: the main connection. Ping, the page the user is on, the workspace's presence.</summary>
 public sealed class RealtimeHub(WorkspaceHubServices services) : WorkspaceHub(services)
 {
+    /// <summary>The workspace's broadcasts are recovered after a brief disconnect.</summary>
+    protected override RealtimeHubs? RecoveryHub => RealtimeHubs.Realtime;
+
     [HubMethodName(RealtimeEvents.Ping)]
     public async Task<PongEvent> Ping()
     {

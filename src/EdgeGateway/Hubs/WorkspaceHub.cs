@@ -30,13 +30,42 @@ public abstract class WorkspaceHub(WorkspaceHubServices services) : Hub
 
     protected IUserPresenceGrain Me => services.Grains.UserPresence(Identity);
 
+    /// <summary>How long a replaying connection waits for this edge to receive what the replay covers.</summary>
+    public static readonly TimeSpan ReplayCatchUpTimeout = TimeSpan.FromSeconds(10);
+
+    /// <summary>The query parameter that passes back the last <see cref="RecoveryPosition"/> a client received.</summary>
+    public const string RecoverParameter = "recover";
+
+    /// <summary>The hub whose workspace feed events a reconnecting client recovers here; null: not the feed's.</summary>
+    protected virtual RealtimeHubs? RecoveryHub => null;
+
+    /// <summary>
+    /// For hubs that recover from elsewhere than the workspace feed: whether what the client missed
+    /// since the position it passed back (<see cref="RecoverParameter"/>) will follow. Called once
+    /// the connection is registered, before `connected` says so.
+    /// </summary>
+    protected virtual Task<bool> RecoverAsync(string? recover) => Task.FromResult(false);
+
     public override async Task OnConnectedAsync()
     {
         var identity = Identity;
-        var time = services.Time;
-        var joinedAt = time.GetUtcNow();
+        var joinedAt = services.Time.GetUtcNow();
+        await ConnectAsync(identity);
+        _ = EnrolIfSyncLostAsync(Groups, Context.ConnectionId, EdgeGroups.Presence(identity.WorkspaceId), Context.ConnectionAborted);
+        services.LocalConnections.Add(Context.ConnectionId, identity, joinedAt);
+    }
+
+    private async Task ConnectAsync(ConnectionIdentity identity)
+    {
+        string? recover = Context.GetHttpContext()?.Request.Query[RecoverParameter];
+        var position = RecoveryHub is null ? null : RecoveryPosition.TryParse(recover, identity.WorkspaceId);
         await Groups.AddToGroupAsync(Context.ConnectionId, EdgeGroups.Everyone);
-        await Groups.AddToGroupAsync(Context.ConnectionId, EdgeGroups.Workspace(identity.WorkspaceId));
+        if (position is null)
+        {
+            // A recovering connection joins its workspace's group only once it has had what it missed.
+            await Groups.AddToGroupAsync(Context.ConnectionId, EdgeGroups.Workspace(identity.WorkspaceId));
+        }
+
         await Groups.AddToGroupAsync(Context.ConnectionId, EdgeGroups.User(identity.WorkspaceId, identity.UserId));
 
         // Registered before the client hears connected: from then on the workspace knows this edge
@@ -48,17 +77,100 @@ public abstract class WorkspaceHub(WorkspaceHubServices services) : Hub
         try
         {
             await Me.Connect(new EdgeConnection(Context.ConnectionId, services.Edge.EdgeId));
-            await Clients.Caller.SendAsync(
-                RealtimeEvents.Connected,
-                new ConnectedEvent(Context.ConnectionId, identity.UserId, identity.WorkspaceId, time.GetUtcNow()));
+            if (position is not null)
+            {
+                await RecoverThenJoinAsync(RecoveryHub!.Value, EdgeGroups.Workspace(identity.WorkspaceId), position, recovered => SendConnectedAsync(identity, recovered));
+            }
+            else
+            {
+                await SendConnectedAsync(identity, await RecoverAsync(recover));
+            }
         }
         finally
         {
             services.Announcements.Announced(Context.ConnectionId);
         }
+    }
 
-        _ = EnrolIfSyncLostAsync(Groups, Context.ConnectionId, EdgeGroups.Presence(identity.WorkspaceId), Context.ConnectionAborted);
-        services.LocalConnections.Add(Context.ConnectionId, identity, joinedAt);
+    private Task SendConnectedAsync(ConnectionIdentity identity, bool recovered) =>
+        Clients.Caller.SendAsync(
+            RealtimeEvents.Connected,
+            new ConnectedEvent(Context.ConnectionId, identity.UserId, identity.WorkspaceId, services.Time.GetUtcNow(), recovered));
+
+    /// <summary>
+    /// Recovers what the connection missed of the workspace feed's events to <paramref name="group"/>
+    /// on <paramref name="hub"/> since <paramref name="position"/>, then joins the group. Its live
+    /// events are held from before the feed is read; <paramref name="beforeReplay"/> tells the
+    /// client whether everything since the position follows; then the replay, then what was held
+    /// that the replay did not have, then live events. The connection must be registered with the
+    /// workspace already, so that everything after the read reaches this edge.
+    /// </summary>
+    protected async Task<bool> RecoverThenJoinAsync(RealtimeHubs hub, string group, RecoveryPosition position, Func<bool, Task> beforeReplay)
+    {
+        var workspaceId = Identity.WorkspaceId;
+        var held = services.Recovering.Hold(hub, workspaceId, group, Context.ConnectionId);
+        try
+        {
+            var recovery = await Grains.Workspace(workspaceId).Recover(services.Edge.EdgeId, position.Epoch, position.Sequence);
+            await beforeReplay(recovery.Complete);
+            await ReplayThenGoLiveAsync(workspaceId, recovery, held);
+            return recovery.Complete;
+        }
+        finally
+        {
+            if (!held.Released)
+            {
+                // Failed on the way: nothing is owed to it, and it is not in the group.
+                services.Recovering.Release(held, static (_, _) => { });
+            }
+        }
+    }
+
+    /// <summary>
+    /// Sends what the workspace kept for the held connection's group after its position, then, in
+    /// one step, joins the group and sends what came meanwhile that the replay did not hold.
+    /// </summary>
+    private async Task ReplayThenGoLiveAsync(string workspaceId, FeedRecovery recovery, HeldConnection held)
+    {
+        foreach (var evt in recovery.Events.Where(e => (e.Hubs & held.Hub) != 0))
+        {
+            foreach (var delivery in evt.Deliveries.Where(d => EdgeGroups.For(d.Audience) == held.Group))
+            {
+                await Clients.Caller.SendAsync(evt.EventName, delivery.Payload);
+            }
+        }
+
+        // What the feed had sent this edge when the replay was read may still be on its way here:
+        // the connection stays held until it has come (and been held, or dropped as replayed).
+        if (!await services.Feeds.WhenDeliveredAsync(workspaceId, recovery.EdgeHead.Epoch, recovery.EdgeHead.Sequence, ReplayCatchUpTimeout, Context.ConnectionAborted))
+        {
+            services.Recovering.LogReplayCatchUpTimedOut(workspaceId);
+        }
+
+        var caller = Clients.Caller;
+        var groups = Groups;
+        var connectionId = Context.ConnectionId;
+        var sends = new List<Task>();
+        var overflowed = false;
+        services.Recovering.Release(held, (kept, overflow) =>
+        {
+            overflowed = overflow;
+            sends.Add(groups.AddToGroupAsync(connectionId, held.Group));
+            foreach (var (eventName, payload) in kept)
+            {
+                // Held events the replay already had are dropped, by their position in the feed.
+                if (!recovery.Complete || RecoveryPosition.ReadFrom(payload, workspaceId) is not { } position || position.Sequence > recovery.Through)
+                {
+                    sends.Add(caller.SendAsync(eventName, payload));
+                }
+            }
+        });
+        await Task.WhenAll(sends);
+        if (overflowed)
+        {
+            // Some live events could not be held: the client reconnects with the last position it got.
+            Context.Abort();
+        }
     }
 
     public override Task OnDisconnectedAsync(Exception? exception) =>

@@ -15,6 +15,8 @@ public sealed class WorkspaceHubServices(
     EdgeIdentity edge,
     LocalConnections localConnections,
     ConnectionAnnouncements announcements,
+    RecoveringConnections recovering,
+    WorkspaceFeedReader feeds,
     TimeProvider time,
     IOptions<EdgeLimitsOptions> limits)
 {
@@ -32,4 +34,10 @@ public sealed class WorkspaceHubServices(
 
     /// <summary>Connections registered but not yet told <c>connected</c>.</summary>
     internal ConnectionAnnouncements Announcements { get; } = announcements;
+
+    /// <summary>Connections replaying what they missed before going live.</summary>
+    internal RecoveringConnections Recovering { get; } = recovering;
+
+    /// <summary>The workspace feeds this edge follows: a replaying connection waits for them to catch up.</summary>
+    internal WorkspaceFeedReader Feeds { get; } = feeds;
 }

@@ -4,8 +4,11 @@ using Realtime.Grains.Streaming;
 
 namespace Realtime.EdgeGateway.Streaming;
 
-/// <summary>The <see cref="IHubEventSender"/> of hub <typeparamref name="THub"/>.</summary>
-public sealed class HubEventSender<THub>(IHubContext<THub> hubContext, RealtimeHubs hub, ConnectionAnnouncements announcements) : IHubEventSender
+/// <summary>
+/// The <see cref="IHubEventSender"/> of hub <typeparamref name="THub"/>. Sends to a workspace's
+/// groups pass through <paramref name="recovering"/> (when given), which keeps them for connections still replaying.
+/// </summary>
+public sealed class HubEventSender<THub>(IHubContext<THub> hubContext, RealtimeHubs hub, ConnectionAnnouncements announcements, RecoveringConnections? recovering = null) : IHubEventSender
     where THub : Hub
 {
     public RealtimeHubs Hub { get; } = hub;
@@ -24,7 +27,11 @@ public sealed class HubEventSender<THub>(IHubContext<THub> hubContext, RealtimeH
             { ExceptConnectionId: { } except } => clients.GroupExcept(EdgeGroups.For(audience), except),
             _ => clients.Group(EdgeGroups.For(audience)),
         };
-        return target.SendAsync(eventName, payload, cancellationToken);
+
+        // A group of a workspace may have connections held while they replay what they missed.
+        return recovering is not null && audience is { IsEveryone: false, UserId: null, ConnectionId: null }
+            ? recovering.SendToGroupAsync(Hub, audience, eventName, payload, () => target.SendAsync(eventName, payload, cancellationToken))
+            : target.SendAsync(eventName, payload, cancellationToken);
     }
 
     private async Task JoinThenSendAsync(string connectionId, string group, string eventName, object payload, CancellationToken cancellationToken)

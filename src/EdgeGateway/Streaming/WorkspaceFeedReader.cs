@@ -27,6 +27,7 @@ public sealed partial class WorkspaceFeedReader(
     EdgeIdentity edge,
     EdgeEventDispatcher dispatcher,
     LocalConnections localConnections,
+    RecoveringConnections recovering,
     IOptions<EdgeOptions> options,
     EdgeReadiness readiness,
     EdgeMetrics metrics,
@@ -56,6 +57,41 @@ public sealed partial class WorkspaceFeedReader(
     private readonly ConcurrentDictionary<string, Cursor> _cursors = new(StringComparer.Ordinal);
     private long _checkEverythingUntilTicks;
     private long _runningSinceTicks = long.MaxValue;
+
+    /// <summary>
+    /// Completes once this edge has delivered its workspace's feed through <paramref name="sequence"/>
+    /// of <paramref name="epoch"/> (its sends started), for a connection replaying up to there that
+    /// must not then get those events live as well. Gives up (false) after <paramref name="timeout"/>.
+    /// </summary>
+    public async Task<bool> WhenDeliveredAsync(string workspaceId, long epoch, long sequence, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        if (sequence <= 0)
+        {
+            return true;
+        }
+
+        var cursor = _cursors.GetOrAdd(workspaceId, static _ => new Cursor());
+        var reached = cursor.WhenDelivered(epoch, sequence);
+        try
+        {
+            await reached.WaitAsync(timeout, timeProvider, cancellationToken);
+        }
+        catch (Exception ex) when (ex is TimeoutException or OperationCanceledException)
+        {
+            cursor.Forget(reached);
+            if (ex is OperationCanceledException)
+            {
+                throw;
+            }
+
+            return false;
+        }
+
+        // Advanced before its events' sends start, under the gate: once the gate is free they have.
+        await cursor.Gate.WaitAsync(cancellationToken);
+        cursor.Gate.Release();
+        return true;
+    }
 
     /// <summary>Takes an event of a workspace feed off the stream: delivers it, after what was missed before it, or drops a repeat.</summary>
     public async Task ReceiveAsync(EdgeEvent evt)
@@ -367,7 +403,8 @@ public sealed partial class WorkspaceFeedReader(
     /// <summary>
     /// A broadcast sent again goes only to the workspace's connections that were here when it was
     /// first sent: one that came since (a client that moved here from another edge) may have had it
-    /// there, and was not due it here. Presence repairs state, so it goes to whoever is here now.
+    /// there, and was not due it here, unless it is replaying what it missed (then it is kept for
+    /// it, and dropped if the replay had it). Presence repairs state, so it goes to whoever is here now.
     /// </summary>
     private EdgeEvent ToThoseHereWhenSent(EdgeEvent evt)
     {
@@ -386,6 +423,7 @@ public sealed partial class WorkspaceFeedReader(
             }
 
             var workspaceId = delivery.Audience.WorkspaceId;
+            recovering.KeepRepaired(evt.Hubs, delivery.Audience, evt.EventName, delivery.Payload);
             deliveries.AddRange(localConnections.InWorkspaceBy(workspaceId, evt.PublishedAt)
                 .Select(connectionId => new EdgeDelivery(EventAudience.Connection(workspaceId, connectionId), delivery.Payload)));
         }
@@ -422,6 +460,7 @@ public sealed partial class WorkspaceFeedReader(
         private const int EpochsKept = 4;
 
         private readonly List<(long Epoch, long Last)> _chains = new(EpochsKept);
+        private readonly List<(long Epoch, long Sequence, TaskCompletionSource Reached)> _waiters = [];
 
         public SemaphoreSlim Gate { get; } = new(1, 1);
 
@@ -452,8 +491,50 @@ public sealed partial class WorkspaceFeedReader(
             return false;
         }
 
+        /// <summary>Completes once <see cref="Advance"/> reached <paramref name="sequence"/> of <paramref name="epoch"/>.</summary>
+        public Task WhenDelivered(long epoch, long sequence)
+        {
+            lock (_waiters)
+            {
+                if (TryGetLast(epoch, out var last) && last >= sequence)
+                {
+                    return Task.CompletedTask;
+                }
+
+                var reached = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                _waiters.Add((epoch, sequence, reached));
+                return reached.Task;
+            }
+        }
+
         /// <summary>Everything of <paramref name="epoch"/> up to <paramref name="sequence"/> is delivered (it never moves back).</summary>
         public void Advance(long epoch, long sequence)
+        {
+            lock (_waiters)
+            {
+                AdvanceChain(epoch, sequence);
+                if (_waiters.Count > 0)
+                {
+                    TryGetLast(epoch, out var last);
+                    foreach (var waiter in _waiters.Where(w => w.Epoch == epoch && w.Sequence <= last).ToList())
+                    {
+                        _waiters.Remove(waiter);
+                        waiter.Reached.TrySetResult();
+                    }
+                }
+            }
+        }
+
+        /// <summary>A waiter that gave up.</summary>
+        public void Forget(Task reached)
+        {
+            lock (_waiters)
+            {
+                _waiters.RemoveAll(w => w.Reached.Task == reached);
+            }
+        }
+
+        private void AdvanceChain(long epoch, long sequence)
         {
             var index = _chains.FindIndex(c => c.Epoch == epoch);
             if (index >= 0)

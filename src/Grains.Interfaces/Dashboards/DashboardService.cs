@@ -38,8 +38,9 @@ public sealed class DashboardService(IGrainFactory grains, TimeProvider? timePro
         Publish(workspaceId, RealtimeEvents.MetricsUpdate, $"metrics:{Name(metric)}", null,
             now => new MetricsUpdateEvent(workspaceId, now, metric, value, Json(data)));
 
-    public Task<IReadOnlyList<DashboardUpdate>> GetLatest(string workspaceId) =>
-        grains.GetGrain<IDashboardGrain>(RealtimeIds.EnsureValid(workspaceId)).GetLatest();
+    /// <summary>The latest value of every key, with the position a client passes back (`recover`) to get what follows.</summary>
+    public Task<DashboardSnapshot> GetLatest(string workspaceId) =>
+        grains.GetGrain<IDashboardGrain>(RealtimeIds.EnsureValid(workspaceId)).GetLatest(0, 0);
 
     private Task Publish(string workspaceId, string eventName, string key, string? platform, Func<DateTimeOffset, object> payload)
     {

@@ -14,10 +14,16 @@ public interface IDashboardGrain : IGrainWithStringKey
     Task Publish(DashboardUpdate update);
 
     /// <summary>
-    /// The latest value of every key, oldest first. Every update published after this call reaches
-    /// the caller's edge if a connection of the workspace is there (a subscribing connection reads
-    /// this after registering its subscription on its edge, and misses nothing in between).
+    /// The latest value of every key, in the order they were accepted; with a position of this
+    /// activation's (<paramref name="epoch"/>, <paramref name="afterVersion"/>) only those changed
+    /// after it. Every update published after this call reaches the caller's edge if a connection
+    /// of the workspace is there (a subscribing connection reads this after registering its
+    /// subscription on its edge, and misses nothing in between).
     /// </summary>
     [Alias("GetLatest"), ReadOnly]
-    Task<IReadOnlyList<DashboardUpdate>> GetLatest();
+    Task<DashboardSnapshot> GetLatest(long epoch, long afterVersion);
+
+    /// <summary>Whether a client's position can be recovered: it is of this activation and not ahead of it.</summary>
+    [Alias("Recovers"), ReadOnly]
+    Task<bool> Recovers(long epoch, long afterVersion);
 }

@@ -1,3 +1,5 @@
+using Realtime.Grains.Streaming;
+
 namespace Realtime.Grains.Inbox;
 
 /// <summary>
@@ -15,7 +17,11 @@ public sealed record Conversation(
     [property: Id(6)] DateTimeOffset? WaitingSince,
     [property: Id(7)] DateTimeOffset? SlaDeadline,
     [property: Id(8)] bool Escalated,
-    [property: Id(9)] DateTimeOffset UpdatedAt);
+    [property: Id(9)] DateTimeOffset UpdatedAt,
+    [property: Id(10)] string? RecoveryPosition = null) : IRecoverablePayload
+{
+    public IRecoverablePayload WithRecoveryPosition(string position) => this with { RecoveryPosition = position };
+}
 
 /// <summary>The newest message of a conversation, without its content.</summary>
 [GenerateSerializer, Immutable, Alias("realtime.LastMessage")]

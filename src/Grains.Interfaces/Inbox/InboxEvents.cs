@@ -1,3 +1,5 @@
+using Realtime.Grains.Streaming;
+
 namespace Realtime.Grains.Inbox;
 
 /// <summary>`inbox:typing`: a team member started or stopped typing in a conversation.</summary>
@@ -13,7 +15,11 @@ public sealed record InboxReadReceipt(
     [property: Id(0)] string ConversationId,
     [property: Id(1)] string MessageId,
     [property: Id(2)] string UserId,
-    [property: Id(3)] DateTimeOffset ReadAt);
+    [property: Id(3)] DateTimeOffset ReadAt,
+    [property: Id(4)] string? RecoveryPosition = null) : IRecoverablePayload
+{
+    public IRecoverablePayload WithRecoveryPosition(string position) => this with { RecoveryPosition = position };
+}
 
 /// <summary>`inbox:sla:escalation`: a conversation waited for a team reply past its SLA deadline.</summary>
 [GenerateSerializer, Immutable, Alias("realtime.SlaEscalation")]
@@ -22,4 +28,8 @@ public sealed record SlaEscalation(
     [property: Id(1)] string ConversationId,
     [property: Id(2)] string? Assignee,
     [property: Id(3)] DateTimeOffset WaitingSince,
-    [property: Id(4)] DateTimeOffset Deadline);
+    [property: Id(4)] DateTimeOffset Deadline,
+    [property: Id(5)] string? RecoveryPosition = null) : IRecoverablePayload
+{
+    public IRecoverablePayload WithRecoveryPosition(string position) => this with { RecoveryPosition = position };
+}

@@ -1,4 +1,5 @@
 using Realtime.Grains.Notifications;
+using Realtime.Grains.Streaming;
 
 namespace Realtime.Grains.Inbox;
 
@@ -12,7 +13,11 @@ public sealed record InboxMessage(
     [property: Id(4)] bool FromCustomer,
     [property: Id(5)] string Content,
     [property: Id(6)] RawJson? Data,
-    [property: Id(7)] DateTimeOffset SentAt);
+    [property: Id(7)] DateTimeOffset SentAt,
+    [property: Id(8)] string? RecoveryPosition = null) : IRecoverablePayload
+{
+    public IRecoverablePayload WithRecoveryPosition(string position) => this with { RecoveryPosition = position };
+}
 
 /// <summary>
 /// What a backend service provides. <see cref="SentAt"/> defaults to the time the grain takes

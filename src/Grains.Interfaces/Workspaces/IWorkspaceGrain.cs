@@ -31,6 +31,14 @@ public interface IWorkspaceGrain : IGrainWithStringKey
     [Alias("Broadcast")]
     Task Broadcast(string eventName, RawJson payload);
 
+    /// <summary>
+    /// Sends an inbox event of one of the workspace's conversations to its inbox subscribers and the
+    /// conversation's, but <paramref name="exceptConnectionId"/>, through the workspace's feed;
+    /// a <paramref name="recoverable"/> one is kept for clients recovering after a disconnect.
+    /// </summary>
+    [Alias("PublishInbox")]
+    Task PublishInbox(string eventName, string conversationId, object payload, string? exceptConnectionId, bool recoverable);
+
     /// <summary>The last event of the workspace's feed sent to the edge: the edge compares it with the last it got.</summary>
     [Alias("GetFeedHead"), ReadOnly]
     Task<FeedHead> GetFeedHead(string edgeId);
@@ -44,6 +52,18 @@ public interface IWorkspaceGrain : IGrainWithStringKey
     /// </summary>
     [Alias("CatchUp"), ReadOnly]
     Task<FeedCatchUp> CatchUp(string edgeId, long epoch, long afterSequence, long throughSequence, bool currentPresence);
+
+    /// <summary>
+    /// The workspace's broadcasts and inbox events after a client's position (<see cref="RecoveryPosition"/>), for a
+    /// client reconnecting within the recovery window to the edge <paramref name="edgeId"/>; not
+    /// complete when the feed cannot tell them all.
+    /// </summary>
+    [Alias("Recover"), ReadOnly]
+    Task<FeedRecovery> Recover(string edgeId, long epoch, long afterSequence);
+
+    /// <summary>Whether a client's position can be recovered (<see cref="Recover"/> would be complete), asked before its subscriptions are.</summary>
+    [Alias("Recovers"), ReadOnly]
+    Task<bool> Recovers(long epoch, long afterSequence);
 
     /// <summary>The edge's lease lapsed: its connections are dropped from every member holding one there.</summary>
     [Alias("EvictEdge"), OneWay]

@@ -1,7 +1,6 @@
 using Microsoft.Extensions.Options;
 using Realtime.Grains.Hosting;
 using Realtime.Grains.Streaming;
-using Realtime.Grains.Telemetry;
 using Realtime.Grains.Webhooks;
 using Realtime.Grains.Workspaces;
 
@@ -20,7 +19,6 @@ public sealed partial class ConversationGrain(
     IOptions<InboxOptions> options,
     WebhookEvents webhooks,
     TimeProvider timeProvider,
-    RealtimeGrainMetrics metrics,
     ILogger<ConversationGrain> logger) : Grain, IConversationGrain, IRemindable
 {
     private readonly InboxOptions _options = options.Value;
@@ -30,7 +28,6 @@ public sealed partial class ConversationGrain(
 
     private string _workspaceId = "";
     private string _conversationId = "";
-    private EdgePublisher _publisher = null!;
     private IGrainTimer? _typingTimer;
 
     private ConversationState State => state.State;
@@ -40,7 +37,6 @@ public sealed partial class ConversationGrain(
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         (_workspaceId, _conversationId) = RealtimeIds.ParseUserInWorkspace(this.GetPrimaryKeyString());
-        _publisher = new EdgePublisher(this.GetStreamProvider(StreamNames.Provider), metrics);
 
         // The timer died with the previous activation, the persisted deadline did not; the reminder
         // is asserted again in case that activation died between writing the deadline and registering it.
@@ -228,20 +224,11 @@ public sealed partial class ConversationGrain(
         }
     }
 
-    /// <summary>To the workspace's inbox subscribers and this conversation's, optionally minus the connection that caused it.</summary>
-    private async Task PublishAsync(string eventName, object payload, string? exceptConnectionId = null)
-    {
-        var edges = await GrainFactory.GetGrain<IWorkspaceGrain>(_workspaceId).GetEdges();
-        if (edges.Count == 0)
-        {
-            return;
-        }
-
-        var deliveries = new EdgeDelivery[]
-        {
-            new(EventAudience.InGroup(_workspaceId, InterestGroups.Inbox, exceptConnectionId), payload),
-            new(EventAudience.InGroup(_workspaceId, InterestGroups.InboxConversation(_conversationId), exceptConnectionId), payload),
-        };
-        await _publisher.PublishAsync(edges.Keys, new EdgeEvent(RealtimeHubs.Inbox, eventName, deliveries, Now));
-    }
+    /// <summary>
+    /// To the workspace's inbox subscribers and this conversation's, optionally minus the connection
+    /// that caused it, through the workspace's feed: in order with the workspace's other events,
+    /// repaired when lost on the way, and (but typing) recovered by clients after a disconnect.
+    /// </summary>
+    private Task PublishAsync(string eventName, object payload, string? exceptConnectionId = null) =>
+        GrainFactory.GetGrain<IWorkspaceGrain>(_workspaceId).PublishInbox(eventName, _conversationId, payload, exceptConnectionId, recoverable: eventName != RealtimeEvents.InboxTyping);
 }

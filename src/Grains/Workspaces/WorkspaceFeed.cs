@@ -22,7 +22,9 @@ public enum FeedRepair
 /// One kept event: enough to repair it for an edge that missed it. <see cref="Subjects"/> are the
 /// users (<see cref="FeedRepair.Presence"/>) or connections (<see cref="FeedRepair.Join"/>) it was
 /// about; <see cref="EdgeId"/> the one edge it went to, null when it went to the workspace's edges;
-/// <see cref="Event"/> is kept for <see cref="FeedRepair.Replay"/> only.
+/// <see cref="Event"/> is kept for <see cref="FeedRepair.Replay"/> only. A broadcast sent while no
+/// edge held a connection (<see cref="ToEdges"/> false) is kept for clients recovering a
+/// position, never repaired to an edge.
 /// </summary>
 public sealed record FeedEntry(
     long Sequence,
@@ -31,7 +33,8 @@ public sealed record FeedEntry(
     EdgeEvent? Event,
     IReadOnlyList<string> Subjects,
     string? EdgeId,
-    int Bytes);
+    int Bytes,
+    bool ToEdges = true);
 
 /// <summary>
 /// The workspace's events in order, numbered, each copy linked to the previous event its edge
@@ -49,6 +52,7 @@ public sealed class WorkspaceFeed(string workspaceId, RecoveryOptions options, T
     private readonly Queue<FeedEntry> _entries = new();
     private long _sequence;
     private long _forgotten;
+    private long _forgottenByAge = -1;
     private long _bytes;
 
     public long Epoch { get; } = Random.Shared.NextInt64(1, long.MaxValue);
@@ -66,6 +70,13 @@ public sealed class WorkspaceFeed(string workspaceId, RecoveryOptions options, T
     public List<(string EdgeId, EdgeEvent Event)> Append(IReadOnlyCollection<string> edgeIds, EdgeEvent evt, FeedRepair repair, IReadOnlyList<string>? subjects = null)
     {
         var sequence = ++_sequence;
+        // A joining connection's snapshot carries none: it waits for its connection's `connected`, so
+        // events after it may overtake it, and a client's last position must never go back.
+        if (repair is FeedRepair.Replay or FeedRepair.Presence)
+        {
+            evt = Stamped(evt, new RecoveryPosition(workspaceId, Epoch, sequence).ToString());
+        }
+
         var copies = new List<(string, EdgeEvent)>(edgeIds.Count);
         foreach (var edgeId in edgeIds)
         {
@@ -74,10 +85,12 @@ public sealed class WorkspaceFeed(string workspaceId, RecoveryOptions options, T
             copies.Add((edgeId, evt with { Position = new FeedPosition(workspaceId, Epoch, sequence, previous) }));
         }
 
-        if (repair != FeedRepair.None && edgeIds.Count > 0)
+        // Broadcasts are kept with no edge to send them to as well: a client away from every edge
+        // recovers them when it comes back.
+        if (repair == FeedRepair.Replay || (repair != FeedRepair.None && edgeIds.Count > 0))
         {
             var bytes = EntryOverhead + (repair == FeedRepair.Replay ? PayloadBytes(evt) : 0);
-            Keep(new FeedEntry(sequence, timeProvider.GetUtcNow(), repair, repair == FeedRepair.Replay ? evt : null, subjects ?? [], repair == FeedRepair.Join ? edgeIds.Single() : null, bytes));
+            Keep(new FeedEntry(sequence, timeProvider.GetUtcNow(), repair, repair == FeedRepair.Replay ? evt : null, subjects ?? [], repair == FeedRepair.Join ? edgeIds.Single() : null, bytes, ToEdges: edgeIds.Count > 0));
         }
 
         return copies;
@@ -102,15 +115,61 @@ public sealed class WorkspaceFeed(string workspaceId, RecoveryOptions options, T
         Trim();
         var last = Math.Min(throughSequence, _lastSentTo.GetValueOrDefault(edgeId));
         return _entries
-            .Where(e => e.Sequence > afterSequence && e.Sequence <= last && (e.EdgeId is null || e.EdgeId == edgeId))
+            .Where(e => e.ToEdges && e.Sequence > afterSequence && e.Sequence <= last && (e.EdgeId is null || e.EdgeId == edgeId))
             .ToList();
     }
+
+    /// <summary>The position of the feed's last event: a snapshot read now is followed by what comes after it.</summary>
+    public RecoveryPosition Head => new(workspaceId, Epoch, _sequence);
+
+    /// <summary>
+    /// Whether everything after a client's position is still kept: false for another epoch, a
+    /// position past the feed's end, entries after it already dropped, or a position older than
+    /// the window (the client was away too long).
+    /// </summary>
+    public bool CanRecover(long epoch, long afterSequence) =>
+        afterSequence >= 0 && afterSequence <= _sequence && Reaches(epoch, afterSequence) && afterSequence > _forgottenByAge;
+
+    /// <summary>
+    /// The kept events that are replayed as sent (broadcasts, inbox events) after a client's
+    /// position, in order, up to the feed's last sequence; null when <see cref="CanRecover"/> is not.
+    /// </summary>
+    public (long Through, List<EdgeEvent> Events)? ReplayableAfter(long epoch, long afterSequence) =>
+        CanRecover(epoch, afterSequence)
+            ? (_sequence, _entries.Where(e => e.Repair == FeedRepair.Replay && e.Sequence > afterSequence).Select(e => e.Event!).ToList())
+            : null;
 
     /// <summary>The edge is gone (its lease lapsed): it starts afresh if it comes back.</summary>
     public void ForgetEdge(string edgeId) => _lastSentTo.Remove(edgeId);
 
+    /// <summary>
+    /// Presence payloads carry the event's position, the same for every receiver (a broadcast's JSON
+    /// was stamped before it was written to the broadcast log).
+    /// </summary>
+    private static EdgeEvent Stamped(EdgeEvent evt, string position)
+    {
+        if (!evt.Deliveries.Any(d => d.Payload is IRecoverablePayload))
+        {
+            return evt;
+        }
+
+        // A payload shared by several deliveries stays one object: the edge serializes it once.
+        var stamped = new Dictionary<object, object>(ReferenceEqualityComparer.Instance);
+        return evt with
+        {
+            Deliveries = [.. evt.Deliveries.Select(d => d.Payload is IRecoverablePayload payload
+                ? d with { Payload = stamped.TryGetValue(payload, out var done) ? done : stamped[payload] = payload.WithRecoveryPosition(position) }
+                : d)],
+        };
+    }
+
     private static int PayloadBytes(EdgeEvent evt) =>
-        evt.Deliveries.Sum(d => d.Payload is Notifications.RawJson json ? json.Json.Length : EntryOverhead);
+        evt.Deliveries.Select(d => d.Payload).Distinct(ReferenceEqualityComparer.Instance).Sum(payload => payload switch
+        {
+            Notifications.RawJson json => json.Json.Length,
+            Inbox.InboxMessage message => EntryOverhead + (2 * message.Content.Length) + (message.Data?.Json.Length ?? 0),
+            _ => EntryOverhead,
+        });
 
     private void Keep(FeedEntry entry)
     {
@@ -128,6 +187,10 @@ public sealed class WorkspaceFeed(string workspaceId, RecoveryOptions options, T
             _entries.Dequeue();
             _bytes -= first.Bytes;
             _forgotten = first.Sequence;
+            if (first.At < oldest)
+            {
+                _forgottenByAge = first.Sequence;
+            }
         }
     }
 }

@@ -111,6 +111,9 @@ public sealed class WorkspaceGrain(
     {
         var sentAt = timeProvider.GetUtcNow();
         var edgeIds = _members.ConnectionsPerEdge.Keys.ToList();
+
+        // Every receiver gets the same position, so a client can pass it back to any edge to recover what follows.
+        payload = new RecoveryPosition(WorkspaceId, _feed.Epoch, _feed.NextSequence).StampOn(payload);
         if (edgeIds.Count > 0)
         {
             // Written down before it is accepted: should this activation die with its silo before an
@@ -120,6 +123,16 @@ public sealed class WorkspaceGrain(
 
         var evt = new EdgeEvent(RealtimeHubs.Realtime, eventName, [new EdgeDelivery(EventAudience.Workspace(WorkspaceId), payload)], sentAt);
         await _publisher.PublishAsync(_feed.Append(edgeIds, evt, FeedRepair.Replay));
+    }
+
+    public Task PublishInbox(string eventName, string conversationId, object payload, string? exceptConnectionId, bool recoverable)
+    {
+        var deliveries = new EdgeDelivery[]
+        {
+            new(EventAudience.InGroup(WorkspaceId, InterestGroups.Inbox, exceptConnectionId), payload),
+            new(EventAudience.InGroup(WorkspaceId, InterestGroups.InboxConversation(conversationId), exceptConnectionId), payload),
+        };
+        return PublishAsync(RealtimeHubs.Inbox, eventName, deliveries, recoverable ? FeedRepair.Replay : FeedRepair.None);
     }
 
     public Task<FeedHead> GetFeedHead(string edgeId) => Task.FromResult(_feed.HeadFor(edgeId));
@@ -197,6 +210,13 @@ public sealed class WorkspaceGrain(
         return new FeedCatchUp(_feed.HeadFor(edgeId), Complete: true, events);
     }
 
+    public Task<FeedRecovery> Recover(string edgeId, long epoch, long afterSequence) =>
+        Task.FromResult(_feed.ReplayableAfter(epoch, afterSequence) is { } kept
+            ? new FeedRecovery(Complete: true, kept.Through, kept.Events.Select(e => e with { Position = null }).ToList(), _feed.HeadFor(edgeId))
+            : new FeedRecovery(Complete: false, 0, [], _feed.HeadFor(edgeId)));
+
+    public Task<bool> Recovers(long epoch, long afterSequence) => Task.FromResult(_feed.CanRecover(epoch, afterSequence));
+
     public Task EvictEdge(string edgeId)
     {
         foreach (var userId in _members.UsersOnEdge(edgeId).ToList())
@@ -214,7 +234,7 @@ public sealed class WorkspaceGrain(
     {
         var limit = Math.Clamp(page.Limit, 1, PresencePage.MaxLimit);
         var (users, nextCursor) = _members.Page(page.Cursor, limit, page.OnlineOnly);
-        return Task.FromResult(new WorkspacePresence(WorkspaceId, users, nextCursor));
+        return Task.FromResult(new WorkspacePresence(WorkspaceId, users, nextCursor, _feed.Head.ToString()));
     }
 
     public Task<IReadOnlyList<string>> GetConnectedUserIds() =>
@@ -326,10 +346,19 @@ public sealed class WorkspaceGrain(
             return [new EdgeEvent(PresenceHubs, RealtimeEvents.PresenceSummary, [new EdgeDelivery(PresenceAudience, CurrentSummary)], now)];
         }
 
-        var recent = now - recoveryOptions.Value.Window;
-        var (members, _) = _members.Page(null, int.MaxValue, onlineOnly: false);
-        var users = members.Where(u => u.Status != PresenceStatus.Offline || u.LastSeen >= recent).ToList();
+        var users = ActiveAndRecentlyGone(int.MaxValue);
         return users.Count == 0 ? [] : [new EdgeEvent(PresenceHubs, RealtimeEvents.PresenceUpdate, [new EdgeDelivery(PresenceAudience, new WorkspacePresence(WorkspaceId, users))], now)];
+    }
+
+    /// <summary>
+    /// The members online or away, and those who went offline within the recovery window: a client
+    /// back from a brief disconnect (or an edge that missed events) learns who left meanwhile.
+    /// </summary>
+    private List<UserPresence> ActiveAndRecentlyGone(int limit)
+    {
+        var recent = timeProvider.GetUtcNow() - recoveryOptions.Value.Window;
+        var (members, _) = _members.Page(null, int.MaxValue, onlineOnly: false);
+        return members.Where(u => u.Status != PresenceStatus.Offline || u.LastSeen >= recent).Take(limit).ToList();
     }
 
     /// <summary>
@@ -349,8 +378,8 @@ public sealed class WorkspaceGrain(
     }
 
     /// <summary>
-    /// The active members while the workspace is small, else the summary (lists are paged on
-    /// demand), to each joined connection, which joins the presence audience with it. It goes on
+    /// The active members (and those gone within the recovery window) while the workspace is small,
+    /// else the summary (lists are paged on demand), to each joined connection, which joins the presence audience with it. It goes on
     /// the same edge stream as the updates that follow, so it can never overtake them.
     /// </summary>
     private Task SendCurrentPresenceAsync(IReadOnlyList<EdgeConnection> joined) =>
@@ -361,7 +390,7 @@ public sealed class WorkspaceGrain(
     private EdgeEvent CurrentPresenceEvent(IReadOnlyList<EdgeConnection> joined)
     {
         var (eventName, payload) = _members.Active <= _options.ImmediateBroadcastLimit
-            ? (RealtimeEvents.PresenceUpdate, (object)new WorkspacePresence(WorkspaceId, _members.Page(null, _options.ImmediateBroadcastLimit, onlineOnly: true).Users))
+            ? (RealtimeEvents.PresenceUpdate, (object)new WorkspacePresence(WorkspaceId, ActiveAndRecentlyGone(_options.ImmediateBroadcastLimit)))
             : (RealtimeEvents.PresenceSummary, CurrentSummary);
         var deliveries = joined.Select(j => new EdgeDelivery(EventAudience.JoinGroup(WorkspaceId, j.ConnectionId, InterestGroups.Presence), payload)).ToList();
         return new EdgeEvent(PresenceHubs, eventName, deliveries, timeProvider.GetUtcNow());

@@ -11,8 +11,9 @@ namespace Realtime.IntegrationTests.EndToEnd;
 
 /// <summary>
 /// Realtime.Orleans.Client against real Kestrel edges: typed events on each hub, missed
-/// notifications recovered from the position store, and after an edge drains, a reconnection
-/// through the load balancer to the other edge with every subscription renewed.
+/// notifications recovered from the position store, after an edge drains a reconnection through
+/// the load balancer to the other edge with every subscription renewed, and the workspace's
+/// broadcasts missed meanwhile recovered from the last recoveryPosition (or the app told to reload).
 /// </summary>
 [Trait("Kind", "Integration")]
 public sealed class ClientPackageTests : IAsyncLifetime
@@ -133,6 +134,76 @@ public sealed class ClientPackageTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task After_an_edge_drains_the_realtime_client_resumes_from_its_last_position_and_gets_every_broadcast_once_in_order()
+    {
+        await using var balancer = new LoopbackBalancer(_system.EdgeUrls);
+        var tokens = new TokenGate();
+        await using var client = new RealtimeHubClient(Options(balancer.Url, tokens: tokens));
+        var broadcasts = new EventLog<JsonElement>();
+        client.On<JsonElement>(RecoveryEvent, broadcasts.Add);
+        var connects = Log<ConnectedEvent>(h => client.Connected += h);
+        var recoveries = Log<HubRecovery>(h => client.Recovery += h);
+        var reconnecting = Log<Exception?>(h => client.Reconnecting += h);
+        await client.StartAsync();
+        var realtime = Service<RealtimeService>();
+        await realtime.BroadcastToWorkspace(_workspaceId, RecoveryEvent, new { seq = 1 });
+        var first = await broadcasts.WaitForAsync(b => Seq(b) == 1, "broadcast 1");
+        Assert.Equal(first.GetProperty("recoveryPosition").GetString(), client.RecoveryPosition);
+        Assert.Empty(recoveries.Snapshot());
+
+        // The client stays away (its reconnection waits for a token) while the backend goes on broadcasting.
+        tokens.Hold();
+        await _system.EdgeService<EdgeDrainer>(0).DrainAsync();
+        await reconnecting.WaitForAsync(_ => true, "the reconnection");
+        for (var seq = 2; seq <= 5; seq++)
+        {
+            await realtime.BroadcastToWorkspace(_workspaceId, RecoveryEvent, new { seq });
+        }
+
+        tokens.Release();
+        Assert.Equal(new HubRecovery("realtime", true), await recoveries.WaitForAsync(_ => true, "the recovery"));
+        await broadcasts.WaitForAsync(b => Seq(b) == 5, "the last missed broadcast");
+        await realtime.BroadcastToWorkspace(_workspaceId, RecoveryEvent, new { seq = 6 });
+        await broadcasts.WaitForAsync(b => Seq(b) == 6, "the live broadcast after recovering");
+
+        Assert.Equal(Enumerable.Range(1, 6), broadcasts.Snapshot().Select(Seq));
+        Assert.Equal([false, true], connects.Snapshot().Select(c => c.Recovered).ToList());
+        Assert.Single(recoveries.Snapshot());
+        Assert.Equal(broadcasts.Snapshot()[^1].GetProperty("recoveryPosition").GetString(), client.RecoveryPosition);
+    }
+
+    [Fact]
+    public async Task A_position_of_another_workspace_or_a_malformed_one_is_not_recovered_and_the_app_is_told_to_reload()
+    {
+        await using var source = new RealtimeHubClient(Options(_system.EdgeUrls[0]));
+        var sourceBroadcasts = new EventLog<JsonElement>();
+        source.On<JsonElement>(RecoveryEvent, sourceBroadcasts.Add);
+        await source.StartAsync();
+        await Service<RealtimeService>().BroadcastToWorkspace(_workspaceId, RecoveryEvent, new { seq = 1 });
+        await sourceBroadcasts.WaitForAsync(b => Seq(b) == 1, "broadcast 1");
+        var otherWorkspace = $"client-{Guid.NewGuid():N}";
+
+        foreach (var (workspaceId, position) in new[] { (otherWorkspace, source.RecoveryPosition!), (_workspaceId, "not-a-position") })
+        {
+            await using var client = new RealtimeHubClient(Options(_system.EdgeUrls[0], workspaceId));
+            Assert.Null(client.RecoveryPosition);
+            client.RecoveryPosition = position;
+            var broadcasts = new EventLog<JsonElement>();
+            client.On<JsonElement>(RecoveryEvent, broadcasts.Add);
+            var connects = Log<ConnectedEvent>(h => client.Connected += h);
+            var recoveries = Log<HubRecovery>(h => client.Recovery += h);
+            await client.StartAsync();
+
+            Assert.False((await connects.WaitForAsync(_ => true, "connected")).Recovered);
+            Assert.Equal(new HubRecovery("realtime", false), await recoveries.WaitForAsync(_ => true, "the recovery refused"));
+            // Live events still come, and their positions replace the refused one.
+            await Service<RealtimeService>().BroadcastToWorkspace(workspaceId, RecoveryEvent, new { seq = 2 });
+            var live = await broadcasts.WaitForAsync(b => Seq(b) == 2, "a live broadcast");
+            Assert.Equal(live.GetProperty("recoveryPosition").GetString(), client.RecoveryPosition);
+        }
+    }
+
+    [Fact]
     public async Task A_revoked_session_closes_the_client_for_good_instead_of_reconnecting()
     {
         await using var notifications = new NotificationsClient(Options(_system.EdgeUrls[0]));
@@ -151,14 +222,21 @@ public sealed class ClientPackageTests : IAsyncLifetime
         Assert.Empty(reconnecting.Snapshot());
     }
 
-    private RealtimeClientOptions Options(Uri edge) => new()
+    private const string RecoveryEvent = "test:recovery";
+
+    private RealtimeClientOptions Options(Uri edge, string? workspaceId = null, TokenGate? tokens = null) => new()
     {
         EdgeUrl = edge,
-        WorkspaceId = _workspaceId,
-        AccessTokenProvider = () =>
+        WorkspaceId = workspaceId ?? _workspaceId,
+        AccessTokenProvider = async () =>
         {
+            if (tokens is not null)
+            {
+                await tokens.WaitAsync();
+            }
+
             Interlocked.Increment(ref _tokensIssued);
-            return Task.FromResult<string?>(_system.Tokens.Issue("alice", [_workspaceId], ["member"], TimeSpan.FromMinutes(5)));
+            return _system.Tokens.Issue("alice", [workspaceId ?? _workspaceId], ["member"], TimeSpan.FromMinutes(5));
         },
         ReconnectInitialDelay = TimeSpan.FromMilliseconds(100),
         ReconnectMaxDelay = TimeSpan.FromSeconds(1),
@@ -167,10 +245,24 @@ public sealed class ClientPackageTests : IAsyncLifetime
     private T Service<T>()
         where T : notnull => _system.EdgeService<T>(1);
 
+    private static int Seq(JsonElement broadcast) => broadcast.GetProperty("seq").GetInt32();
+
     private static EventLog<T> Log<T>(Action<Action<T>> subscribe)
     {
         var log = new EventLog<T>();
         subscribe(log.Add);
         return log;
+    }
+
+    /// <summary>Holds a client's token factory, and so its reconnection, until released.</summary>
+    private sealed class TokenGate
+    {
+        private TaskCompletionSource? _held;
+
+        public void Hold() => Volatile.Write(ref _held, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+
+        public void Release() => Interlocked.Exchange(ref _held, null)?.TrySetResult();
+
+        public Task WaitAsync() => Volatile.Read(ref _held)?.Task ?? Task.CompletedTask;
     }
 }

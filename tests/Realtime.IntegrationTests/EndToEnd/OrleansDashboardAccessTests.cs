@@ -108,8 +108,8 @@ public sealed class OrleansDashboardDisabledTests
         Assert.Equal(HttpStatusCode.NotFound, page.StatusCode);
 
         // Our own dashboard grain keeps its grain type: a workspace dashboard answers.
-        var latest = await system.SiloService<IGrainFactory>().GetGrain<Realtime.Grains.Dashboards.IDashboardGrain>($"ws-{Guid.NewGuid():N}").GetLatest();
-        Assert.Empty(latest);
+        var latest = await system.SiloService<IGrainFactory>().GetGrain<Realtime.Grains.Dashboards.IDashboardGrain>($"ws-{Guid.NewGuid():N}").GetLatest(0, 0);
+        Assert.Empty(latest.Updates);
     }
 }
 

@@ -148,6 +148,44 @@ public sealed class WorkspaceFeedRepairTests : IAsyncLifetime
         Assert.Equal([1, 2, 3], alice.Events.Snapshot().Where(e => e.Name == EventName).Select(Seq));
     }
 
+    [Fact]
+    public async Task A_client_replaying_what_it_missed_gets_what_a_repair_brings_meanwhile()
+    {
+        await using var bob = await ConnectAsync("bob");
+        var alice = await ConnectAsync("alice");
+        await BroadcastAndWaitAsync(alice, seq: 1);
+        var position = alice.Events.Snapshot().Single(e => Seq(e) == 1).Payload.GetProperty(RecoveryPosition.PropertyName).GetString()!;
+        await LeaveAsync(alice, "alice");
+
+        // Broadcast 2 is missed while away; 3 is sent after her replay was read. Neither reaches the
+        // edge by its stream, cut off until the checks have repaired them: she is held until the
+        // edge has what her replay covered, and 3 comes to the edge only by the repair.
+        await CutOffAsync();
+        await Realtime.BroadcastToWorkspace(_workspaceId, EventName, new { seq = 2 });
+        var token = _system.Tokens.Issue("alice", [_workspaceId], ["member"], TimeSpan.FromMinutes(10));
+        await using var back = await TestClient.ConnectAsync(_system.EdgeUrls[0], token, _workspaceId, "/realtime", $"recover={Uri.EscapeDataString(position)}", record: [EventName]);
+        await back.Events.WaitForAsync(e => Seq(e) == 2, "the replayed broadcast");
+        await Realtime.BroadcastToWorkspace(_workspaceId, EventName, new { seq = 3 });
+
+        var feeds = _system.EdgeService<WorkspaceFeedReader>();
+        await Eventually.UntilAsync(
+            async () =>
+            {
+                // Behind by the same at two checks in a row: the second repairs.
+                await feeds.CheckAsync(CancellationToken.None);
+                return bob.Events.Snapshot().Any(e => Seq(e) == 3);
+            },
+            repaired => repaired,
+            "a check repairs broadcast 3 for bob");
+        await back.Events.WaitForAsync(e => Seq(e) == 3, "the repaired broadcast, kept while she replayed");
+        await _system.EdgeService<EdgeStreamSubscription>().ResubscribeAsync(CancellationToken.None);
+        await BroadcastAndWaitAsync(back, seq: 4);
+        await bob.Events.WaitForAsync(e => Seq(e) == 4, "bob's live broadcast");
+        Assert.True(back.Events.Snapshot()[0].Payload.GetProperty("recovered").GetBoolean());
+        Assert.Equal([2, 3, 4], back.Events.Snapshot().Where(e => e.Name == EventName).Select(Seq));
+        Assert.Equal([1, 2, 3, 4], bob.Events.Snapshot().Where(e => e.Name == EventName).Select(Seq));
+    }
+
     private string EdgeId => _system.EdgeService<EdgeIdentity>().EdgeId;
 
     private async Task<TestClient> ConnectAsync(string userId, bool waitForPresence = true)

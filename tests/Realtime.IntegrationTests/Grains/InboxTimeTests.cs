@@ -43,7 +43,9 @@ public sealed class InboxTimeTests(FakeTimeClusterFixture fixture)
         Assert.Equal(
             [EventAudience.InGroup(_workspaceId, InterestGroups.Inbox), EventAudience.InGroup(_workspaceId, InterestGroups.InboxConversation("conv-1"))],
             evt.Deliveries.Select(d => d.Audience));
-        Assert.Equal(new SlaEscalation(_workspaceId, "conv-1", "agent", waitingSince, waitingSince + Sla), evt.Deliveries[0].Payload);
+        var escalation = Assert.IsType<SlaEscalation>(evt.Deliveries[0].Payload);
+        Assert.Equal(new SlaEscalation(_workspaceId, "conv-1", "agent", waitingSince, waitingSince + Sla), escalation with { RecoveryPosition = null });
+        Assert.NotNull(RecoveryPosition.ReadFrom(escalation, _workspaceId));
         var delivered = await edge.Events.WaitForAsync(Clock, e => e.Payloads<Notification>(RealtimeEvents.Notification).Any(), "the assignee's notification");
         Assert.Equal(EventAudience.User(_workspaceId, "agent"), Assert.Single(delivered.Deliveries).Audience);
         var notification = Assert.Single(await EscalationNotificationsAsync("agent"));

@@ -7,7 +7,8 @@ namespace Realtime.SystemTests.Clients;
 /// <summary>
 /// The npm package @realtime-orleans/client (clients/js): its own node:test suites, the
 /// integration one against a running edge (a real event round trip on every hub, a reconnect
-/// after the server closed the connections, MessagePack), and the packed tarball installed into a
+/// after the server closed the connections, MessagePack, broadcasts recovered after a cut by
+/// their recoveryPosition, and a position refused surfaced to the app), and the packed tarball installed into a
 /// new project whose typed code must type-check, and whose deliberate mistakes must not.
 /// </summary>
 [Trait("Kind", "System")]
@@ -43,7 +44,8 @@ public sealed class JsClientPackageTests(EmbeddedSystemFixture fixture)
 
         Assert.True(exitCode == 0, $"the package's integration tests failed ({exitCode}):\n{output}");
         Assert.Equal(0, Count(output, "fail"));
-        string[] covered = ["/realtime:", "/presence:", "/notifications:", "/dashboard:", "/metrics:", "/inbox:", "after the server closes every connection", "after its socket breaks", "MessagePack:"];
+        string[] covered = ["/realtime:", "/presence:", "/notifications:", "/dashboard:", "/metrics:", "/inbox:", "after the server closes every connection", "after its socket breaks", "MessagePack:",
+            "recovery after its socket breaks:", "recovery after the server closes the connection:", "recovery refused:"];
         foreach (var test in covered)
         {
             Assert.Matches(new Regex($"^ok \\d+ - {Regex.Escape(test)}", RegexOptions.Multiline), output);

@@ -16,18 +16,31 @@ public sealed class StockJsClient : IAsyncDisposable
     /// <summary>What the client reported, in order: <c>{ kind: "event", name, payload }</c> or <c>{ kind: "state", state, ... }</c>.</summary>
     public EventLog<JsonElement> Reports => _node.Lines;
 
-    public static async Task<StockJsClient> ConnectAsync(Uri hubUrl, string token, params string[] record)
+    public static Task<StockJsClient> ConnectAsync(Uri hubUrl, string token, params string[] record) =>
+        ConnectAsync(hubUrl, token, recover: false, record);
+
+    /// <summary>
+    /// With <paramref name="recover"/>, the client keeps the last <c>recoveryPosition</c> of the
+    /// events it records and passes it back (<c>recover</c>) when it reconnects.
+    /// </summary>
+    public static async Task<StockJsClient> ConnectAsync(Uri hubUrl, string token, bool recover, params string[] record)
     {
+        var environment = new Dictionary<string, string>
+        {
+            ["SIGNALR_FROM"] = Path.Combine(HostProcess.SolutionRoot(), "clients", "js"),
+            ["HUB_URL"] = hubUrl.ToString(),
+            ["ACCESS_TOKEN"] = token,
+            ["RECORD"] = string.Join(',', record),
+        };
+        if (recover)
+        {
+            environment["RECOVER"] = "1";
+        }
+
         var client = new StockJsClient(NodeScript.Start(
             AppContext.BaseDirectory,
             Path.Combine(AppContext.BaseDirectory, "Clients", "stock-signalr-client.mjs"),
-            new Dictionary<string, string>
-            {
-                ["SIGNALR_FROM"] = Path.Combine(HostProcess.SolutionRoot(), "clients", "js"),
-                ["HUB_URL"] = hubUrl.ToString(),
-                ["ACCESS_TOKEN"] = token,
-                ["RECORD"] = string.Join(',', record),
-            }));
+            environment));
         var started = await client.Reports.WaitForAsync(r => r.GetProperty("kind").GetString() == "state", "the JS client to start");
         if (started.GetProperty("state").GetString() != "connected")
         {

@@ -3,6 +3,8 @@
 // on stdout ({ "kind": "event" | "state", ... }) and ends when stdin closes or after 5 minutes.
 //   SIGNALR_FROM: a directory whose node_modules holds @microsoft/signalr
 //   HUB_URL, ACCESS_TOKEN, RECORD: the hub URL, the token, the event names to report (comma-separated)
+//   RECOVER: when set, it keeps the last recoveryPosition it received and reconnects with it
+//     (the hub URL's recover parameter, set through baseUrl while reconnecting), as docs/protocol.md shows
 import { createRequire } from "node:module";
 import path from "node:path";
 
@@ -16,10 +18,17 @@ const connection = new signalR.HubConnectionBuilder()
   .configureLogging(signalR.LogLevel.None)
   .build();
 
+let last = null;
 for (const name of (process.env.RECORD ?? "").split(",").filter(Boolean)) {
-  connection.on(name, (payload) => report({ kind: "event", name, payload }));
+  connection.on(name, (payload) => {
+    if (payload?.recoveryPosition) last = payload.recoveryPosition;
+    report({ kind: "event", name, payload });
+  });
 }
-connection.onreconnecting((error) => report({ kind: "state", state: "reconnecting", error: error?.message ?? null }));
+connection.onreconnecting((error) => {
+  if (process.env.RECOVER && last) connection.baseUrl = `${process.env.HUB_URL}&recover=${encodeURIComponent(last)}`;
+  report({ kind: "state", state: "reconnecting", error: error?.message ?? null });
+});
 connection.onreconnected((connectionId) => report({ kind: "state", state: "reconnected", connectionId }));
 connection.onclose((error) => report({ kind: "state", state: "closed", error: error?.message ?? null }));
 

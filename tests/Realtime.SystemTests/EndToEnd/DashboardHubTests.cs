@@ -173,7 +173,7 @@ public abstract class DashboardHubTests(RealtimeSystem system)
         await Assert.ThrowsAsync<ArgumentException>(() => Service.BroadcastAnalyticsUpdate(_workspaceId, new { blob = new string('x', 20_000) }));
         await Assert.ThrowsAsync<ArgumentException>(() => Service.BroadcastFollowerUpdate("a/b", "x", "acct", 1, 1));
 
-        Assert.Empty(await Service.GetLatest(_workspaceId));
+        Assert.Empty((await Service.GetLatest(_workspaceId)).Updates);
     }
 
     private Task PublishAsync(string hub, string metric, double value) =>

@@ -54,7 +54,8 @@ public abstract class PresenceGrainTests(TestCluster cluster)
 
         var sync = await edge.Events.WaitForAsync(e => e.Deliveries.Any(d => d.Audience.ConnectionId == "a1"), "alice's join sync");
         var members = ((WorkspacePresence)Assert.Single(sync.Deliveries).Payload).Users;
-        Assert.Equal(["alice", "bob"], members.Select(u => u.UserId));
+        // Carol, who left within the recovery window, is listed offline: a client back from a brief disconnect learns she left.
+        Assert.Equal([("alice", PresenceStatus.Online), ("bob", PresenceStatus.Online), ("carol", PresenceStatus.Offline)], members.Select(u => (u.UserId, u.Status)));
         await edge.Events.WaitForAsync(e => e.UpdateFor("bob")?.CurrentPage == "/later", "bob's later change");
         var events = edge.Events.Snapshot().ToList();
         Assert.True(events.IndexOf(sync) < events.FindIndex(e => e.UpdateFor("bob")?.CurrentPage == "/later"));

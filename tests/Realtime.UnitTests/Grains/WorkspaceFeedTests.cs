@@ -1,5 +1,7 @@
 using Microsoft.Extensions.Time.Testing;
+using Realtime.Grains.Inbox;
 using Realtime.Grains.Notifications;
+using Realtime.Grains.Presence;
 using Realtime.Grains.Streaming;
 using Realtime.Grains.Workspaces;
 
@@ -85,6 +87,71 @@ public sealed class WorkspaceFeedTests
 
         Assert.Equal(0, copy.Event.Position!.Previous);
         Assert.NotEqual(feed.Epoch, Feed().Epoch);
+    }
+
+    [Fact]
+    public void A_client_recovers_the_broadcasts_after_its_position_even_those_sent_while_no_edge_held_a_connection()
+    {
+        var feed = Feed();
+        feed.Append(["a"], Broadcast(1), FeedRepair.Replay);
+        feed.Append([], Broadcast(2), FeedRepair.Replay);
+        feed.Append(["a"], Broadcast(3), FeedRepair.Presence, ["u1"]);
+        feed.Append(["a"], Broadcast(4), FeedRepair.Replay);
+
+        var kept = feed.ReplayableAfter(feed.Epoch, afterSequence: 1);
+
+        Assert.NotNull(kept);
+        Assert.Equal(4, kept.Value.Through);
+        Assert.Equal(["{\"seq\":2,\"text\":\"\"}", "{\"seq\":4,\"text\":\"\"}"], kept.Value.Events.Select(e => ((RawJson)e.Deliveries[0].Payload).Json));
+
+        // The one no edge had is never repaired to an edge: it was not sent to any.
+        Assert.DoesNotContain(feed.Kept("a", 0, 4), e => e.Sequence == 2);
+    }
+
+    [Fact]
+    public void A_position_of_another_epoch_past_the_end_or_before_what_is_kept_recovers_nothing()
+    {
+        var feed = Feed(events: 2);
+        for (var seq = 1; seq <= 4; seq++)
+        {
+            feed.Append(["a"], Broadcast(seq), FeedRepair.Replay);
+        }
+
+        Assert.Null(feed.ReplayableAfter(feed.Epoch + 1, 3));
+        Assert.Null(feed.ReplayableAfter(feed.Epoch, 5));
+        Assert.Null(feed.ReplayableAfter(feed.Epoch, -1));
+        Assert.Null(feed.ReplayableAfter(feed.Epoch, 1));
+        Assert.Empty(feed.ReplayableAfter(feed.Epoch, 4)!.Value.Events);
+    }
+
+    [Fact]
+    public void A_position_older_than_the_window_recovers_nothing_even_when_nothing_followed_it()
+    {
+        var feed = Feed(window: TimeSpan.FromMinutes(2));
+        feed.Append(["a"], Broadcast(1), FeedRepair.Replay);
+        Assert.True(feed.CanRecover(feed.Epoch, 1));
+
+        _time.Advance(TimeSpan.FromMinutes(3));
+
+        Assert.False(feed.CanRecover(feed.Epoch, 1));
+        Assert.Null(feed.ReplayableAfter(feed.Epoch, 1));
+    }
+
+    [Fact]
+    public void Presence_and_inbox_payloads_carry_their_event_s_position_the_same_object_for_every_delivery()
+    {
+        var feed = Feed();
+        var presence = new WorkspacePresence("ws", []);
+        var message = new InboxMessage("ws", "c1", "m1", "u1", true, "hello", null, _time.GetUtcNow());
+        feed.Append(["a"], new EdgeEvent(RealtimeHubs.Presence, "presence:update", [new EdgeDelivery(EventAudience.Workspace("ws"), presence)], _time.GetUtcNow()), FeedRepair.Presence, ["u1"]);
+        var inbox = feed.Append(["a", "b"], new EdgeEvent(RealtimeHubs.Inbox, "inbox:message", [new EdgeDelivery(EventAudience.InGroup("ws", "inbox"), message), new EdgeDelivery(EventAudience.InGroup("ws", "inbox:c1"), message)], _time.GetUtcNow()), FeedRepair.Replay);
+        var typing = feed.Append(["a"], new EdgeEvent(RealtimeHubs.Presence, "presence:update", [new EdgeDelivery(EventAudience.Workspace("ws"), presence)], _time.GetUtcNow()), FeedRepair.None);
+
+        var stamped = inbox.SelectMany(c => c.Event.Deliveries).Select(d => d.Payload).ToList();
+        Assert.Single(stamped.Distinct(ReferenceEqualityComparer.Instance));
+        Assert.Equal(new RecoveryPosition("ws", feed.Epoch, 2), RecoveryPosition.ReadFrom(stamped[0], "ws"));
+        Assert.Null(RecoveryPosition.ReadFrom(typing.Single().Event.Deliveries[0].Payload, "ws"));
+        Assert.Equal(2, RecoveryPosition.ReadFrom(feed.ReplayableAfter(feed.Epoch, 0)!.Value.Events.Single().Deliveries[0].Payload, "ws")!.Sequence);
     }
 
     private WorkspaceFeed Feed(TimeSpan? window = null, int events = 256, int bytes = 1024 * 1024) =>

@@ -30,7 +30,9 @@ test("/realtime: connected, ping, a page change seen by a teammate, a backend's 
 
   const launched = next(alice, "campaign:launched");
   await api("POST", `/realtime/broadcast/workspace/${workspace}`, workspace, { event: "campaign:launched", data: { name: "Spring" } });
-  assert.deepEqual(await launched, { name: "Spring" });
+  const { recoveryPosition, ...data } = await launched;
+  assert.deepEqual(data, { name: "Spring" });
+  assert.equal(alice.recoveryPosition("realtime"), recoveryPosition, "the edge adds the broadcast's position, which the client keeps");
   const list = await alice.getPresence({ limit: 10 });
   assert.deepEqual(list.users.map((p) => p.userId).sort(), ["alice", "bob"]);
 });

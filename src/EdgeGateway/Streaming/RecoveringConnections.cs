@@ -1,0 +1,168 @@
+using System.Collections.Concurrent;
+using Realtime.Grains.Streaming;
+
+namespace Realtime.EdgeGateway.Streaming;
+
+/// <summary>
+/// Connections of this edge replaying what they missed before they go live. While one is held it
+/// is not yet in the group it recovers (its workspace's, or an interest group such as the inbox's):
+/// what is sent to that group on its hub is kept for it instead, and when it is released it joins
+/// the group and is sent what was kept, in one step under the workspace's lock, so no live event
+/// falls between the replay and the group, and none comes twice. The same lock is held while a
+/// group send of a workspace with held connections starts.
+/// </summary>
+public sealed partial class RecoveringConnections(ILogger<RecoveringConnections> logger)
+{
+    /// <summary>Held events per connection: more means a replay far too slow, and the connection starts again.</summary>
+    public const int MaxHeldEvents = 1024;
+
+    private readonly ConcurrentDictionary<(RealtimeHubs Hub, string WorkspaceId), HeldWorkspace> _workspaces = new();
+
+    /// <summary>Holds the live events of <paramref name="group"/> (an edge group of the workspace) on the hub for the connection until <see cref="Release"/>.</summary>
+    public HeldConnection Hold(RealtimeHubs hub, string workspaceId, string group, string connectionId)
+    {
+        while (true)
+        {
+            var workspace = _workspaces.GetOrAdd((hub, workspaceId), static _ => new HeldWorkspace());
+            lock (workspace)
+            {
+                // Released and dropped since it was looked up: hold in the one that replaced it.
+                if (!workspace.Dropped)
+                {
+                    var held = new HeldConnection(hub, workspaceId, group, connectionId, workspace);
+                    workspace.Connections.Add(held);
+                    return held;
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// Starts a send to a group of the workspace (<paramref name="audience"/>), keeping the event for
+    /// each connection held for that group (but the audience's excepted one).
+    /// </summary>
+    public Task SendToGroupAsync(RealtimeHubs hub, EventAudience audience, string eventName, object payload, Func<Task> send)
+    {
+        if (_workspaces.IsEmpty || !_workspaces.TryGetValue((hub, audience.WorkspaceId), out var workspace))
+        {
+            return send();
+        }
+
+        lock (workspace)
+        {
+            KeepFor(workspace, audience, eventName, payload);
+            return send();
+        }
+    }
+
+    /// <summary>
+    /// Keeps a workspace event the feed reader sent again (a repair) for the connections held for its
+    /// audience on <paramref name="hubs"/>: it goes to the connections that were here when it was
+    /// first sent, never to the group, and a held connection was not yet; the release drops it if the
+    /// replay had it.
+    /// </summary>
+    public void KeepRepaired(RealtimeHubs hubs, EventAudience audience, string eventName, object payload)
+    {
+        if (_workspaces.IsEmpty)
+        {
+            return;
+        }
+
+        foreach (var hub in Enum.GetValues<RealtimeHubs>())
+        {
+            if (hub != RealtimeHubs.None && (hubs & hub) != 0 && _workspaces.TryGetValue((hub, audience.WorkspaceId), out var workspace))
+            {
+                lock (workspace)
+                {
+                    KeepFor(workspace, audience, eventName, payload);
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// Ends the hold: <paramref name="goLive"/> runs under the workspace's lock with the events
+    /// kept meanwhile, in order; it joins the connection to the group and starts their sends.
+    /// </summary>
+    public void Release(HeldConnection held, Action<IReadOnlyList<(string EventName, object Payload)>, bool> goLive)
+    {
+        var workspace = (HeldWorkspace)held.Workspace;
+        lock (workspace)
+        {
+            held.Released = true;
+            workspace.Connections.Remove(held);
+            if (workspace.Connections.Count == 0)
+            {
+                workspace.Dropped = true;
+                _workspaces.TryRemove(new KeyValuePair<(RealtimeHubs, string), HeldWorkspace>((held.Hub, held.WorkspaceId), workspace));
+            }
+
+            goLive(held.Kept, held.Overflowed);
+        }
+    }
+
+    /// <summary>
+    /// The edge did not receive in time what the replay covered (an event lost on the stream, being
+    /// repaired): the connection goes live anyway, and may get some of those events twice.
+    /// </summary>
+    [LoggerMessage(1, LogLevel.Warning, "A connection of workspace {WorkspaceId} went live before this edge had the events its replay covered; some may come twice")]
+    public partial void LogReplayCatchUpTimedOut(string workspaceId);
+
+    private static void KeepFor(HeldWorkspace workspace, EventAudience audience, string eventName, object payload)
+    {
+        var group = EdgeGroups.For(audience);
+        foreach (var held in workspace.Connections)
+        {
+            if (held.Group == group && held.ConnectionId != audience.ExceptConnectionId)
+            {
+                held.Keep(eventName, payload);
+            }
+        }
+    }
+
+    private sealed class HeldWorkspace
+    {
+        // Also the lock of the workspace's held connections and group sends.
+        public List<HeldConnection> Connections { get; } = [];
+
+        public bool Dropped { get; set; }
+    }
+}
+
+/// <summary>One connection being held for a group, with the group's events kept for it meanwhile.</summary>
+public sealed class HeldConnection(RealtimeHubs hub, string workspaceId, string group, string connectionId, object workspace)
+{
+    private readonly List<(string EventName, object Payload)> _kept = [];
+
+    public RealtimeHubs Hub { get; } = hub;
+
+    public string WorkspaceId { get; } = workspaceId;
+
+    /// <summary>The edge group it joins when released.</summary>
+    public string Group { get; } = group;
+
+    public string ConnectionId { get; } = connectionId;
+
+    /// <summary>The held connections of its workspace it belongs to (released from that one, whatever replaced it since).</summary>
+    internal object Workspace { get; } = workspace;
+
+    /// <summary>Gone live (or closed): nothing is held for it any more.</summary>
+    public bool Released { get; internal set; }
+
+    /// <summary>More than <see cref="RecoveringConnections.MaxHeldEvents"/> came: some were not kept.</summary>
+    public bool Overflowed { get; private set; }
+
+    internal IReadOnlyList<(string EventName, object Payload)> Kept => _kept;
+
+    internal void Keep(string eventName, object payload)
+    {
+        if (_kept.Count < RecoveringConnections.MaxHeldEvents)
+        {
+            _kept.Add((eventName, payload));
+        }
+        else
+        {
+            Overflowed = true;
+        }
+    }
+}

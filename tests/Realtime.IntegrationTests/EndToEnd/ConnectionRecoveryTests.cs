@@ -1,0 +1,129 @@
+using Realtime.Grains.Broadcasting;
+using Realtime.Grains.Streaming;
+using Realtime.Grains.Workspaces;
+
+namespace Realtime.IntegrationTests.EndToEnd;
+
+/// <summary>
+/// A client that drops off /realtime and comes back within the recovery window, to another edge,
+/// passes the last position it received (<c>recover</c>) and gets the workspace's broadcasts it
+/// missed, in order and once each, before live ones, over real sockets on two real edges. A
+/// position that is not one of the workspace's recovers nothing and says so.
+/// </summary>
+[Trait("Kind", "Integration")]
+public sealed class ConnectionRecoveryTests : IAsyncLifetime
+{
+    private const string EventName = "test:recovery";
+
+    private readonly string _workspaceId = $"ws-{Guid.NewGuid():N}";
+    private RealtimeSystem _system = null!;
+
+    private IClusterClient Client => _system.EdgeService<IClusterClient>();
+
+    private RealtimeService Realtime => new(Client);
+
+    public async Task InitializeAsync() => _system = await RealtimeSystem.StartEmbeddedAsync(edgeCount: 2);
+
+    public async Task DisposeAsync() => await _system.DisposeAsync();
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task A_client_back_on_another_edge_gets_what_it_missed_in_order_once_then_live(bool teammateStays)
+    {
+        await using var teammate = teammateStays ? await ConnectAsync("bob", edge: 0) : null;
+        var alice = await ConnectAsync("alice", edge: 0);
+        await BroadcastAsync(1);
+        var first = await alice.Events.WaitForAsync(e => Seq(e) == 1, "broadcast 1");
+        var position = first.Payload.GetProperty(RecoveryPosition.PropertyName).GetString()!;
+
+        await alice.DisposeAsync();
+        await Eventually.UntilAsync(() => Workspace.GetConnectedUserIds(), ids => !ids.Contains("alice"), "alice gone from the workspace");
+        for (var seq = 2; seq <= 5; seq++)
+        {
+            await BroadcastAsync(seq);
+        }
+
+        // More broadcasts while she reconnects: each comes live or is held while she replays.
+        var during = Task.Run(async () =>
+        {
+            for (var seq = 6; seq <= 15; seq++)
+            {
+                await BroadcastAsync(seq);
+            }
+        });
+        await using var back = await ConnectAsync("alice", edge: 1, recover: position);
+        await during;
+        await BroadcastAsync(16);
+        await back.Events.WaitForAsync(e => Seq(e) == 16, "the live broadcast after the replay");
+
+        var events = back.Events.Snapshot();
+        Assert.Equal("connected", events[0].Name);
+        Assert.True(events[0].Payload.GetProperty("recovered").GetBoolean());
+        Assert.True(Enumerable.Range(2, 15).SequenceEqual(events.Where(e => e.Name == EventName).Select(Seq)), string.Join("\n", events.Select(e => e.Name + " " + (e.Name == EventName ? Seq(e) + " " + RecoveryPosition.TryParse(e.Payload.GetProperty("recoveryPosition").GetString(), _workspaceId) : ""))));
+    }
+
+    [Fact]
+    public async Task A_position_that_is_not_the_workspace_s_recovers_nothing_and_says_so()
+    {
+        var alice = await ConnectAsync("alice", edge: 0);
+        await BroadcastAsync(1);
+        var position = RecoveryPosition.TryParse(
+            (await alice.Events.WaitForAsync(e => Seq(e) == 1, "broadcast 1")).Payload.GetProperty(RecoveryPosition.PropertyName).GetString(),
+            _workspaceId)!;
+        await alice.DisposeAsync();
+        await BroadcastAsync(2);
+
+        // A genuine position of another workspace the same user belongs to.
+        var other = $"ws-{Guid.NewGuid():N}";
+        var elsewhere = await TestClient.ConnectAsync(_system.EdgeUrls[0], Token("alice", other), other, "/realtime", record: [EventName]);
+        await elsewhere.Events.WaitForAsync(e => e.Name == "connected", "connected to the other workspace");
+        await Realtime.BroadcastToWorkspace(other, EventName, new { seq = 1 });
+        var foreign = (await elsewhere.Events.WaitForAsync(e => Seq(e) == 1, "the other workspace's broadcast")).Payload.GetProperty(RecoveryPosition.PropertyName).GetString()!;
+        await elsewhere.DisposeAsync();
+
+        string[] refused =
+        [
+            foreign,
+            "garbage",
+            "%%%",
+            new string('A', 2000),
+            (position with { Sequence = position.Sequence + 1000 }).ToString(),
+            (position with { Epoch = position.Epoch + 1 }).ToString(),
+        ];
+        foreach (var recover in refused)
+        {
+            await using var back = await ConnectAsync("alice", edge: 1, recover: recover);
+            var connected = back.Events.Snapshot()[0];
+            Assert.False(connected.Payload.GetProperty("recovered").GetBoolean(), recover);
+
+            // Nothing replayed, and it is live.
+            var live = 100 + Array.IndexOf(refused, recover);
+            await BroadcastAsync(live);
+            await back.Events.WaitForAsync(e => Seq(e) == live, "a live broadcast");
+            Assert.Equal([live], back.Events.Snapshot().Where(e => e.Name == EventName).Select(Seq));
+        }
+    }
+
+    private IWorkspaceGrain Workspace => Client.GetGrain<IWorkspaceGrain>(_workspaceId);
+
+    private string Token(string userId, params string[] workspaces) =>
+        _system.Tokens.Issue(userId, [_workspaceId, .. workspaces], ["member"], TimeSpan.FromMinutes(10));
+
+    private async Task<TestClient> ConnectAsync(string userId, int edge, string? recover = null)
+    {
+        var client = await TestClient.ConnectAsync(
+            _system.EdgeUrls[edge],
+            Token(userId),
+            _workspaceId,
+            "/realtime",
+            recover is null ? null : $"recover={Uri.EscapeDataString(recover)}",
+            record: [EventName]);
+        await client.Events.WaitForAsync(e => e.Name == "connected", $"{userId} connected");
+        return client;
+    }
+
+    private Task BroadcastAsync(int seq) => Realtime.BroadcastToWorkspace(_workspaceId, EventName, new { seq });
+
+    private static int Seq(ReceivedEvent e) => e.Name == EventName ? e.Payload.GetProperty("seq").GetInt32() : 0;
+}
