@@ -138,6 +138,30 @@ public sealed class TeamPageBrowserTests(BrowserSystemFixture fixture) : IClassF
         Assert.Empty(bob.PageErrors);
     }
 
+    [Fact]
+    public async Task A_message_sent_while_the_edge_restarts_shows_in_the_open_conversation_without_a_reload()
+    {
+        await using var alice = await OpenAsync("alice", _workspace);
+        await AsServiceAsync(HttpMethod.Post, $"/realtime/inbox/{_workspace}/conversations/order-9/messages", new { messageId = "m-1", from = "customer", authorId = "cust-1", content = "Is it shipped?" });
+        await Expect(Conversation(alice.Page, "order-9")).ToBeVisibleAsync(new() { Timeout = 15_000 });
+        await Conversation(alice.Page, "order-9").ClickAsync();
+        await Expect(alice.Page.Locator("[data-testid=inbox-message][data-message-id=m-1]")).ToContainTextAsync("Is it shipped?", SoonContains);
+        await alice.Page.EvaluateAsync("() => { window.stillTheSamePage = true; }");
+
+        // Only the inbox's recovery can bring it: the page lists messages from live events alone.
+        await fixture.RestartEdgeAsync(async () =>
+        {
+            await Expect(alice.Page.Locator("[data-testid=connection-state]")).Not.ToHaveTextAsync("connected", Soon);
+            await new Realtime.Grains.Inbox.InboxService(fixture.Cluster).AddCustomerMessage(_workspace, "order-9", "m-2", "cust-1", "Hello? Anyone there?");
+        });
+        await Expect(alice.Page.Locator("[data-testid=connection-state]")).ToHaveTextAsync("connected", AfterRestart);
+        await Expect(alice.Page.Locator("[data-testid=inbox-message][data-message-id=m-2]")).ToContainTextAsync("Hello? Anyone there?", new() { Timeout = 60_000 });
+        await Expect(alice.Page.Locator("[data-testid=inbox-message]")).ToHaveCountAsync(2);
+        Assert.True(await alice.Page.EvaluateAsync<bool>("() => window.stillTheSamePage === true"), "the page was not reloaded");
+        await ScreenshotsAsync("3-inbox-recovered", alice);
+        Assert.Empty(alice.PageErrors);
+    }
+
     private static ILocator Conversation(IPage page, string conversationId) =>
         page.Locator($"[data-testid=conversation][data-conversation-id={conversationId}]");
 
