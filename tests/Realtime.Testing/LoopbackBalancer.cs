@@ -18,6 +18,7 @@ public sealed class LoopbackBalancer : IAsyncDisposable
     private readonly HttpClient _probe = new() { Timeout = ProbeTimeout };
     private readonly CancellationTokenSource _stopped = new();
     private readonly Task _accepting;
+    private readonly HashSet<TcpClient> _relayed = [];
 
     public LoopbackBalancer(IReadOnlyList<Uri> backends)
     {
@@ -28,6 +29,27 @@ public sealed class LoopbackBalancer : IAsyncDisposable
     }
 
     public Uri Url { get; }
+
+    /// <summary>
+    /// Cuts every relayed connection at once, both ways, with a reset and no close handshake, as a
+    /// network that goes away does: the client and the edge each learn it from their socket.
+    /// Returns how many were cut.
+    /// </summary>
+    public int CutAll()
+    {
+        lock (_relayed)
+        {
+            foreach (var socket in _relayed)
+            {
+                socket.Client.LingerState = new LingerOption(true, 0);
+                socket.Client.Close();
+            }
+
+            var cut = _relayed.Count;
+            _relayed.Clear();
+            return cut;
+        }
+    }
 
     public async ValueTask DisposeAsync()
     {
@@ -66,6 +88,12 @@ public sealed class LoopbackBalancer : IAsyncDisposable
             }
 
             using var upstream = new TcpClient();
+            lock (_relayed)
+            {
+                _relayed.Add(client);
+                _relayed.Add(upstream);
+            }
+
             try
             {
                 await upstream.ConnectAsync(backend.Host, backend.Port, _stopped.Token);
@@ -77,6 +105,14 @@ public sealed class LoopbackBalancer : IAsyncDisposable
             catch (Exception ex) when (ex is IOException or SocketException or OperationCanceledException or ObjectDisposedException)
             {
                 // Either side went away: the other is closed with it.
+            }
+            finally
+            {
+                lock (_relayed)
+                {
+                    _relayed.Remove(client);
+                    _relayed.Remove(upstream);
+                }
             }
         }
     }

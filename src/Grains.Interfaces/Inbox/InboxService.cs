@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Realtime.Grains.Notifications;
+using Realtime.Grains.Workspaces;
 
 namespace Realtime.Grains.Inbox;
 
@@ -35,9 +36,16 @@ public sealed class InboxService(IGrainFactory grains)
     public Task<Conversation> ClearSla(string workspaceId, string conversationId) =>
         Conversation(workspaceId, conversationId).ClearSla();
 
-    /// <summary>The conversation, or null if no backend service ever created it.</summary>
-    public Task<Conversation?> GetConversation(string workspaceId, string conversationId) =>
-        Conversation(workspaceId, conversationId).Get();
+    /// <summary>
+    /// The conversation, or null if no backend service ever created it, with the position
+    /// (`recoveryPosition`) an /inbox connection passes back as `recover` to get every event after it.
+    /// </summary>
+    public async Task<Conversation?> GetConversation(string workspaceId, string conversationId)
+    {
+        // Read before the state: what happens in between comes again after it, never is missed.
+        var position = await grains.GetGrain<IWorkspaceGrain>(RealtimeIds.EnsureValid(workspaceId)).GetPosition();
+        return await Conversation(workspaceId, conversationId).Get() is { } conversation ? conversation with { RecoveryPosition = position } : null;
+    }
 
     private IConversationGrain Conversation(string workspaceId, string conversationId) =>
         grains.GetGrain<IConversationGrain>(RealtimeIds.ConversationInWorkspace(RealtimeIds.EnsureValid(workspaceId), RealtimeIds.EnsureValid(conversationId)));

@@ -61,6 +61,10 @@ public interface IWorkspaceGrain : IGrainWithStringKey
     [Alias("Recover"), ReadOnly]
     Task<FeedRecovery> Recover(string edgeId, long epoch, long afterSequence);
 
+    /// <summary>The position of the feed's last event, for a snapshot read now (what follows it is recoverable from there).</summary>
+    [Alias("GetPosition"), ReadOnly]
+    Task<string> GetPosition();
+
     /// <summary>Whether a client's position can be recovered (<see cref="Recover"/> would be complete), asked before its subscriptions are.</summary>
     [Alias("Recovers"), ReadOnly]
     Task<bool> Recovers(long epoch, long afterSequence);

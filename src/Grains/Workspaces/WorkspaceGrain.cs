@@ -215,6 +215,8 @@ public sealed class WorkspaceGrain(
             ? new FeedRecovery(Complete: true, kept.Through, kept.Events.Select(e => e with { Position = null }).ToList(), _feed.HeadFor(edgeId))
             : new FeedRecovery(Complete: false, 0, [], _feed.HeadFor(edgeId)));
 
+    public Task<string> GetPosition() => Task.FromResult(_feed.Head.ToString());
+
     public Task<bool> Recovers(long epoch, long afterSequence) => Task.FromResult(_feed.CanRecover(epoch, afterSequence));
 
     public Task EvictEdge(string edgeId)

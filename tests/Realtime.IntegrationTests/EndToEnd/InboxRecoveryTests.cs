@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using Microsoft.AspNetCore.SignalR.Client;
 using Realtime.Grains.Inbox;
 using Realtime.Grains.Streaming;
@@ -102,6 +103,25 @@ public sealed class InboxRecoveryTests : IAsyncLifetime
             await back.Events.WaitForAsync(e => Message(e) == $"live-{recover.Length}", "a live message");
             Assert.Equal([$"live-{recover.Length}"], back.Events.Snapshot().Where(e => e.Name == "inbox:message").Select(Message));
         }
+    }
+
+    [Fact]
+    public async Task The_conversation_read_over_http_then_a_connection_from_its_position_gets_every_event_after_it()
+    {
+        await Inbox.AddCustomerMessage(_workspaceId, "c1", "m1", "customer", "hello");
+        using var http = new HttpClient { BaseAddress = _system.EdgeUrls[0] };
+        http.DefaultRequestHeaders.Authorization = new("Bearer", _system.Tokens.Issue("alice", [_workspaceId], ["member"], TimeSpan.FromMinutes(10)));
+        var snapshot = await http.GetFromJsonAsync<System.Text.Json.JsonElement>($"/realtime/inbox/{_workspaceId}/conversations/c1");
+        Assert.Equal("m1", snapshot.GetProperty("lastMessage").GetProperty("messageId").GetString());
+        var position = snapshot.GetProperty(RecoveryPosition.PropertyName).GetString()!;
+
+        await Inbox.AddCustomerMessage(_workspaceId, "c1", "m2", "customer", "after the read");
+        await using var client = await ConnectAsync("alice", edge: 1, recover: position);
+        Assert.True(client.Events.Snapshot()[0].Payload.GetProperty("recovered").GetBoolean());
+        var subscribed = await client.Connection.InvokeAsync<System.Text.Json.JsonElement>("inbox:subscribe", new { conversationId = "c1" });
+        Assert.True(subscribed.GetProperty("recovered").GetBoolean());
+        await client.Events.WaitForAsync(e => Message(e) == "m2", "the message after the read");
+        Assert.Equal(["m2"], client.Events.Snapshot().Where(e => e.Name == "inbox:message").Select(Message));
     }
 
     private static string? Message(ReceivedEvent e) => e.Name == "inbox:message" ? e.Payload.GetProperty("messageId").GetString() : null;
