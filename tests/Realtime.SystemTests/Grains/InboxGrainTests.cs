@@ -57,7 +57,8 @@ public abstract class InboxGrainTests(TestCluster cluster)
         var after = await Inbox.GetConversation(_workspaceId, "conv-1");
 
         Assert.NotNull(after);
-        Assert.Equal(before with { Participants = [] }, after with { Participants = [] });
+        Assert.Equal(before with { Participants = [] }, after with { Participants = [], RecoveryPosition = null });
+        Assert.NotNull(after.RecoveryPosition);
         Assert.Equal(["agent-2", "agent-1"], after.Participants);
         Assert.Equal(("agent-1", ConversationStatus.Pending), (after.Assignee, after.Status));
         Assert.Equal(new LastMessage("m3", "customer-1", true, after.LastMessage!.SentAt), after.LastMessage);
