@@ -43,6 +43,7 @@ public abstract partial class HubClient : IAsyncDisposable
     private TaskCompletionSource<ConnectedEvent>? _connected;
     private Task? _reconnecting;
     private volatile bool _revoked;
+    private int _closingForGood;
 
     protected HubClient(RealtimeClientOptions options, string hubPath, ILogger? logger)
     {
@@ -72,11 +73,6 @@ public abstract partial class HubClient : IAsyncDisposable
             // The edge closes the connection next; the reconnection that follows goes to another edge.
             LogDraining(_hubPath, notice.Reason);
             Raise(Draining, notice);
-        });
-        On<ServerNotice>("session:revoked", notice =>
-        {
-            _revoked = true;
-            Raise(SessionRevoked, notice);
         });
     }
 
@@ -131,7 +127,11 @@ public abstract partial class HubClient : IAsyncDisposable
     /// <summary><c>reconnect</c>: the edge is shutting down; the client reconnects (through the load balancer) to another.</summary>
     public event Action<ServerNotice>? Draining;
 
-    /// <summary><c>session:revoked</c>: the user's access was removed; the client does not reconnect.</summary>
+    /// <summary>
+    /// <c>session:revoked</c>: the user's access was removed; the client does not reconnect. The
+    /// SignalR client may report the close before it runs this event's handler: then
+    /// <see cref="Reconnecting"/> comes first, and the reconnection is ended here all the same.
+    /// </summary>
     public event Action<ServerNotice>? SessionRevoked;
 
     /// <summary>Closed for good (after a revoked session); <see cref="StartAsync"/> may start it again.</summary>
@@ -155,6 +155,7 @@ public abstract partial class HubClient : IAsyncDisposable
         }
 
         _revoked = false;
+        _closingForGood = 0;
         State = HubClientState.Connecting;
         try
         {
@@ -342,6 +343,7 @@ public abstract partial class HubClient : IAsyncDisposable
             eventNames = [.. _handlers.Keys];
         }
 
+        connection.On<ServerNotice>("session:revoked", notice => OnRevoked(connection, notice));
         foreach (var eventName in eventNames)
         {
             Listen(connection, eventName, workspaceId);
@@ -418,8 +420,7 @@ public abstract partial class HubClient : IAsyncDisposable
 
         if (_revoked)
         {
-            LogRevoked(_hubPath);
-            _ = StopAsync().ContinueWith(_ => Raise(Closed, exception), TaskScheduler.Default);
+            CloseForGood(exception);
             return Task.CompletedTask;
         }
 
@@ -428,6 +429,31 @@ public abstract partial class HubClient : IAsyncDisposable
         Raise(Reconnecting, exception);
         _reconnecting = ReconnectAsync(running.Token);
         return Task.CompletedTask;
+    }
+
+    private void OnRevoked(HubConnection connection, ServerNotice notice)
+    {
+        _revoked = true;
+        Raise(SessionRevoked, notice);
+
+        // The SignalR client runs event handlers apart from its close: this one may come after the
+        // connection was reported closed and a reconnection began, which must end too.
+        if (connection.State == HubConnectionState.Disconnected || !ReferenceEquals(connection, _connection))
+        {
+            CloseForGood(exception: null);
+        }
+    }
+
+    /// <summary>Stops the client (and any reconnection) after a revoked session, then raises <see cref="Closed"/> once.</summary>
+    private void CloseForGood(Exception? exception)
+    {
+        if (Interlocked.Exchange(ref _closingForGood, 1) == 1)
+        {
+            return;
+        }
+
+        LogRevoked(_hubPath);
+        _ = StopAsync().ContinueWith(_ => Raise(Closed, exception), TaskScheduler.Default);
     }
 
     private async Task ReconnectAsync(CancellationToken cancellationToken)

@@ -88,14 +88,21 @@ public abstract class WorkspaceHub(WorkspaceHubServices services) : Hub
         }
         finally
         {
+            // Also when the registration or the recovery failed: nothing waits for it any more.
             services.Announcements.Announced(Context.ConnectionId);
         }
     }
 
-    private Task SendConnectedAsync(ConnectionIdentity identity, bool recovered) =>
-        Clients.Caller.SendAsync(
+    private async Task SendConnectedAsync(ConnectionIdentity identity, bool recovered)
+    {
+        await Clients.Caller.SendAsync(
             RealtimeEvents.Connected,
             new ConnectedEvent(Context.ConnectionId, identity.UserId, identity.WorkspaceId, services.Time.GetUtcNow(), recovered));
+
+        // The presence sync waiting for connected goes now, not after a replay: presence is state,
+        // apart from the replayed events, and a long replay must not outlast its wait.
+        services.Announcements.Announced(Context.ConnectionId);
+    }
 
     /// <summary>
     /// Recovers what the connection missed of the workspace feed's events to <paramref name="group"/>

@@ -13,11 +13,12 @@ namespace Realtime.EdgeGateway.Presence;
 public sealed class ConnectionAnnouncements(TimeProvider time)
 {
     /// <summary>
-    /// How long a delivery waits for <c>connected</c>: the registration's answer is normally
-    /// microseconds behind the sync. Past this (its silo lost mid-call) the event goes anyway:
-    /// late order is better than a stream held up.
+    /// How long a delivery waits for <c>connected</c> at most. The hub announces every connection it
+    /// registers, once told or once failed, and the wait holds up only this one delivery (the stream
+    /// goes on), so this is a backstop: as long as a grain call may take (a silo lost mid-call, a
+    /// workspace reactivating under load), never so short that the sync overtakes <c>connected</c>.
     /// </summary>
-    public static readonly TimeSpan MaxWait = TimeSpan.FromSeconds(1);
+    public static readonly TimeSpan MaxWait = TimeSpan.FromSeconds(30);
 
     private readonly ConcurrentDictionary<string, TaskCompletionSource> _pending = new(StringComparer.Ordinal);
 
