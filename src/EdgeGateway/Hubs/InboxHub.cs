@@ -13,7 +13,8 @@ namespace Realtime.EdgeGateway.Hubs;
 /// escalations; it types in and reads conversations that exist in its workspace. A whole-inbox
 /// subscription replaces the single ones, so that no event reaches a connection twice. A
 /// connection opened with the position of the last inbox event it had (`recover`) gets, at its
-/// first subscription, what that subscription missed since, before its live events.
+/// first subscription (the whole inbox, or every conversation it restores in one list), what that
+/// subscription missed since, before its live events.
 /// </summary>
 public sealed class InboxHub(WorkspaceHubServices services) : WorkspaceHub(services)
 {
@@ -38,6 +39,13 @@ public sealed class InboxHub(WorkspaceHubServices services) : WorkspaceHub(servi
     public async Task<InboxSubscribed> Subscribe(InboxSubscribeRequest? request = null)
     {
         HubInput.EnsureSameWorkspace(request, Identity);
+        if (request?.ConversationIds is { } conversationIds)
+        {
+            return request.ConversationId is null
+                ? await SubscribeToConversationsAsync(ConversationIds(conversationIds))
+                : throw new HubException("inbox:subscribe takes a conversationId or conversationIds, not both.");
+        }
+
         return request?.ConversationId is null
             ? await SubscribeToWorkspaceAsync()
             : await SubscribeToConversationAsync(HubInput.Id(request.ConversationId, "a conversationId", RealtimeEvents.InboxSubscribe, Limits));
@@ -72,69 +80,104 @@ public sealed class InboxHub(WorkspaceHubServices services) : WorkspaceHub(servi
 
         subscription.Conversations.Clear();
         subscription.WholeInbox = true;
-        return await JoinAndReplyAsync(Group(InterestGroups.Inbox), null, () => Task.FromResult<Conversation?>(null));
+        return await JoinAndReplyAsync(GroupsOf([InterestGroups.Inbox]), recovered => Task.FromResult(Reply(null, null, recovered)));
     }
 
     private async Task<InboxSubscribed> SubscribeToConversationAsync(string conversationId)
     {
+        var joining = Joining([conversationId]);
+        var reply = await JoinAndReplyAsync(GroupsOf(joining.Select(InterestGroups.InboxConversation)), async recovered =>
+            Reply(conversationId, await StateOfAsync(conversationId), recovered));
+        Subscription.Conversations.UnionWith(joining);
+        return reply;
+    }
+
+    private async Task<InboxSubscribed> SubscribeToConversationsAsync(IReadOnlyList<string> conversationIds)
+    {
+        var joining = Joining(conversationIds);
+        var reply = await JoinAndReplyAsync(GroupsOf(joining.Select(InterestGroups.InboxConversation)), async recovered =>
+            Reply(null, null, recovered) with { Conversations = await Task.WhenAll(conversationIds.Select(StateOfAsync)) });
+        Subscription.Conversations.UnionWith(joining);
+        return reply;
+    }
+
+    /// <summary>The conversations the connection is not yet in (none while it has the whole inbox), within the limit.</summary>
+    private List<string> Joining(IReadOnlyList<string> conversationIds)
+    {
         var subscription = Subscription;
-        var joins = !subscription.WholeInbox && !subscription.Conversations.Contains(conversationId);
-        if (joins && subscription.Conversations.Count >= MaxConversationSubscriptions)
+        var joining = subscription.WholeInbox ? [] : conversationIds.Where(id => !subscription.Conversations.Contains(id)).ToList();
+        if (subscription.Conversations.Count + joining.Count > MaxConversationSubscriptions)
         {
             throw new HubException($"inbox:subscribe: at most {MaxConversationSubscriptions} conversations per connection; subscribe to the whole inbox instead.");
         }
 
-        var reply = await JoinAndReplyAsync(joins ? Group(InterestGroups.InboxConversation(conversationId)) : null, conversationId, async () =>
-            await Conversation(conversationId).Get() ?? throw new HubException($"'{conversationId}' is not a conversation of this workspace."));
-        if (joins)
+        return joining;
+    }
+
+    private async Task<Conversation> StateOfAsync(string conversationId) =>
+        await Conversation(conversationId).Get() ?? throw new HubException($"'{conversationId}' is not a conversation of this workspace.");
+
+    private InboxSubscribed Reply(string? conversationId, Conversation? conversation, bool recovered) =>
+        new(Identity.WorkspaceId, conversationId, conversation, recovered);
+
+    /// <summary>The distinct, valid ids of a list subscription, in the order given.</summary>
+    private List<string> ConversationIds(IReadOnlyList<string?> conversationIds)
+    {
+        if (conversationIds.Count is 0 or > MaxConversationSubscriptions)
         {
-            subscription.Conversations.Add(conversationId);
+            throw new HubException($"inbox:subscribe needs conversationIds: 1 to {MaxConversationSubscriptions} conversation ids.");
         }
 
-        return reply;
+        return conversationIds.Select(id => HubInput.Id(id, "each of conversationIds", RealtimeEvents.InboxSubscribe, Limits)).Distinct(StringComparer.Ordinal).ToList();
     }
 
     /// <summary>
-    /// Joins <paramref name="group"/> (null: already in it) before the state is read, so that no
+    /// Joins <paramref name="groups"/> (none: already in them) before the state is read, so that no
     /// change falls between the two, and answers `inbox:subscribed`. From a recovered position the
-    /// group's events since then are replayed after the answer, before its live ones. A failed
-    /// state read leaves the group.
+    /// groups' events since then are replayed after the answer, before their live ones. A failed
+    /// state read leaves the groups.
     /// </summary>
-    private async Task<InboxSubscribed> JoinAndReplyAsync(string? group, string? conversationId, Func<Task<Conversation?>> state)
+    private async Task<InboxSubscribed> JoinAndReplyAsync(IReadOnlySet<string> groups, Func<bool, Task<InboxSubscribed>> read)
     {
-        InboxSubscribed Reply(Conversation? conversation, bool recovered) => new(Identity.WorkspaceId, conversationId, conversation, recovered);
-
-        if (group is not null && Subscription.RecoverFrom is { } position)
+        if (groups.Count > 0 && Subscription.RecoverFrom is { } position)
         {
             // Only the first subscription recovers: a later one's replay would come after live events
-            // of the first, and the client's last position must never go back.
+            // of the first, and the client's last position must never go back. A client restores all
+            // its conversations in that one subscription.
             Subscription.RecoverFrom = null;
             InboxSubscribed? reply = null;
-            await RecoverThenJoinAsync(RealtimeHubs.Inbox, group, position, async recovered =>
+            await RecoverThenJoinAsync(RealtimeHubs.Inbox, groups, position, async recovered =>
             {
-                reply = Reply(await state(), recovered);
+                reply = await read(recovered);
                 await Clients.Caller.SendAsync(RealtimeEvents.InboxSubscribed, reply);
             });
             return reply!;
         }
 
-        if (group is not null)
+        foreach (var group in groups)
         {
             await Groups.AddToGroupAsync(Context.ConnectionId, group);
         }
 
         try
         {
-            var reply = Reply(await state(), recovered: false);
+            var reply = await read(false);
             await Clients.Caller.SendAsync(RealtimeEvents.InboxSubscribed, reply);
             return reply;
         }
-        catch when (group is not null)
+        catch
         {
-            await Groups.RemoveFromGroupAsync(Context.ConnectionId, group);
+            foreach (var group in groups)
+            {
+                await Groups.RemoveFromGroupAsync(Context.ConnectionId, group);
+            }
+
             throw;
         }
     }
+
+    private HashSet<string> GroupsOf(IEnumerable<string> interestGroups) =>
+        interestGroups.Select(Group).ToHashSet(StringComparer.Ordinal);
 
     private IConversationGrain Conversation(string conversationId) =>
         Grains.GetGrain<IConversationGrain>(RealtimeIds.ConversationInWorkspace(Identity.WorkspaceId, conversationId));

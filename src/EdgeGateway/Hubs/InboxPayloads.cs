@@ -2,14 +2,18 @@ using Realtime.Grains.Inbox;
 
 namespace Realtime.EdgeGateway.Hubs;
 
-/// <summary>`inbox:subscribe`: one conversation, or (no conversationId, or no payload) every conversation of the workspace.</summary>
-public sealed record InboxSubscribeRequest(string? ConversationId) : ClientRequest;
+/// <summary>
+/// `inbox:subscribe`: one conversation, several in one step (a reconnecting client restoring them
+/// all, so they all recover), or (neither, or no payload) every conversation of the workspace.
+/// </summary>
+public sealed record InboxSubscribeRequest(string? ConversationId, IReadOnlyList<string?>? ConversationIds = null) : ClientRequest;
 
 /// <summary>
-/// `inbox:subscribed`: what the connection now receives; for one conversation, its current state.
+/// `inbox:subscribed`: what the connection now receives; for one conversation, its current state,
+/// for several, theirs in the order asked (<see cref="Conversations"/>).
 /// <see cref="Recovered"/>: what the subscription missed since the connection's `recover` position follows.
 /// </summary>
-public sealed record InboxSubscribed(string WorkspaceId, string? ConversationId, Conversation? Conversation, bool Recovered = false);
+public sealed record InboxSubscribed(string WorkspaceId, string? ConversationId, Conversation? Conversation, bool Recovered = false, IReadOnlyList<Conversation>? Conversations = null);
 
 /// <summary>`inbox:typing`.</summary>
 public sealed record InboxTypingRequest(string? ConversationId, bool? IsTyping) : ClientRequest;

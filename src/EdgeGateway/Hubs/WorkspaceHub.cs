@@ -59,14 +59,16 @@ public abstract class WorkspaceHub(WorkspaceHubServices services) : Hub
     {
         string? recover = Context.GetHttpContext()?.Request.Query[RecoverParameter];
         var position = RecoveryHub is null ? null : RecoveryPosition.TryParse(recover, identity.WorkspaceId);
+        // A recovering connection joins its workspace's and its user's groups only once it has had what they missed.
+        HashSet<string> recoverable = new(StringComparer.Ordinal) { EdgeGroups.Workspace(identity.WorkspaceId), EdgeGroups.User(identity.WorkspaceId, identity.UserId) };
         await Groups.AddToGroupAsync(Context.ConnectionId, EdgeGroups.Everyone);
         if (position is null)
         {
-            // A recovering connection joins its workspace's group only once it has had what it missed.
-            await Groups.AddToGroupAsync(Context.ConnectionId, EdgeGroups.Workspace(identity.WorkspaceId));
+            foreach (var group in recoverable)
+            {
+                await Groups.AddToGroupAsync(Context.ConnectionId, group);
+            }
         }
-
-        await Groups.AddToGroupAsync(Context.ConnectionId, EdgeGroups.User(identity.WorkspaceId, identity.UserId));
 
         // Registered before the client hears connected: from then on the workspace knows this edge
         // holds the connection, so nothing published after connected misses it. The grain then sends
@@ -79,7 +81,7 @@ public abstract class WorkspaceHub(WorkspaceHubServices services) : Hub
             await Me.Connect(new EdgeConnection(Context.ConnectionId, services.Edge.EdgeId));
             if (position is not null)
             {
-                await RecoverThenJoinAsync(RecoveryHub!.Value, EdgeGroups.Workspace(identity.WorkspaceId), position, recovered => SendConnectedAsync(identity, recovered));
+                await RecoverThenJoinAsync(RecoveryHub!.Value, recoverable, position, recovered => SendConnectedAsync(identity, recovered));
             }
             else
             {
@@ -105,17 +107,17 @@ public abstract class WorkspaceHub(WorkspaceHubServices services) : Hub
     }
 
     /// <summary>
-    /// Recovers what the connection missed of the workspace feed's events to <paramref name="group"/>
-    /// on <paramref name="hub"/> since <paramref name="position"/>, then joins the group. Its live
+    /// Recovers what the connection missed of the workspace feed's events to <paramref name="groups"/>
+    /// on <paramref name="hub"/> since <paramref name="position"/>, then joins the groups. Their live
     /// events are held from before the feed is read; <paramref name="beforeReplay"/> tells the
     /// client whether everything since the position follows; then the replay, then what was held
     /// that the replay did not have, then live events. The connection must be registered with the
     /// workspace already, so that everything after the read reaches this edge.
     /// </summary>
-    protected async Task<bool> RecoverThenJoinAsync(RealtimeHubs hub, string group, RecoveryPosition position, Func<bool, Task> beforeReplay)
+    protected async Task<bool> RecoverThenJoinAsync(RealtimeHubs hub, IReadOnlySet<string> groups, RecoveryPosition position, Func<bool, Task> beforeReplay)
     {
         var workspaceId = Identity.WorkspaceId;
-        var held = services.Recovering.Hold(hub, workspaceId, group, Context.ConnectionId);
+        var held = services.Recovering.Hold(hub, workspaceId, groups, Context.ConnectionId);
         try
         {
             var recovery = await Grains.Workspace(workspaceId).Recover(services.Edge.EdgeId, position.Epoch, position.Sequence);
@@ -127,21 +129,21 @@ public abstract class WorkspaceHub(WorkspaceHubServices services) : Hub
         {
             if (!held.Released)
             {
-                // Failed on the way: nothing is owed to it, and it is not in the group.
+                // Failed on the way: nothing is owed to it, and it is in none of the groups.
                 services.Recovering.Release(held, static (_, _) => { });
             }
         }
     }
 
     /// <summary>
-    /// Sends what the workspace kept for the held connection's group after its position, then, in
-    /// one step, joins the group and sends what came meanwhile that the replay did not hold.
+    /// Sends what the workspace kept for the held connection's groups after its position, then, in
+    /// one step, joins the groups and sends what came meanwhile that the replay did not hold.
     /// </summary>
     private async Task ReplayThenGoLiveAsync(string workspaceId, FeedRecovery recovery, HeldConnection held)
     {
         foreach (var evt in recovery.Events.Where(e => (e.Hubs & held.Hub) != 0))
         {
-            foreach (var delivery in evt.Deliveries.Where(d => EdgeGroups.For(d.Audience) == held.Group))
+            if (evt.Deliveries.FirstOrDefault(d => held.Groups.Contains(EdgeGroups.For(d.Audience))) is { } delivery)
             {
                 await Clients.Caller.SendAsync(evt.EventName, delivery.Payload);
             }
@@ -162,7 +164,7 @@ public abstract class WorkspaceHub(WorkspaceHubServices services) : Hub
         services.Recovering.Release(held, (kept, overflow) =>
         {
             overflowed = overflow;
-            sends.Add(groups.AddToGroupAsync(connectionId, held.Group));
+            sends.AddRange(held.Groups.Select(group => groups.AddToGroupAsync(connectionId, group)));
             foreach (var (eventName, payload) in kept)
             {
                 // Held events the replay already had are dropped, by their position in the feed.

@@ -28,8 +28,8 @@ public sealed class HubEventSender<THub>(IHubContext<THub> hubContext, RealtimeH
             _ => clients.Group(EdgeGroups.For(audience)),
         };
 
-        // A group of a workspace may have connections held while they replay what they missed.
-        return recovering is not null && audience is { IsEveryone: false, UserId: null, ConnectionId: null }
+        // A group of a workspace (or of a user in it) may have connections held while they replay what they missed.
+        return recovering is not null && audience is { IsEveryone: false, ConnectionId: null }
             ? recovering.SendToGroupAsync(Hub, audience, eventName, payload, () => target.SendAsync(eventName, payload, cancellationToken))
             : target.SendAsync(eventName, payload, cancellationToken);
     }

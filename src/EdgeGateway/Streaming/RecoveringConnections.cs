@@ -18,8 +18,8 @@ public sealed partial class RecoveringConnections(ILogger<RecoveringConnections>
 
     private readonly ConcurrentDictionary<(RealtimeHubs Hub, string WorkspaceId), HeldWorkspace> _workspaces = new();
 
-    /// <summary>Holds the live events of <paramref name="group"/> (an edge group of the workspace) on the hub for the connection until <see cref="Release"/>.</summary>
-    public HeldConnection Hold(RealtimeHubs hub, string workspaceId, string group, string connectionId)
+    /// <summary>Holds the live events of <paramref name="groups"/> (edge groups of the workspace) on the hub for the connection until <see cref="Release"/>.</summary>
+    public HeldConnection Hold(RealtimeHubs hub, string workspaceId, IReadOnlySet<string> groups, string connectionId)
     {
         while (true)
         {
@@ -29,7 +29,7 @@ public sealed partial class RecoveringConnections(ILogger<RecoveringConnections>
                 // Released and dropped since it was looked up: hold in the one that replaced it.
                 if (!workspace.Dropped)
                 {
-                    var held = new HeldConnection(hub, workspaceId, group, connectionId, workspace);
+                    var held = new HeldConnection(hub, workspaceId, groups, connectionId, workspace);
                     workspace.Connections.Add(held);
                     return held;
                 }
@@ -68,9 +68,10 @@ public sealed partial class RecoveringConnections(ILogger<RecoveringConnections>
             return;
         }
 
-        foreach (var hub in Enum.GetValues<RealtimeHubs>())
+        for (var remaining = (int)hubs; remaining != 0; remaining &= remaining - 1)
         {
-            if (hub != RealtimeHubs.None && (hubs & hub) != 0 && _workspaces.TryGetValue((hub, audience.WorkspaceId), out var workspace))
+            var hub = (RealtimeHubs)(remaining & -remaining);
+            if (_workspaces.TryGetValue((hub, audience.WorkspaceId), out var workspace))
             {
                 lock (workspace)
                 {
@@ -82,7 +83,7 @@ public sealed partial class RecoveringConnections(ILogger<RecoveringConnections>
 
     /// <summary>
     /// Ends the hold: <paramref name="goLive"/> runs under the workspace's lock with the events
-    /// kept meanwhile, in order; it joins the connection to the group and starts their sends.
+    /// kept meanwhile, in order; it joins the connection to the groups and starts their sends.
     /// </summary>
     public void Release(HeldConnection held, Action<IReadOnlyList<(string EventName, object Payload)>, bool> goLive)
     {
@@ -113,7 +114,7 @@ public sealed partial class RecoveringConnections(ILogger<RecoveringConnections>
         var group = EdgeGroups.For(audience);
         foreach (var held in workspace.Connections)
         {
-            if (held.Group == group && held.ConnectionId != audience.ExceptConnectionId)
+            if (held.Groups.Contains(group) && held.ConnectionId != audience.ExceptConnectionId)
             {
                 held.Keep(eventName, payload);
             }
@@ -129,8 +130,11 @@ public sealed partial class RecoveringConnections(ILogger<RecoveringConnections>
     }
 }
 
-/// <summary>One connection being held for a group, with the group's events kept for it meanwhile.</summary>
-public sealed class HeldConnection(RealtimeHubs hub, string workspaceId, string group, string connectionId, object workspace)
+/// <summary>
+/// One connection being held for groups, with their events kept for it meanwhile. No event goes to
+/// two of the groups (a connection subscribes to the whole inbox or to conversations, never both).
+/// </summary>
+public sealed class HeldConnection(RealtimeHubs hub, string workspaceId, IReadOnlySet<string> groups, string connectionId, object workspace)
 {
     private readonly List<(string EventName, object Payload)> _kept = [];
 
@@ -138,8 +142,8 @@ public sealed class HeldConnection(RealtimeHubs hub, string workspaceId, string 
 
     public string WorkspaceId { get; } = workspaceId;
 
-    /// <summary>The edge group it joins when released.</summary>
-    public string Group { get; } = group;
+    /// <summary>The edge groups it joins when released.</summary>
+    public IReadOnlySet<string> Groups { get; } = groups;
 
     public string ConnectionId { get; } = connectionId;
 

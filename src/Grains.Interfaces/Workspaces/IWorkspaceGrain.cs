@@ -32,6 +32,14 @@ public interface IWorkspaceGrain : IGrainWithStringKey
     Task Broadcast(string eventName, RawJson payload);
 
     /// <summary>
+    /// Sends a service's event to the connections of one member on /realtime, through the
+    /// workspace's feed: kept with the workspace's other events for the member's clients recovering
+    /// after a disconnect.
+    /// </summary>
+    [Alias("BroadcastToUser")]
+    Task BroadcastToUser(string userId, string eventName, RawJson payload);
+
+    /// <summary>
     /// Sends an inbox event of one of the workspace's conversations to its inbox subscribers and the
     /// conversation's, but <paramref name="exceptConnectionId"/>, through the workspace's feed;
     /// a <paramref name="recoverable"/> one is kept for clients recovering after a disconnect.

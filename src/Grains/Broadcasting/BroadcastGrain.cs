@@ -1,13 +1,12 @@
 using Orleans.Concurrency;
 using Realtime.Grains.Notifications;
-using Realtime.Grains.Presence;
 using Realtime.Grains.Streaming;
 using Realtime.Grains.Telemetry;
 using Realtime.Grains.Workspaces;
 
 namespace Realtime.Grains.Broadcasting;
 
-/// <summary>Looks up the edges an audience lives on and publishes one event to each (a workspace publishes its own); as many activations as load needs.</summary>
+/// <summary>Looks up the edges an audience lives on and publishes one event to each (a workspace publishes its own and its members'); as many activations as load needs.</summary>
 [StatelessWorker]
 public sealed partial class BroadcastGrain(
     TimeProvider timeProvider,
@@ -33,25 +32,29 @@ public sealed partial class BroadcastGrain(
         LogWorkspaceBroadcast(eventName, workspaceId);
     }
 
+    /// <summary>Through the workspace's feed too, so a client of the user back from a brief disconnect recovers it.</summary>
     public async Task ToUser(string workspaceId, string userId, string eventName, RawJson payload)
     {
-        var edges = await GrainFactory.GetGrain<IUserPresenceGrain>(RealtimeIds.UserInWorkspace(workspaceId, userId)).GetEdges();
-        await PublishAsync(edges, EventAudience.User(workspaceId, userId), eventName, payload);
-    }
-
-    public async Task ToAll(string eventName, RawJson payload) =>
-        await PublishAsync(await ClusterStats.GetLiveEdges(), EventAudience.Everyone, eventName, payload);
-
-    private async Task PublishAsync(IReadOnlyCollection<string> edges, EventAudience audience, string eventName, RawJson payload)
-    {
-        await _publisher.PublishAsync(edges, EdgeEvent.To(RealtimeHubs.Realtime, audience, eventName, payload, timeProvider.GetUtcNow()));
+        await GrainFactory.GetGrain<IWorkspaceGrain>(workspaceId).BroadcastToUser(userId, eventName, payload);
         stats.CountBroadcasts(1);
-        LogBroadcast(eventName, audience.WorkspaceId, audience.UserId, edges.Count);
+        LogUserBroadcast(eventName, workspaceId, userId);
     }
 
-    [LoggerMessage(1, LogLevel.Debug, "Broadcast {EventName} to workspace {WorkspaceId} user {UserId} on {EdgeCount} edges")]
-    private partial void LogBroadcast(string eventName, string workspaceId, string? userId, int edgeCount);
+    /// <summary>Straight to every live edge: an event to everyone belongs to no workspace's feed, and is not recovered.</summary>
+    public async Task ToAll(string eventName, RawJson payload)
+    {
+        var edges = await ClusterStats.GetLiveEdges();
+        await _publisher.PublishAsync(edges, EdgeEvent.To(RealtimeHubs.Realtime, EventAudience.Everyone, eventName, payload, timeProvider.GetUtcNow()));
+        stats.CountBroadcasts(1);
+        LogBroadcast(eventName, edges.Count);
+    }
+
+    [LoggerMessage(1, LogLevel.Debug, "Broadcast {EventName} to everyone on {EdgeCount} edges")]
+    private partial void LogBroadcast(string eventName, int edgeCount);
 
     [LoggerMessage(2, LogLevel.Debug, "Broadcast {EventName} to workspace {WorkspaceId} through its feed")]
     private partial void LogWorkspaceBroadcast(string eventName, string workspaceId);
+
+    [LoggerMessage(3, LogLevel.Debug, "Broadcast {EventName} to user {UserId} of workspace {WorkspaceId} through the workspace's feed")]
+    private partial void LogUserBroadcast(string eventName, string workspaceId, string userId);
 }

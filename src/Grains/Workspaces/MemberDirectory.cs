@@ -63,7 +63,11 @@ public sealed class MemberDirectory(Dictionary<string, WorkspaceMember> members)
         members.Values.Where(m => m.ConnectionsPerEdge.ContainsKey(edgeId)).Select(m => m.Presence.UserId);
 
     /// <summary>One page in user id order, starting after <paramref name="cursor"/>.</summary>
-    public (List<UserPresence> Users, string? NextCursor) Page(string? cursor, int limit, bool onlineOnly)
+    public (List<UserPresence> Users, string? NextCursor) Page(string? cursor, int limit, bool onlineOnly) =>
+        Page(cursor, limit, onlineOnly ? static presence => presence.Status != PresenceStatus.Offline : static _ => true);
+
+    /// <summary>One page of the members <paramref name="include"/> takes, in user id order, starting after <paramref name="cursor"/>; it stops at the limit.</summary>
+    public (List<UserPresence> Users, string? NextCursor) Page(string? cursor, int limit, Func<UserPresence, bool> include)
     {
         IEnumerable<string> ids = cursor is null
             ? _orderedIds
@@ -73,7 +77,7 @@ public sealed class MemberDirectory(Dictionary<string, WorkspaceMember> members)
         foreach (var id in ids)
         {
             var presence = members[id].Presence;
-            if (onlineOnly && presence.Status == PresenceStatus.Offline)
+            if (!include(presence))
             {
                 continue;
             }

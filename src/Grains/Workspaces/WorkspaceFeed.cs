@@ -153,13 +153,25 @@ public sealed class WorkspaceFeed(string workspaceId, RecoveryOptions options, T
             return evt;
         }
 
-        // A payload shared by several deliveries stays one object: the edge serializes it once.
-        var stamped = new Dictionary<object, object>(ReferenceEqualityComparer.Instance);
+        // A payload shared by several deliveries (they list it one after another) stays one object:
+        // the edge serializes it once.
+        object? original = null, stamped = null;
         return evt with
         {
-            Deliveries = [.. evt.Deliveries.Select(d => d.Payload is IRecoverablePayload payload
-                ? d with { Payload = stamped.TryGetValue(payload, out var done) ? done : stamped[payload] = payload.WithRecoveryPosition(position) }
-                : d)],
+            Deliveries = [.. evt.Deliveries.Select(d =>
+            {
+                if (d.Payload is not IRecoverablePayload payload)
+                {
+                    return d;
+                }
+
+                if (!ReferenceEquals(payload, original))
+                {
+                    (original, stamped) = (payload, payload.WithRecoveryPosition(position));
+                }
+
+                return d with { Payload = stamped! };
+            })],
         };
     }
 

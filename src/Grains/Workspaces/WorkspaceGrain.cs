@@ -125,6 +125,15 @@ public sealed class WorkspaceGrain(
         await _publisher.PublishAsync(_feed.Append(edgeIds, evt, FeedRepair.Replay));
     }
 
+    public Task BroadcastToUser(string userId, string eventName, RawJson payload)
+    {
+        // Only to the member's edges; kept in the feed also when it has none, like every broadcast.
+        var edgeIds = _members.Get(userId)?.ConnectionsPerEdge.Keys.ToList() ?? [];
+        payload = new RecoveryPosition(WorkspaceId, _feed.Epoch, _feed.NextSequence).StampOn(payload);
+        var evt = new EdgeEvent(RealtimeHubs.Realtime, eventName, [new EdgeDelivery(EventAudience.User(WorkspaceId, userId), payload)], timeProvider.GetUtcNow());
+        return _publisher.PublishAsync(_feed.Append(edgeIds, evt, FeedRepair.Replay));
+    }
+
     public Task PublishInbox(string eventName, string conversationId, object payload, string? exceptConnectionId, bool recoverable)
     {
         var deliveries = new EdgeDelivery[]
@@ -359,8 +368,7 @@ public sealed class WorkspaceGrain(
     private List<UserPresence> ActiveAndRecentlyGone(int limit)
     {
         var recent = timeProvider.GetUtcNow() - recoveryOptions.Value.Window;
-        var (members, _) = _members.Page(null, int.MaxValue, onlineOnly: false);
-        return members.Where(u => u.Status != PresenceStatus.Offline || u.LastSeen >= recent).Take(limit).ToList();
+        return _members.Page(null, limit, u => u.Status != PresenceStatus.Offline || u.LastSeen >= recent).Users;
     }
 
     /// <summary>

@@ -6,8 +6,8 @@ namespace Realtime.IntegrationTests.EndToEnd;
 
 /// <summary>
 /// A client that drops off /realtime and comes back within the recovery window, to another edge,
-/// passes the last position it received (<c>recover</c>) and gets the workspace's broadcasts it
-/// missed, in order and once each, before live ones, over real sockets on two real edges. A
+/// passes the last position it received (<c>recover</c>) and gets the workspace's broadcasts and
+/// its user's it missed, in order and once each, before live ones, over real sockets on two real edges. A
 /// position that is not one of the workspace's recovers nothing and says so.
 /// </summary>
 [Trait("Kind", "Integration")]
@@ -61,6 +61,33 @@ public sealed class ConnectionRecoveryTests : IAsyncLifetime
         Assert.Equal("connected", events[0].Name);
         Assert.True(events[0].Payload.GetProperty("recovered").GetBoolean());
         Assert.True(Enumerable.Range(2, 15).SequenceEqual(events.Where(e => e.Name == EventName).Select(Seq)), string.Join("\n", events.Select(e => e.Name + " " + (e.Name == EventName ? Seq(e) + " " + RecoveryPosition.TryParse(e.Payload.GetProperty("recoveryPosition").GetString(), _workspaceId) : ""))));
+    }
+
+    [Fact]
+    public async Task Broadcasts_to_the_user_are_recovered_with_the_workspace_s_in_order_and_another_user_s_never()
+    {
+        await using var bob = await ConnectAsync("bob", edge: 0);
+        var alice = await ConnectAsync("alice", edge: 0);
+        await BroadcastAsync(1);
+        var position = (await alice.Events.WaitForAsync(e => Seq(e) == 1, "broadcast 1")).Payload.GetProperty(RecoveryPosition.PropertyName).GetString()!;
+        await alice.DisposeAsync();
+        await Eventually.UntilAsync(() => Workspace.GetConnectedUserIds(), ids => !ids.Contains("alice"), "alice gone from the workspace");
+
+        await Realtime.BroadcastToUser(_workspaceId, "alice", EventName, new { seq = 2 });
+        await Realtime.BroadcastToUser(_workspaceId, "bob", EventName, new { seq = 100 });
+        await BroadcastAsync(3);
+        await Realtime.BroadcastToUser(_workspaceId, "alice", EventName, new { seq = 4 });
+        await bob.Events.WaitForAsync(e => Seq(e) == 100, "bob's own broadcast, live");
+
+        await using var back = await ConnectAsync("alice", edge: 1, recover: position);
+        await Realtime.BroadcastToUser(_workspaceId, "alice", EventName, new { seq = 5 });
+        await back.Events.WaitForAsync(e => Seq(e) == 5, "a live broadcast to her");
+
+        var events = back.Events.Snapshot();
+        Assert.True(events[0].Payload.GetProperty("recovered").GetBoolean());
+        Assert.Equal([2, 3, 4, 5], events.Where(e => e.Name == EventName).Select(Seq));
+        // Hers went through the feed before bob's (on his edge): had they reached him, they would be here.
+        Assert.DoesNotContain(bob.Events.Snapshot(), e => Seq(e) is 2 or 4);
     }
 
     [Fact]

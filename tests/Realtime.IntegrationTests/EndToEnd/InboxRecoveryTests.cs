@@ -1,4 +1,5 @@
 using System.Net.Http.Json;
+using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
 using Realtime.Grains.Inbox;
 using Realtime.Grains.Streaming;
@@ -7,9 +8,10 @@ namespace Realtime.IntegrationTests.EndToEnd;
 
 /// <summary>
 /// /inbox across a brief disconnect, back on another edge: a connection opened with the position
-/// of the last inbox event it had gets, at each subscription, the messages, conversation updates,
-/// read receipts and SLA escalations that subscription missed, in order and once each, then live
-/// ones; typing is not replayed. A position it cannot recover says so and replays nothing.
+/// of the last inbox event it had gets, at its first subscription (the whole inbox, one conversation
+/// or several restored in one list), the messages, conversation updates, read receipts and SLA
+/// escalations that subscription missed, in order and once each, then live ones; typing is not
+/// replayed. A position it cannot recover says so and replays nothing.
 /// </summary>
 [Trait("Kind", "Integration")]
 public sealed class InboxRecoveryTests : IAsyncLifetime
@@ -80,6 +82,70 @@ public sealed class InboxRecoveryTests : IAsyncLifetime
         await back.Events.WaitForAsync(e => Message(e) == "m4", "a live message");
         Assert.Equal(["m3", "m4"], back.Events.Snapshot().Where(e => e.Name == "inbox:message").Select(Message));
     }
+
+    [Fact]
+    public async Task Several_conversations_restored_in_one_subscription_all_get_what_they_missed_in_order_once()
+    {
+        var alice = await ConnectAsync("alice", edge: 0);
+        foreach (var (conversationId, messageId) in new[] { ("c1", "a1"), ("c2", "b1"), ("c3", "x1") })
+        {
+            await Inbox.AddCustomerMessage(_workspaceId, conversationId, messageId, "customer", "hello");
+        }
+
+        await alice.Connection.InvokeAsync<System.Text.Json.JsonElement>("inbox:subscribe", new { conversationIds = new[] { "c1", "c2" } });
+        await Inbox.AddCustomerMessage(_workspaceId, "c2", "b2", "customer", "second");
+        var position = (await alice.Events.WaitForAsync(e => Message(e) == "b2", "b2")).Payload.GetProperty(RecoveryPosition.PropertyName).GetString()!;
+        await alice.DisposeAsync();
+
+        // While she is away, both of hers interleaved with one she does not follow.
+        await Inbox.AddCustomerMessage(_workspaceId, "c1", "a2", "customer", "missed 1");
+        await Inbox.AddCustomerMessage(_workspaceId, "c3", "x2", "customer", "not hers");
+        await Inbox.AddCustomerMessage(_workspaceId, "c2", "b3", "customer", "missed 2");
+        await Inbox.AddCustomerMessage(_workspaceId, "c1", "a3", "customer", "missed 3");
+
+        await using var back = await ConnectAsync("alice", edge: 1, recover: position);
+        var subscribed = await back.Connection.InvokeAsync<System.Text.Json.JsonElement>("inbox:subscribe", new { conversationIds = new[] { "c1", "c2", "c1" } });
+        Assert.True(subscribed.GetProperty("recovered").GetBoolean());
+        Assert.Equal(
+            ["a3", "b3"],
+            subscribed.GetProperty("conversations").EnumerateArray().Select(c => c.GetProperty("lastMessage").GetProperty("messageId").GetString()));
+        await Inbox.AddCustomerMessage(_workspaceId, "c2", "b4", "customer", "live");
+        await back.Events.WaitForAsync(e => Message(e) == "b4", "a live message");
+        Assert.Equal(["a2", "b3", "a3", "b4"], back.Events.Snapshot().Where(e => e.Name == "inbox:message").Select(Message));
+    }
+
+    [Fact]
+    public async Task A_list_subscription_refuses_bad_lists_naming_the_field_and_joins_nothing()
+    {
+        await Inbox.AddCustomerMessage(_workspaceId, "c1", "m1", "customer", "hello");
+        await using var alice = await ConnectAsync("alice", edge: 0);
+        object[] bad =
+        [
+            new { conversationIds = Array.Empty<string>() },
+            new { conversationIds = new[] { "c1", "bad id!" } },
+            new { conversationIds = new string?[] { "c1", null } },
+            new { conversationIds = Enumerable.Range(0, InboxHubLimit + 1).Select(i => $"c{i}").ToArray() },
+            new { conversationId = "c1", conversationIds = new[] { "c1" } },
+            new { conversationIds = new[] { "c1", "no-such-conversation" } },
+        ];
+        foreach (var request in bad)
+        {
+            var refused = await Assert.ThrowsAsync<HubException>(() => alice.Connection.InvokeAsync<System.Text.Json.JsonElement>("inbox:subscribe", request));
+            Assert.Contains("conversation", refused.Message, StringComparison.OrdinalIgnoreCase);
+        }
+
+        // Nothing was joined by the refused ones: a message to c1 does not reach her (bob, on her
+        // edge, has it once the edge sent it to the conversation's subscribers).
+        await using var bob = await SubscribeAsync("bob", edge: 0);
+        await Inbox.AddCustomerMessage(_workspaceId, "c1", "m2", "customer", "not subscribed");
+        await bob.Events.WaitForAsync(e => Message(e) == "m2", "m2 at bob");
+        await alice.Connection.InvokeAsync<System.Text.Json.JsonElement>("inbox:subscribe", new { conversationIds = new[] { "c1" } });
+        await Inbox.AddCustomerMessage(_workspaceId, "c1", "m3", "customer", "subscribed");
+        await alice.Events.WaitForAsync(e => Message(e) == "m3", "m3");
+        Assert.Equal(["m3"], alice.Events.Snapshot().Where(e => e.Name == "inbox:message").Select(Message));
+    }
+
+    private const int InboxHubLimit = Realtime.EdgeGateway.Hubs.InboxHub.MaxConversationSubscriptions;
 
     [Fact]
     public async Task A_position_it_cannot_recover_says_so_and_replays_nothing()
