@@ -10,7 +10,9 @@ namespace Realtime.LoadTest.Clients;
 /// <summary>
 /// One simulated user: a WebSocket speaking the SignalR protocol (or Socket.IO, against the
 /// Socket.IO reference), with one receive loop over a pooled buffer and per-client counters.
-/// No HubConnection, no Task or string per message.
+/// No HubConnection, no Task or string per message. It may drop its connection and connect again
+/// (the counters and the seqs seen go on over both); an <see cref="IReceiveHook"/> keeps what else
+/// a client needs.
 /// </summary>
 public sealed class LoadClient : IAsyncDisposable
 {
@@ -19,8 +21,9 @@ public sealed class LoadClient : IAsyncDisposable
 
     private readonly WireProtocol _protocol;
     private readonly HubTarget _readyOn;
-    private readonly LatencyHistogram _latencies;
+    private readonly LatencyHistogram? _latencies;
     private readonly OnlineUsers? _online;
+    private readonly IReceiveHook? _hook;
     private readonly SeqSet _seqs = new();
     private WebSocket? _socket;
     private Task _receiving = Task.CompletedTask;
@@ -32,16 +35,19 @@ public sealed class LoadClient : IAsyncDisposable
     private long _duplicates;
     private long _warmups;
     private int _summaryOnline = -1;
+    private int _aborting;
 
-    public LoadClient(WireProtocol protocol, HubTarget readyOn, LatencyHistogram latencies, OnlineUsers? online)
+    /// <summary>A client; <paramref name="latencies"/> null: first arrivals' latencies not recorded.</summary>
+    public LoadClient(WireProtocol protocol, HubTarget readyOn, LatencyHistogram? latencies, OnlineUsers? online, IReceiveHook? hook = null)
     {
         _protocol = protocol;
         _readyOn = readyOn;
         _latencies = latencies;
         _online = online;
+        _hook = hook;
     }
 
-    /// <summary>The hub's ready event (connected, notification:unread) arrived.</summary>
+    /// <summary>The hub's ready event (connected, notification:unread) arrived on the current connection.</summary>
     public bool IsReady => Volatile.Read(ref _ready) == 1;
 
     /// <summary>Distinct ticks or notifications received.</summary>
@@ -63,17 +69,41 @@ public sealed class LoadClient : IAsyncDisposable
 
     public bool Closed => _receiving.IsCompleted;
 
-    /// <summary>Opens the socket, upgrades, sends the handshake and starts the receive loop.</summary>
+    /// <summary>Opens the socket, upgrades, sends the handshake and starts the receive loop (again, after <see cref="DropAsync"/>).</summary>
     public async Task ConnectAsync(IPEndPoint server, IPAddress? source, string pathAndQuery, CancellationToken lifetime, CancellationToken connectTimeout)
     {
-        _socket = await WebSocketDialer.ConnectAsync(server, source, pathAndQuery, connectTimeout);
-        if (_protocol != WireProtocol.SocketIo)
+        var socket = await WebSocketDialer.ConnectAsync(server, source, pathAndQuery, connectTimeout);
+        try
         {
-            await _socket.SendAsync(SignalRFrames.Handshake(_protocol), WebSocketMessageType.Text, endOfMessage: true, connectTimeout);
+            if (_protocol != WireProtocol.SocketIo)
+            {
+                await socket.SendAsync(SignalRFrames.Handshake(_protocol), WebSocketMessageType.Text, endOfMessage: true, connectTimeout);
+            }
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
         }
 
+        _filled = 0;
+        _handshakeDone = false;
+        Volatile.Write(ref _ready, 0);
+        Volatile.Write(ref _aborting, 0);
         _buffer = ArrayPool<byte>.Shared.Rent(InitialBuffer);
-        _receiving = ReceiveLoopAsync(lifetime);
+        // Published after the handshake: pings (another thread) go only to a socket that has had it.
+        _socket = socket;
+        _receiving = ReceiveLoopAsync(socket, lifetime);
+    }
+
+    /// <summary>Aborts the socket from this side, as a lost network does, and waits for the receive loop to stop.</summary>
+    public async Task DropAsync()
+    {
+        Volatile.Write(ref _aborting, 1);
+        _socket?.Abort();
+        await _receiving;
+        _socket?.Dispose();
+        _socket = null;
     }
 
     /// <summary>A SignalR ping; none for Socket.IO, whose server pings and the receive loop answers.</summary>
@@ -102,12 +132,14 @@ public sealed class LoadClient : IAsyncDisposable
         }
         catch (Exception ex) when (ex is OperationCanceledException or WebSocketException or IOException or ObjectDisposedException)
         {
+            Volatile.Write(ref _aborting, 1);
             _socket.Abort();
         }
     }
 
     public async ValueTask DisposeAsync()
     {
+        Volatile.Write(ref _aborting, 1);
         _socket?.Abort();
         try
         {
@@ -121,7 +153,7 @@ public sealed class LoadClient : IAsyncDisposable
         _socket?.Dispose();
     }
 
-    private async Task ReceiveLoopAsync(CancellationToken lifetime)
+    private async Task ReceiveLoopAsync(WebSocket socket, CancellationToken lifetime)
     {
         try
         {
@@ -132,7 +164,7 @@ public sealed class LoadClient : IAsyncDisposable
                     Grow();
                 }
 
-                var result = await _socket!.ReceiveAsync(_buffer.AsMemory(_filled), lifetime);
+                var result = await socket.ReceiveAsync(_buffer.AsMemory(_filled), lifetime);
                 if (result.MessageType == WebSocketMessageType.Close)
                 {
                     return;
@@ -144,7 +176,7 @@ public sealed class LoadClient : IAsyncDisposable
                     // An Engine.IO packet is one whole WebSocket message: no separator to look for.
                     if (result.EndOfMessage)
                     {
-                        await ProcessSocketIoAsync(lifetime);
+                        await ProcessSocketIoAsync(socket, lifetime);
                     }
 
                     continue;
@@ -162,9 +194,13 @@ public sealed class LoadClient : IAsyncDisposable
         {
             // The run is over.
         }
-        catch (Exception ex) when (ex is WebSocketException or IOException or InvalidDataException or System.Text.Json.JsonException or MessagePack.MessagePackSerializationException or ObjectDisposedException)
+        catch (Exception ex) when (ex is WebSocketException or IOException or InvalidDataException or System.Text.Json.JsonException or InvalidOperationException or MessagePack.MessagePackSerializationException or ObjectDisposedException)
         {
-            Error ??= ex.Message;
+            // Aborted on purpose (a drop, the end of the run) is no error.
+            if (Volatile.Read(ref _aborting) == 0)
+            {
+                Error ??= ex.Message;
+            }
         }
         finally
         {
@@ -178,7 +214,7 @@ public sealed class LoadClient : IAsyncDisposable
     }
 
     /// <summary>Handles the one Engine.IO packet in the buffer, answering the open and the pings from this loop.</summary>
-    private async ValueTask ProcessSocketIoAsync(CancellationToken lifetime)
+    private async ValueTask ProcessSocketIoAsync(WebSocket socket, CancellationToken lifetime)
     {
         var message = default(HubMessage);
         var bytes = _filled;
@@ -192,9 +228,9 @@ public sealed class LoadClient : IAsyncDisposable
             _ => ReadOnlyMemory<byte>.Empty,
         };
         // Not once this side has started closing: a pong then would only fail.
-        if (!reply.IsEmpty && _socket!.State == WebSocketState.Open)
+        if (!reply.IsEmpty && socket.State == WebSocketState.Open)
         {
-            await _socket.SendAsync(reply, WebSocketMessageType.Text, endOfMessage: true, lifetime);
+            await socket.SendAsync(reply, WebSocketMessageType.Text, endOfMessage: true, lifetime);
         }
     }
 
@@ -220,7 +256,7 @@ public sealed class LoadClient : IAsyncDisposable
                 }
                 else
                 {
-                    JsonHubParser.Parse(pending[..end], ref message, _online);
+                    JsonHubParser.Parse(pending[..end], ref message, _online, recovery: _hook is not null);
                     Handle(ref message, end + 1);
                 }
 
@@ -264,6 +300,7 @@ public sealed class LoadClient : IAsyncDisposable
             return;
         }
 
+        _hook?.OnInvocation(in message);
         if (message.Target == _readyOn)
         {
             Volatile.Write(ref _ready, 1);
@@ -274,7 +311,8 @@ public sealed class LoadClient : IAsyncDisposable
             case HubTarget.Tick or HubTarget.Notification when message.Seq >= 0:
                 if (_seqs.Add(message.Seq))
                 {
-                    _latencies.Record(WallClock.NowMicros() - message.SentAtMicros);
+                    _hook?.OnFirstArrival(in message);
+                    _latencies?.Record(WallClock.NowMicros() - message.SentAtMicros);
                     Volatile.Write(ref _received, _received + 1);
                 }
                 else

@@ -20,6 +20,12 @@ public struct HubMessage
     /// <summary>The error of a close message (type 7), if the server gave one: rare, so a string is fine.</summary>
     public string? CloseError;
 
+    /// <summary>The payload's recoveryPosition; read only when the parser is asked for the recovery fields.</summary>
+    public string? RecoveryPosition;
+
+    /// <summary>connected's recovered; read only when the parser is asked for the recovery fields.</summary>
+    public bool Recovered;
+
     public void Reset()
     {
         Type = 0;
@@ -28,5 +34,7 @@ public struct HubMessage
         SentAtMicros = 0;
         Online = -1;
         CloseError = null;
+        RecoveryPosition = null;
+        Recovered = false;
     }
 }

@@ -7,6 +7,9 @@ public enum HubTarget
     Connected,
     Tick,
     Warmup,
+
+    /// <summary>The timed warm-up's load: neither counted nor measured, so its payload is read only for the recovery position.</summary>
+    WarmupLoad,
     Notification,
     NotificationUnread,
     PresenceUpdate,
@@ -35,6 +38,7 @@ public static class HubTargets
         _ when name.SequenceEqual("presence:list"u8) => HubTarget.PresenceList,
         _ when name.SequenceEqual("connected"u8) => HubTarget.Connected,
         _ when name.SequenceEqual("notification:unread"u8) => HubTarget.NotificationUnread,
+        _ when name.SequenceEqual("bench:warmup-load"u8) => HubTarget.WarmupLoad,
         _ => HubTarget.Other,
     };
 

@@ -8,7 +8,12 @@ namespace Realtime.Testing.Wire;
 /// </summary>
 public static class JsonHubParser
 {
-    public static void Parse(ReadOnlySpan<byte> record, ref HubMessage message, OnlineUsers? online)
+    /// <summary>
+    /// Fills <paramref name="message"/> from <paramref name="record"/>. <paramref name="recovery"/>: also
+    /// <c>recoveryPosition</c> and <c>recovered</c> (the position is a string per message, so only a
+    /// client that reconnects with it asks), the warm-up load's included.
+    /// </summary>
+    public static void Parse(ReadOnlySpan<byte> record, ref HubMessage message, OnlineUsers? online, bool recovery = false)
     {
         message.Reset();
         var reader = new Utf8JsonReader(record);
@@ -51,13 +56,13 @@ public static class JsonHubParser
             }
         }
 
-        if (message.Type == 1 && message.Target != HubTarget.Other && argumentsStart >= 0)
+        if (message.Type == 1 && message.Target != HubTarget.Other && (recovery || message.Target != HubTarget.WarmupLoad) && argumentsStart >= 0)
         {
-            ReadFirstArgument(record[argumentsStart..argumentsEnd], ref message, online);
+            ReadFirstArgument(record[argumentsStart..argumentsEnd], ref message, online, recovery);
         }
     }
 
-    private static void ReadFirstArgument(ReadOnlySpan<byte> arguments, ref HubMessage message, OnlineUsers? online)
+    private static void ReadFirstArgument(ReadOnlySpan<byte> arguments, ref HubMessage message, OnlineUsers? online, bool recovery)
     {
         var reader = new Utf8JsonReader(arguments);
         if (!reader.Read() || reader.TokenType != JsonTokenType.StartArray || !reader.Read() || reader.TokenType != JsonTokenType.StartObject)
@@ -65,11 +70,11 @@ public static class JsonHubParser
             return;
         }
 
-        ReadObject(ref reader, ref message, online);
+        ReadObject(ref reader, ref message, online, recovery);
     }
 
     /// <summary>Reads the properties of the object the reader is on, up to its end.</summary>
-    internal static void ReadObject(ref Utf8JsonReader reader, ref HubMessage message, OnlineUsers? online)
+    internal static void ReadObject(ref Utf8JsonReader reader, ref HubMessage message, OnlineUsers? online, bool recovery = false)
     {
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
@@ -93,7 +98,7 @@ public static class JsonHubParser
                 reader.Read();
                 if (reader.TokenType == JsonTokenType.StartObject)
                 {
-                    ReadObject(ref reader, ref message, online);
+                    ReadObject(ref reader, ref message, online, recovery);
                 }
                 else
                 {
@@ -104,6 +109,16 @@ public static class JsonHubParser
             {
                 reader.Read();
                 ReadUsers(ref reader, online);
+            }
+            else if (recovery && reader.ValueTextEquals("recoveryPosition"u8))
+            {
+                reader.Read();
+                message.RecoveryPosition = reader.GetString();
+            }
+            else if (recovery && reader.ValueTextEquals("recovered"u8))
+            {
+                reader.Read();
+                message.Recovered = reader.TokenType == JsonTokenType.True;
             }
             else
             {

@@ -57,7 +57,7 @@ public static class MessagePackHubParser
 
         reader.Skip(); // invocation id (nil for events)
         message.Target = reader.TryReadStringSpan(out var target) ? HubTargets.Classify(target) : HubTarget.Other;
-        if (message.Target == HubTarget.Other || reader.ReadArrayHeader() < 1 || reader.NextMessagePackType != MessagePackType.Map)
+        if (message.Target is HubTarget.Other or HubTarget.WarmupLoad || reader.ReadArrayHeader() < 1 || reader.NextMessagePackType != MessagePackType.Map)
         {
             return;
         }

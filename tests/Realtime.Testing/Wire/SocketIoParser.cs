@@ -84,7 +84,7 @@ public static class SocketIoParser
         }
 
         message.Target = HubTargets.Classify(reader.ValueSpan);
-        if (message.Target != HubTarget.Other && reader.Read() && reader.TokenType == JsonTokenType.StartObject)
+        if (message.Target is not (HubTarget.Other or HubTarget.WarmupLoad) && reader.Read() && reader.TokenType == JsonTokenType.StartObject)
         {
             JsonHubParser.ReadObject(ref reader, ref message, online: null);
         }
