@@ -60,21 +60,26 @@ public sealed class InboxClient : HubClient
     public Task ReadAsync(string conversationId, string messageId, CancellationToken cancellationToken = default) =>
         InvokeAsync("inbox:read", new { conversationId, messageId }, cancellationToken);
 
+    /// <summary>
+    /// In one call, the whole inbox or every conversation: only a connection's first subscription
+    /// recovers what it missed.
+    /// </summary>
     protected override async Task RenewSubscriptionsAsync(CancellationToken cancellationToken)
     {
-        List<string?> subscriptions;
+        string[] conversationIds;
+        bool wholeInbox;
         lock (_lock)
         {
-            subscriptions = [.. _conversations];
-            if (_wholeInbox)
-            {
-                subscriptions.Insert(0, null);
-            }
+            (wholeInbox, conversationIds) = (_wholeInbox, [.. _conversations]);
         }
 
-        foreach (var conversationId in subscriptions)
+        if (wholeInbox)
         {
-            await SubscribeNowAsync(conversationId, cancellationToken);
+            await SubscribeNowAsync(null, cancellationToken);
+        }
+        else if (conversationIds.Length > 0)
+        {
+            await InvokeAsync<JsonElement>("inbox:subscribe", new { conversationIds }, cancellationToken);
         }
     }
 

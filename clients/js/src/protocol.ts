@@ -212,10 +212,14 @@ export interface Conversation {
 
 export interface InboxSubscribed {
   workspaceId: string;
-  /** null for the whole inbox. */
+  /** null for the whole inbox, and for several conversations. */
   conversationId: string | null;
   /** The conversation as it is now, for one conversation. */
   conversation: Conversation | null;
+  /** The conversations as they are now, in the order asked, for several (`conversationIds`). */
+  conversations?: Conversation[] | null;
+  /** On a connection opened with `recover`: what this subscription missed since follows. */
+  recovered: boolean;
 }
 
 export interface InboxMessage {
@@ -364,7 +368,7 @@ export interface DashboardHubMethods {
 }
 
 export interface InboxHubMethods {
-  "inbox:subscribe": Method<[] | [{ conversationId?: string }], InboxSubscribed>;
+  "inbox:subscribe": Method<[] | [{ conversationId?: string } | { conversationIds: string[] }], InboxSubscribed>;
   "inbox:typing": Method<[{ conversationId: string; isTyping: boolean }], void>;
   "inbox:read": Method<[{ conversationId: string; messageId: string }], InboxReadReceipt>;
 }

@@ -46,7 +46,8 @@ export class SessionState {
         return [this.metricsFilter ? { method: "metrics:subscribe", payload: { metrics: [...this.metricsFilter] } } : { method: "metrics:subscribe" }];
       case "inbox":
         if (this.wholeInbox) return [{ method: "inbox:subscribe" }];
-        return [...this.conversations].map((conversationId) => ({ method: "inbox:subscribe", payload: { conversationId } }));
+        // In one call: only a connection's first subscription recovers what it missed.
+        return this.conversations.size > 0 ? [{ method: "inbox:subscribe", payload: { conversationIds: [...this.conversations] } }] : [];
       case "realtime":
         return this.page ? [{ method: "page:navigate", payload: { page: this.page } }] : [];
       case "presence": {

@@ -173,6 +173,39 @@ public sealed class ClientPackageTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task After_an_edge_drains_the_inbox_client_restores_its_conversations_in_one_step_and_every_one_recovers()
+    {
+        var inbox = Service<InboxService>();
+        await inbox.AddCustomerMessage(_workspaceId, "c1", "a1", "customer", "hello");
+        await inbox.AddCustomerMessage(_workspaceId, "c2", "b1", "customer", "hello");
+        await using var balancer = new LoopbackBalancer(_system.EdgeUrls);
+        var tokens = new TokenGate();
+        await using var client = new InboxClient(Options(balancer.Url, tokens: tokens));
+        var messages = Log<Realtime.Client.InboxMessage>(h => client.MessageReceived += h);
+        var recoveries = Log<HubRecovery>(h => client.Recovery += h);
+        var reconnecting = Log<Exception?>(h => client.Reconnecting += h);
+        await client.StartAsync();
+        await client.SubscribeAsync("c1");
+        await client.SubscribeAsync("c2");
+        await inbox.AddCustomerMessage(_workspaceId, "c2", "b2", "customer", "before the drain");
+        await messages.WaitForAsync(m => m.MessageId == "b2", "b2");
+
+        tokens.Hold();
+        await _system.EdgeService<EdgeDrainer>(0).DrainAsync();
+        await reconnecting.WaitForAsync(_ => true, "the reconnection");
+        await inbox.AddCustomerMessage(_workspaceId, "c1", "a2", "customer", "missed in the first");
+        await inbox.AddCustomerMessage(_workspaceId, "c2", "b3", "customer", "missed in the second");
+        await inbox.AddCustomerMessage(_workspaceId, "c1", "a3", "customer", "missed in the first again");
+        tokens.Release();
+
+        Assert.Equal(new HubRecovery("inbox", true), await recoveries.WaitForAsync(_ => true, "the recovery"));
+        await messages.WaitForAsync(m => m.MessageId == "a3", "the last missed message");
+        await inbox.AddCustomerMessage(_workspaceId, "c2", "b4", "customer", "live");
+        await messages.WaitForAsync(m => m.MessageId == "b4", "a live message after recovering");
+        Assert.Equal(["b2", "a2", "b3", "a3", "b4"], messages.Snapshot().Select(m => m.MessageId));
+    }
+
+    [Fact]
     public async Task A_position_of_another_workspace_or_a_malformed_one_is_not_recovered_and_the_app_is_told_to_reload()
     {
         await using var source = new RealtimeHubClient(Options(_system.EdgeUrls[0]));

@@ -17,15 +17,13 @@ test("dashboard and metrics subscriptions come back with their filters, or witho
   assert.deepEqual(session.replay("dashboard"), [{ method: "dashboard:subscribe", payload: { platforms: ["instagram"] } }]);
 });
 
-test("inbox conversations come back one by one, and a whole-inbox subscription replaces them", () => {
+test("inbox conversations come back together in one call (so all of them recover), and a whole-inbox subscription replaces them", () => {
   const session = new SessionState();
+  assert.deepEqual(session.replay("inbox"), []);
   session.subscribedInbox("c-1");
   session.subscribedInbox("c-2");
   session.subscribedInbox("c-1");
-  assert.deepEqual(session.replay("inbox"), [
-    { method: "inbox:subscribe", payload: { conversationId: "c-1" } },
-    { method: "inbox:subscribe", payload: { conversationId: "c-2" } },
-  ]);
+  assert.deepEqual(session.replay("inbox"), [{ method: "inbox:subscribe", payload: { conversationIds: ["c-1", "c-2"] } }]);
   session.subscribedInbox();
   session.subscribedInbox("c-3");
   assert.deepEqual(session.replay("inbox"), [{ method: "inbox:subscribe" }]);
