@@ -35,6 +35,9 @@ public sealed class ConnectionAnnouncements(TimeProvider time)
         }
     }
 
+    /// <summary>Whether the connection is registered but not yet told <c>connected</c>.</summary>
+    public bool IsRegistering(string connectionId) => _pending.ContainsKey(connectionId);
+
     /// <summary>Completes when the connection has been told <c>connected</c> (at once when it is not registering), or after <see cref="MaxWait"/>.</summary>
     public async Task WhenAnnouncedAsync(string connectionId, CancellationToken cancellationToken)
     {

@@ -17,7 +17,10 @@ public sealed class HubEventSender<THub>(IHubContext<THub> hubContext, RealtimeH
     {
         if (audience is { ConnectionId: { } joining, Group: { } group })
         {
-            return JoinThenSendAsync(joining, EdgeGroups.Interest(audience.WorkspaceId, group), eventName, payload, cancellationToken);
+            var interest = EdgeGroups.Interest(audience.WorkspaceId, group);
+            return recovering is not null && announcements.IsRegistering(joining)
+                ? SendOnceConnectedThenJoinAsync(audience.WorkspaceId, joining, interest, eventName, payload, cancellationToken)
+                : JoinThenSendAsync(joining, interest, eventName, payload, cancellationToken);
         }
 
         var clients = hubContext.Clients;
@@ -38,7 +41,37 @@ public sealed class HubEventSender<THub>(IHubContext<THub> hubContext, RealtimeH
     {
         // A connection of another hub is unknown to this hub's groups: both calls do nothing then.
         await hubContext.Groups.AddToGroupAsync(connectionId, group, cancellationToken);
-        await announcements.WhenAnnouncedAsync(connectionId, cancellationToken);
         await hubContext.Clients.Client(connectionId).SendAsync(eventName, payload, cancellationToken);
+    }
+
+    /// <summary>
+    /// A connection still waiting for <c>connected</c> gets the group's first event (its presence
+    /// sync) once told, and only then joins the group: the group's events meanwhile, newer than the
+    /// sync, are held for it and follow it, never come before <c>connected</c> or the sync.
+    /// </summary>
+    private async Task SendOnceConnectedThenJoinAsync(string workspaceId, string connectionId, string group, string eventName, object payload, CancellationToken cancellationToken)
+    {
+        var held = recovering!.Hold(Hub, workspaceId, new HashSet<string>(StringComparer.Ordinal) { group }, connectionId);
+        var client = hubContext.Clients.Client(connectionId);
+        var sends = new List<Task>();
+        try
+        {
+            await announcements.WhenAnnouncedAsync(connectionId, cancellationToken);
+            sends.Add(client.SendAsync(eventName, payload, cancellationToken));
+        }
+        finally
+        {
+            recovering.Release(held, (kept, overflowed) =>
+            {
+                sends.Add(hubContext.Groups.AddToGroupAsync(connectionId, group, cancellationToken));
+                sends.AddRange(kept.Select(e => client.SendAsync(e.EventName, e.Payload, cancellationToken)));
+                if (overflowed)
+                {
+                    recovering.LogJoinOverflowed(workspaceId, RecoveringConnections.MaxHeldEvents);
+                }
+            });
+        }
+
+        await Task.WhenAll(sends);
     }
 }

@@ -109,6 +109,10 @@ public sealed partial class RecoveringConnections(ILogger<RecoveringConnections>
     [LoggerMessage(1, LogLevel.Warning, "A connection of workspace {WorkspaceId} went live before this edge had the events its replay covered; some may come twice")]
     public partial void LogReplayCatchUpTimedOut(string workspaceId);
 
+    /// <summary>A connection waiting for <c>connected</c> was sent more of its group's events than are held: the first ones were kept.</summary>
+    [LoggerMessage(2, LogLevel.Warning, "A joining connection of workspace {WorkspaceId} was sent more than {MaxHeldEvents} events before it was told connected; the later ones were not kept")]
+    public partial void LogJoinOverflowed(string workspaceId, int maxHeldEvents);
+
     private static void KeepFor(HeldWorkspace workspace, EventAudience audience, string eventName, object payload)
     {
         var group = EdgeGroups.For(audience);
