@@ -13,6 +13,7 @@ public sealed class RealtimeGrainMetrics
     private readonly Counter<long> _webhookAttempts;
     private readonly Counter<long> _webhooksDropped;
     private readonly UpDownCounter<long> _webhooksPending;
+    private readonly UpDownCounter<long> _recoveryHistory;
 
     public RealtimeGrainMetrics(IMeterFactory meterFactory, IHostApplicationLifetime lifetime)
     {
@@ -34,6 +35,11 @@ public sealed class RealtimeGrainMetrics
             unit: "{webhook}",
             description: "Webhooks waiting for their endpoint's 2xx in the outboxes active on this silo, retries included (the webhook backlog).");
 
+        _recoveryHistory = meter.CreateUpDownCounter<long>(
+            "realtime.recovery.history.size",
+            unit: "By",
+            description: "Bytes of recent events the workspaces active on this silo keep for edges and clients to recover (about; bounded per workspace by Recovery:WorkspaceBytes).");
+
         // Once the host has started (the meter provider starts with it; what comes before is lost).
         lifetime.ApplicationStarted.Register(ExportZeros);
     }
@@ -42,6 +48,7 @@ public sealed class RealtimeGrainMetrics
     private void ExportZeros()
     {
         _webhooksPending.Add(0);
+        _recoveryHistory.Add(0);
         foreach (var type in WebhookEventTypes.All)
         {
             foreach (var reason in Enum.GetValues<WebhookDropReason>())
@@ -71,6 +78,15 @@ public sealed class RealtimeGrainMetrics
         if (delta != 0)
         {
             _webhooksPending.Add(delta);
+        }
+    }
+
+    /// <summary>A workspace's kept history changed by <paramref name="delta"/> bytes (its activation gone: minus all it had).</summary>
+    public void RecoveryHistoryChanged(long delta)
+    {
+        if (delta != 0)
+        {
+            _recoveryHistory.Add(delta);
         }
     }
 

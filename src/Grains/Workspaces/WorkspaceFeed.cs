@@ -43,7 +43,8 @@ public sealed record FeedEntry(
 /// <see cref="RecoveryOptions"/> in age, count and payload bytes. The epoch is new with each
 /// activation: an edge holding an older one knows the history it had is gone.
 /// </summary>
-public sealed class WorkspaceFeed(string workspaceId, RecoveryOptions options, TimeProvider timeProvider)
+/// <remarks>Each change of the kept entries' bytes is told to <c>bytesChanged</c>, for the silo's total.</remarks>
+public sealed class WorkspaceFeed(string workspaceId, RecoveryOptions options, TimeProvider timeProvider, Action<long>? bytesChanged = null)
 {
     /// <summary>A rough size of an entry without its payload, for the byte bound.</summary>
     private const int EntryOverhead = 96;
@@ -187,10 +188,21 @@ public sealed class WorkspaceFeed(string workspaceId, RecoveryOptions options, T
     {
         _entries.Enqueue(entry);
         _bytes += entry.Bytes;
+        bytesChanged?.Invoke(entry.Bytes);
         Trim();
     }
 
     private void Trim()
+    {
+        var before = _bytes;
+        DropOld();
+        if (_bytes != before)
+        {
+            bytesChanged?.Invoke(_bytes - before);
+        }
+    }
+
+    private void DropOld()
     {
         var oldest = timeProvider.GetUtcNow() - options.Window;
         while (_entries.TryPeek(out var first)

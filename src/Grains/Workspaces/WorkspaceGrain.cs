@@ -57,7 +57,7 @@ public sealed class WorkspaceGrain(
     {
         _members = MemberDirectory.Rebuild(state.State.Members);
         _publisher = new EdgePublisher(this.GetStreamProvider(StreamNames.Provider), metrics);
-        _feed = new WorkspaceFeed(WorkspaceId, recoveryOptions.Value, timeProvider);
+        _feed = new WorkspaceFeed(WorkspaceId, recoveryOptions.Value, timeProvider, metrics.RecoveryHistoryChanged);
         this.RegisterGrainTimer(_ => PersistIfDirtyAsync(), _options.WorkspacePersistInterval, _options.WorkspacePersistInterval);
 
         // The state was written up to a persist interval before this grain last stopped (its silo
@@ -71,7 +71,12 @@ public sealed class WorkspaceGrain(
         return Task.CompletedTask;
     }
 
-    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken) => PersistIfDirtyAsync();
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        // The history goes with the activation.
+        metrics.RecoveryHistoryChanged(-_feed.Size.Bytes);
+        return PersistIfDirtyAsync();
+    }
 
     public async Task MemberChanged(MemberUpdate update)
     {

@@ -77,6 +77,23 @@ public sealed class WorkspaceFeedTests
     }
 
     [Fact]
+    public void The_bytes_reported_for_the_silo_s_total_follow_what_is_kept_as_entries_come_and_go()
+    {
+        long reported = 0;
+        var feed = new WorkspaceFeed("ws", new RecoveryOptions { Window = TimeSpan.FromMinutes(2), WorkspaceEvents = 3, WorkspaceBytes = 1024 * 1024 }, _time, delta => reported += delta);
+        for (var i = 1; i <= 5; i++)
+        {
+            feed.Append(["a"], Broadcast(i, new string('x', 100 * i)), FeedRepair.Replay);
+            Assert.Equal(feed.Size.Bytes, reported);
+        }
+
+        _time.Advance(TimeSpan.FromMinutes(3));
+        feed.Append(["a"], Broadcast(6), FeedRepair.Replay);
+        Assert.Equal(1, feed.Size.Entries);
+        Assert.Equal(feed.Size.Bytes, reported);
+    }
+
+    [Fact]
     public void A_forgotten_edge_starts_its_links_afresh_and_every_activation_has_its_own_epoch()
     {
         var feed = Feed();
