@@ -13,11 +13,12 @@ namespace Realtime.EdgeGateway.Notifications;
 /// that has not had it and wants its type; a catch-up is replayed to its one connection, in order,
 /// which then goes live. Everything else (read acks) goes as on any hub.
 /// </summary>
-public sealed class NotificationHubSender(
+public sealed partial class NotificationHubSender(
     IHubContext<NotificationsHub> hubContext,
     NotificationConnections connections,
     NotificationReattachment reattachment,
-    ConnectionAnnouncements announcements) : IHubEventSender
+    ConnectionAnnouncements announcements,
+    ILogger<NotificationHubSender> logger) : IHubEventSender
 {
     private readonly HubEventSender<NotificationsHub> _plain = new(hubContext, RealtimeHubs.Notifications, announcements);
 
@@ -44,7 +45,9 @@ public sealed class NotificationHubSender(
         var sends = new List<Task>();
         foreach (var subscriber in connections.Of(user))
         {
-            switch (subscriber.Take(notification, live: true))
+            var delivery = subscriber.Take(notification, live: true);
+            LogLive(notification.Id, subscriber.ConnectionId, delivery);
+            switch (delivery)
             {
                 case NotificationDelivery.Send:
                     sends.Add(hubContext.Clients.Client(subscriber.ConnectionId).SendAsync(RealtimeEvents.Notification, notification, cancellationToken));
@@ -64,6 +67,7 @@ public sealed class NotificationHubSender(
     private async Task CatchUpAsync(string connectionId, NotificationCatchUp catchUp, CancellationToken cancellationToken)
     {
         var subscriber = connections.Get(connectionId);
+        LogCatchUp(connectionId, catchUp.Missed.Count, catchUp.GoLive, subscriber is not null);
         if (subscriber is null)
         {
             return;
@@ -86,4 +90,10 @@ public sealed class NotificationHubSender(
 
         await Task.WhenAll(sends);
     }
+
+    [LoggerMessage(1, LogLevel.Debug, "Notification {NotificationId} for connection {ConnectionId}: {Delivery}")]
+    private partial void LogLive(string notificationId, string connectionId, NotificationDelivery delivery);
+
+    [LoggerMessage(2, LogLevel.Debug, "Catch-up of {Missed} notifications for connection {ConnectionId} (goes live: {GoLive}, connection still here: {Known})")]
+    private partial void LogCatchUp(string connectionId, int missed, bool goLive, bool known);
 }

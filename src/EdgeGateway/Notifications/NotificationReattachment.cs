@@ -49,6 +49,7 @@ public sealed partial class NotificationReattachment(
     {
         // Live notifications wait for the barrier: everything before it comes in the catch-up.
         subscriber.Suspend();
+        LogReattaching(subscriber.ConnectionId, subscriber.ResumeFromId);
         var grain = grains.GetGrain<INotificationGrain>(RealtimeIds.UserInWorkspace(subscriber.Identity.WorkspaceId, subscriber.Identity.UserId));
         try
         {
@@ -70,4 +71,7 @@ public sealed partial class NotificationReattachment(
 
     [LoggerMessage(2, LogLevel.Warning, "Connection {ConnectionId} could not attach to its notifications again")]
     private partial void LogReattachFailed(Exception ex, string connectionId);
+
+    [LoggerMessage(4, LogLevel.Debug, "Connection {ConnectionId} attaches again from notification {ResumeFrom}")]
+    private partial void LogReattaching(string connectionId, string? resumeFrom);
 }

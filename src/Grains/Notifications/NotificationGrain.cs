@@ -19,13 +19,14 @@ namespace Realtime.Grains.Notifications;
 /// Notifications are stored in pages beside a small index (<see cref="NotificationPages"/>): a
 /// change writes its page and the index, not the whole list.
 /// </summary>
-public sealed class NotificationGrain(
+public sealed partial class NotificationGrain(
     [PersistentState("notifications", StorageNames.Realtime)] IPersistentState<NotificationState> state,
     [FromKeyedServices(StorageNames.Realtime)] IGrainStorage storage,
     IOptions<NotificationOptions> options,
     WebhookEvents webhooks,
     TimeProvider timeProvider,
-    RealtimeGrainMetrics metrics) : Grain, INotificationGrain
+    RealtimeGrainMetrics metrics,
+    ILogger<NotificationGrain> logger) : Grain, INotificationGrain
 {
     private readonly NotificationOptions _options = options.Value;
 
@@ -304,6 +305,7 @@ public sealed class NotificationGrain(
     {
         var edges = await GrainFactory.GetGrain<IUserPresenceGrain>(this.GetPrimaryKeyString()).GetEdges();
         var evt = EdgeEvent.To(RealtimeHubs.Notifications, EventAudience.User(_workspaceId, _userId), eventName, payload, timeProvider.GetUtcNow());
+        LogPublished(eventName, _userId, edges);
         await _publisher.PublishAsync(edges, evt);
     }
 
@@ -315,6 +317,14 @@ public sealed class NotificationGrain(
             RealtimeEvents.NotificationCatchUp,
             new NotificationCatchUp(missed, Unread, goLive, state.State.LastSequence > 0 ? _ids.Format(state.State.LastSequence) : null),
             timeProvider.GetUtcNow());
+        LogCatchUpPublished(connectionId, edgeId, missed.Count, state.State.LastSequence);
         return _publisher.PublishAsync([edgeId], evt);
     }
+
+    /// <summary>With the edges it went to: a user's edge missing here (presence did not list it) never gets it live.</summary>
+    [LoggerMessage(1, LogLevel.Debug, "Published {EventName} of user {UserId} to edges {Edges}")]
+    private partial void LogPublished(string eventName, string userId, IReadOnlyList<string> edges);
+
+    [LoggerMessage(2, LogLevel.Debug, "Published the catch-up of connection {ConnectionId} to edge {EdgeId}: {Missed} missed, up to sequence {LastSequence}")]
+    private partial void LogCatchUpPublished(string connectionId, string edgeId, int missed, long lastSequence);
 }

@@ -14,6 +14,9 @@ public sealed class FailoverNotificationClient(IReadOnlyList<Uri> edges, string 
 {
     private static readonly TimeSpan ReconnectWindow = TimeSpan.FromSeconds(30);
 
+    /// <summary>From the handshake to the catch-up's notification:unread.</summary>
+    private static readonly TimeSpan LiveTimeout = TimeSpan.FromSeconds(10);
+
     private readonly Lock _gate = new();
     private readonly List<string> _received = [];
     private readonly HashSet<string> _seen = new(StringComparer.Ordinal);
@@ -66,6 +69,8 @@ public sealed class FailoverNotificationClient(IReadOnlyList<Uri> edges, string 
 
         // notification:unread follows the replay of missed notifications: from then on, the connection is live.
         var live = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var connected = false;
+        connection.On<JsonElement>("connected", _ => connected = true);
         connection.On<JsonElement>("notification:unread", _ => live.TrySetResult());
         connection.Closed += OnClosedAsync;
         if (_connection is not null)
@@ -76,7 +81,17 @@ public sealed class FailoverNotificationClient(IReadOnlyList<Uri> edges, string 
         _connection = connection;
 
         await connection.StartAsync(_disposed.Token);
-        await live.Task.WaitAsync(TimeSpan.FromSeconds(10), _disposed.Token);
+        try
+        {
+            await live.Task.WaitAsync(LiveTimeout, _disposed.Token);
+        }
+        catch (TimeoutException ex)
+        {
+            // Says how far the connection got: registered (connected came) but never caught up, or not even that.
+            throw new TimeoutException(
+                $"No notification:unread within {LiveTimeout.TotalSeconds:F0} s of the handshake of {connection.ConnectionId} on {edges[_edge]} " +
+                $"(connected {(connected ? "came" : "did not come")}, state {connection.State})", ex);
+        }
     }
 
     private void Received(JsonElement notification)
