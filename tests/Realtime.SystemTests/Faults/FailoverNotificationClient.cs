@@ -14,8 +14,13 @@ public sealed class FailoverNotificationClient(IReadOnlyList<Uri> edges, string 
 {
     private static readonly TimeSpan ReconnectWindow = TimeSpan.FromSeconds(30);
 
-    /// <summary>From the handshake to the catch-up's notification:unread.</summary>
-    private static readonly TimeSpan LiveTimeout = TimeSpan.FromSeconds(10);
+    /// <summary>
+    /// From the handshake to the catch-up's notification:unread. A catch-up lost on the way is
+    /// designed to come again after Edge:NotificationAttachTimeout (5 s) plus a stream check (1 s
+    /// here), after a connect that itself takes seconds on a loaded machine: the wait covers that
+    /// bound twice over, so only a connection that never goes live fails it.
+    /// </summary>
+    private static readonly TimeSpan LiveTimeout = TimeSpan.FromSeconds(20);
 
     private readonly Lock _gate = new();
     private readonly List<string> _received = [];
