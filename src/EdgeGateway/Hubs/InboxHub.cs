@@ -42,13 +42,13 @@ public sealed class InboxHub(WorkspaceHubServices services) : WorkspaceHub(servi
         if (request?.ConversationIds is { } conversationIds)
         {
             return request.ConversationId is null
-                ? await SubscribeToConversationsAsync(ConversationIds(conversationIds))
+                ? await SubscribeToConversationsAsync(ConversationIds(conversationIds), asList: true)
                 : throw new HubException("inbox:subscribe takes a conversationId or conversationIds, not both.");
         }
 
         return request?.ConversationId is null
             ? await SubscribeToWorkspaceAsync()
-            : await SubscribeToConversationAsync(HubInput.Id(request.ConversationId, "a conversationId", RealtimeEvents.InboxSubscribe, Limits));
+            : await SubscribeToConversationsAsync([HubInput.Id(request.ConversationId, "a conversationId", RealtimeEvents.InboxSubscribe, Limits)], asList: false);
     }
 
     [HubMethodName(RealtimeEvents.InboxTyping)]
@@ -83,20 +83,15 @@ public sealed class InboxHub(WorkspaceHubServices services) : WorkspaceHub(servi
         return await JoinAndReplyAsync(GroupsOf([InterestGroups.Inbox]), recovered => Task.FromResult(Reply(null, null, recovered)));
     }
 
-    private async Task<InboxSubscribed> SubscribeToConversationAsync(string conversationId)
-    {
-        var joining = Joining([conversationId]);
-        var reply = await JoinAndReplyAsync(GroupsOf(joining.Select(InterestGroups.InboxConversation)), async recovered =>
-            Reply(conversationId, await StateOfAsync(conversationId), recovered));
-        Subscription.Conversations.UnionWith(joining);
-        return reply;
-    }
-
-    private async Task<InboxSubscribed> SubscribeToConversationsAsync(IReadOnlyList<string> conversationIds)
+    /// <summary>One conversation (answered as <c>conversationId</c> and <c>conversation</c>) or, <paramref name="asList"/>, several (<c>conversations</c>).</summary>
+    private async Task<InboxSubscribed> SubscribeToConversationsAsync(IReadOnlyList<string> conversationIds, bool asList)
     {
         var joining = Joining(conversationIds);
         var reply = await JoinAndReplyAsync(GroupsOf(joining.Select(InterestGroups.InboxConversation)), async recovered =>
-            Reply(null, null, recovered) with { Conversations = await Task.WhenAll(conversationIds.Select(StateOfAsync)) });
+        {
+            var states = await Task.WhenAll(conversationIds.Select(StateOfAsync));
+            return asList ? Reply(null, null, recovered) with { Conversations = states } : Reply(conversationIds[0], states[0], recovered);
+        });
         Subscription.Conversations.UnionWith(joining);
         return reply;
     }

@@ -156,25 +156,9 @@ public abstract class WorkspaceHub(WorkspaceHubServices services) : Hub
             services.Recovering.LogReplayCatchUpTimedOut(workspaceId);
         }
 
-        var caller = Clients.Caller;
-        var groups = Groups;
-        var connectionId = Context.ConnectionId;
-        var sends = new List<Task>();
-        var overflowed = false;
-        services.Recovering.Release(held, (kept, overflow) =>
-        {
-            overflowed = overflow;
-            sends.AddRange(held.Groups.Select(group => groups.AddToGroupAsync(connectionId, group)));
-            foreach (var (eventName, payload) in kept)
-            {
-                // Held events the replay already had are dropped, by their position in the feed.
-                if (!recovery.Complete || RecoveryPosition.ReadFrom(payload, workspaceId) is not { } position || position.Sequence > recovery.Through)
-                {
-                    sends.Add(caller.SendAsync(eventName, payload));
-                }
-            }
-        });
-        await Task.WhenAll(sends);
+        // Held events the replay already had are dropped, by their position in the feed.
+        var overflowed = await services.Recovering.GoLiveAsync(held, Groups, Clients.Caller, payload =>
+            !recovery.Complete || RecoveryPosition.ReadFrom(payload, workspaceId) is not { } position || position.Sequence > recovery.Through);
         if (overflowed)
         {
             // Some live events could not be held: the client reconnects with the last position it got.

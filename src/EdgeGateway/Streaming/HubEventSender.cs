@@ -53,25 +53,20 @@ public sealed class HubEventSender<THub>(IHubContext<THub> hubContext, RealtimeH
     {
         var held = recovering!.Hold(Hub, workspaceId, new HashSet<string>(StringComparer.Ordinal) { group }, connectionId);
         var client = hubContext.Clients.Client(connectionId);
-        var sends = new List<Task>();
+        var sync = Task.CompletedTask;
         try
         {
             await announcements.WhenAnnouncedAsync(connectionId, cancellationToken);
-            sends.Add(client.SendAsync(eventName, payload, cancellationToken));
+            sync = client.SendAsync(eventName, payload, cancellationToken);
         }
         finally
         {
-            recovering.Release(held, (kept, overflowed) =>
+            if (await recovering.GoLiveAsync(held, hubContext.Groups, client, static _ => true, cancellationToken))
             {
-                sends.Add(hubContext.Groups.AddToGroupAsync(connectionId, group, cancellationToken));
-                sends.AddRange(kept.Select(e => client.SendAsync(e.EventName, e.Payload, cancellationToken)));
-                if (overflowed)
-                {
-                    recovering.LogJoinOverflowed(workspaceId, RecoveringConnections.MaxHeldEvents);
-                }
-            });
+                recovering.LogJoinOverflowed(workspaceId, RecoveringConnections.MaxHeldEvents);
+            }
         }
 
-        await Task.WhenAll(sends);
+        await sync;
     }
 }

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.SignalR;
 using System.Collections.Concurrent;
 using Realtime.Grains.Streaming;
 
@@ -79,6 +80,26 @@ public sealed partial class RecoveringConnections(ILogger<RecoveringConnections>
                 }
             }
         }
+    }
+
+    /// <summary>
+    /// Ends the hold in one step under the workspace's lock: joins the connection to its groups and
+    /// starts the sends to <paramref name="client"/> of the events kept meanwhile that
+    /// <paramref name="send"/> takes, in order. Completes once they are written; true when some
+    /// came that could not be kept.
+    /// </summary>
+    public async Task<bool> GoLiveAsync(HeldConnection held, IGroupManager groups, IClientProxy client, Func<object, bool> send, CancellationToken cancellationToken = default)
+    {
+        var sends = new List<Task>();
+        var overflowed = false;
+        Release(held, (kept, overflow) =>
+        {
+            overflowed = overflow;
+            sends.AddRange(held.Groups.Select(group => groups.AddToGroupAsync(held.ConnectionId, group, cancellationToken)));
+            sends.AddRange(kept.Where(e => send(e.Payload)).Select(e => client.SendAsync(e.EventName, e.Payload, cancellationToken)));
+        });
+        await Task.WhenAll(sends);
+        return overflowed;
     }
 
     /// <summary>

@@ -194,22 +194,13 @@ public sealed class WorkspaceFeed(string workspaceId, RecoveryOptions options, T
 
     private void Trim()
     {
-        var before = _bytes;
-        DropOld();
-        if (_bytes != before)
-        {
-            bytesChanged?.Invoke(_bytes - before);
-        }
-    }
-
-    private void DropOld()
-    {
         var oldest = timeProvider.GetUtcNow() - options.Window;
         while (_entries.TryPeek(out var first)
             && (_entries.Count > options.WorkspaceEvents || _bytes > options.WorkspaceBytes || first.At < oldest))
         {
             _entries.Dequeue();
             _bytes -= first.Bytes;
+            bytesChanged?.Invoke(-first.Bytes);
             _forgotten = first.Sequence;
             if (first.At < oldest)
             {

@@ -117,8 +117,7 @@ public sealed class WorkspaceGrain(
         var sentAt = timeProvider.GetUtcNow();
         var edgeIds = _members.ConnectionsPerEdge.Keys.ToList();
 
-        // Every receiver gets the same position, so a client can pass it back to any edge to recover what follows.
-        payload = new RecoveryPosition(WorkspaceId, _feed.Epoch, _feed.NextSequence).StampOn(payload);
+        payload = StampedWithNextPosition(payload);
         if (edgeIds.Count > 0)
         {
             // Written down before it is accepted: should this activation die with its silo before an
@@ -134,10 +133,16 @@ public sealed class WorkspaceGrain(
     {
         // Only to the member's edges; kept in the feed also when it has none, like every broadcast.
         var edgeIds = _members.Get(userId)?.ConnectionsPerEdge.Keys.ToList() ?? [];
-        payload = new RecoveryPosition(WorkspaceId, _feed.Epoch, _feed.NextSequence).StampOn(payload);
-        var evt = new EdgeEvent(RealtimeHubs.Realtime, eventName, [new EdgeDelivery(EventAudience.User(WorkspaceId, userId), payload)], timeProvider.GetUtcNow());
+        var evt = new EdgeEvent(RealtimeHubs.Realtime, eventName, [new EdgeDelivery(EventAudience.User(WorkspaceId, userId), StampedWithNextPosition(payload))], timeProvider.GetUtcNow());
         return _publisher.PublishAsync(_feed.Append(edgeIds, evt, FeedRepair.Replay));
     }
+
+    /// <summary>
+    /// A service's JSON with the position the feed gives the next event: every receiver gets the
+    /// same, so a client can pass it back to any edge to recover what follows.
+    /// </summary>
+    private RawJson StampedWithNextPosition(RawJson payload) =>
+        new RecoveryPosition(WorkspaceId, _feed.Epoch, _feed.NextSequence).StampOn(payload);
 
     public Task PublishInbox(string eventName, string conversationId, object payload, string? exceptConnectionId, bool recoverable)
     {
