@@ -59,8 +59,20 @@ public sealed partial class DirectSendHubLifetimeManager<THub>(
         if (_connections.TryGetValue(connectionId, out var member))
         {
             member.Join(groupName);
-            // Most groups hold one connection (a user's) or a few: sized for that, not the default 31 buckets.
-            _groups.GetOrAdd(groupName, _ => new(concurrencyLevel: 1, capacity: 1, StringComparer.Ordinal))[connectionId] = member;
+            while (true)
+            {
+                // Most groups hold one connection (a user's) or a few: sized for that, not the default 31 buckets.
+                var group = _groups.GetOrAdd(groupName, _ => new(concurrencyLevel: 1, capacity: 1, StringComparer.Ordinal));
+                lock (group)
+                {
+                    // A group emptied and removed since it was looked up would lose the member: add to its successor.
+                    if (_groups.TryGetValue(groupName, out var current) && ReferenceEquals(current, group))
+                    {
+                        group[connectionId] = member;
+                        break;
+                    }
+                }
+            }
         }
 
         return Task.CompletedTask;
@@ -208,10 +220,18 @@ public sealed partial class DirectSendHubLifetimeManager<THub>(
 
     private void RemoveFromGroup(string connectionId, string groupName)
     {
-        if (_groups.TryGetValue(groupName, out var group) && group.TryRemove(connectionId, out _) && group.IsEmpty)
+        if (!_groups.TryGetValue(groupName, out var group))
         {
-            // Racy with a concurrent add, which then re-creates the group: only empty groups are removed.
-            _groups.TryRemove(new KeyValuePair<string, ConcurrentDictionary<string, Member>>(groupName, group));
+            return;
+        }
+
+        // Under the group's lock, so that an add either lands before the emptiness check or sees the group gone.
+        lock (group)
+        {
+            if (group.TryRemove(connectionId, out _) && group.IsEmpty)
+            {
+                _groups.TryRemove(new KeyValuePair<string, ConcurrentDictionary<string, Member>>(groupName, group));
+            }
         }
     }
 

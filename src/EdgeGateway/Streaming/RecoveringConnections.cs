@@ -113,13 +113,15 @@ public sealed partial class RecoveringConnections(ILogger<RecoveringConnections>
         {
             held.Released = true;
             workspace.Connections.Remove(held);
+
+            // In its groups before the workspace can leave the table: a send that then finds no held
+            // connections takes no lock and goes straight to the groups, which must have it by then.
+            goLive(held.Kept, held.Overflowed);
             if (workspace.Connections.Count == 0)
             {
                 workspace.Dropped = true;
                 _workspaces.TryRemove(new KeyValuePair<(RealtimeHubs, string), HeldWorkspace>((held.Hub, held.WorkspaceId), workspace));
             }
-
-            goLive(held.Kept, held.Overflowed);
         }
     }
 
