@@ -1,0 +1,71 @@
+using Realtime.Grains.Broadcasting;
+using Realtime.Grains.Streaming;
+using Realtime.Grains.Workspaces;
+
+namespace Realtime.IntegrationTests.EndToEnd;
+
+/// <summary>
+/// A client away longer than the recovery window (a short one here, two seconds) is told it did not
+/// recover, gets the workspace's presence as it is now, and none of what was broadcast while it was
+/// away: a replay with a hole in it would look complete.
+/// </summary>
+[Trait("Kind", "Integration")]
+public sealed class RecoveryWindowTests : IAsyncLifetime
+{
+    private const string EventName = "test:window";
+
+    private readonly string _workspaceId = $"ws-{Guid.NewGuid():N}";
+    private RealtimeSystem _system = null!;
+
+    private IClusterClient Client => _system.EdgeService<IClusterClient>();
+
+    private IWorkspaceGrain Workspace => Client.GetGrain<IWorkspaceGrain>(_workspaceId);
+
+    public async Task InitializeAsync() => _system = await RealtimeSystem.StartEmbeddedAsync(
+        siloSettings: new Dictionary<string, string?> { ["Recovery:Window"] = "00:00:02" },
+        edgeCount: 2);
+
+    public async Task DisposeAsync() => await _system.DisposeAsync();
+
+    [Fact]
+    public async Task Back_after_the_window_it_is_told_so_gets_the_presence_now_and_nothing_from_while_it_was_away()
+    {
+        await using var bob = await ConnectAsync("bob", edge: 0);
+        var alice = await ConnectAsync("alice", edge: 0);
+        await BroadcastAsync(1);
+        var position = RecoveryPosition.TryParse(
+            (await alice.Events.WaitForAsync(e => Seq(e) == 1, "broadcast 1")).Payload.GetProperty(RecoveryPosition.PropertyName).GetString(),
+            _workspaceId)!;
+        await alice.DisposeAsync();
+        await Eventually.UntilAsync(() => Workspace.GetConnectedUserIds(), ids => !ids.Contains("alice"), "alice gone from the workspace");
+        await BroadcastAsync(2);
+        await bob.Events.WaitForAsync(e => Seq(e) == 2, "broadcast 2, to those still here");
+
+        // The window is counted from the position's event: once the workspace says it no longer reaches back there, she is late.
+        await Eventually.UntilAsync(() => Workspace.Recovers(position.Epoch, position.Sequence), recovers => !recovers, "the position out of the window");
+        await using var back = await ConnectAsync("alice", edge: 1, recover: position.ToString());
+
+        Assert.False(back.Events.Snapshot()[0].Payload.GetProperty("recovered").GetBoolean());
+        await back.WaitForPresenceAsync("bob", "online");
+        await BroadcastAsync(3);
+        await back.Events.WaitForAsync(e => Seq(e) == 3, "a live broadcast");
+        Assert.Equal([3], back.Events.Snapshot().Where(e => e.Name == EventName).Select(Seq));
+    }
+
+    private async Task<TestClient> ConnectAsync(string userId, int edge, string? recover = null)
+    {
+        var client = await TestClient.ConnectAsync(
+            _system.EdgeUrls[edge],
+            _system.Tokens.Issue(userId, [_workspaceId], ["member"], TimeSpan.FromMinutes(10)),
+            _workspaceId,
+            "/realtime",
+            recover is null ? null : $"recover={Uri.EscapeDataString(recover)}",
+            record: [EventName]);
+        await client.Events.WaitForAsync(e => e.Name == "connected", $"{userId} connected");
+        return client;
+    }
+
+    private Task BroadcastAsync(int seq) => new RealtimeService(Client).BroadcastToWorkspace(_workspaceId, EventName, new { seq });
+
+    private static int Seq(ReceivedEvent e) => e.Name == EventName ? e.Payload.GetProperty("seq").GetInt32() : 0;
+}
