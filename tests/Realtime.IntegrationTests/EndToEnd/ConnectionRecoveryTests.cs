@@ -1,6 +1,4 @@
-using Realtime.Grains.Broadcasting;
 using Realtime.Grains.Streaming;
-using Realtime.Grains.Workspaces;
 
 namespace Realtime.IntegrationTests.EndToEnd;
 
@@ -11,21 +9,8 @@ namespace Realtime.IntegrationTests.EndToEnd;
 /// position that is not one of the workspace's recovers nothing and says so.
 /// </summary>
 [Trait("Kind", "Integration")]
-public sealed class ConnectionRecoveryTests : IAsyncLifetime
+public sealed class ConnectionRecoveryTests : WorkspaceRecoveryTest
 {
-    private const string EventName = "test:recovery";
-
-    private readonly string _workspaceId = $"ws-{Guid.NewGuid():N}";
-    private RealtimeSystem _system = null!;
-
-    private IClusterClient Client => _system.EdgeService<IClusterClient>();
-
-    private RealtimeService Realtime => new(Client);
-
-    public async Task InitializeAsync() => _system = await RealtimeSystem.StartEmbeddedAsync(edgeCount: 2);
-
-    public async Task DisposeAsync() => await _system.DisposeAsync();
-
     [Theory]
     [InlineData(true)]
     [InlineData(false)]
@@ -60,7 +45,7 @@ public sealed class ConnectionRecoveryTests : IAsyncLifetime
         var events = back.Events.Snapshot();
         Assert.Equal("connected", events[0].Name);
         Assert.True(events[0].Payload.GetProperty("recovered").GetBoolean());
-        Assert.True(Enumerable.Range(2, 15).SequenceEqual(events.Where(e => e.Name == EventName).Select(Seq)), string.Join("\n", events.Select(e => e.Name + " " + (e.Name == EventName ? Seq(e) + " " + RecoveryPosition.TryParse(e.Payload.GetProperty("recoveryPosition").GetString(), _workspaceId) : ""))));
+        Assert.True(Enumerable.Range(2, 15).SequenceEqual(events.Where(e => e.Name == EventName).Select(Seq)), string.Join("\n", events.Select(e => e.Name + " " + (e.Name == EventName ? Seq(e) + " " + RecoveryPosition.TryParse(e.Payload.GetProperty("recoveryPosition").GetString(), WorkspaceId) : ""))));
     }
 
     [Fact]
@@ -73,14 +58,14 @@ public sealed class ConnectionRecoveryTests : IAsyncLifetime
         await alice.DisposeAsync();
         await Eventually.UntilAsync(() => Workspace.GetConnectedUserIds(), ids => !ids.Contains("alice"), "alice gone from the workspace");
 
-        await Realtime.BroadcastToUser(_workspaceId, "alice", EventName, new { seq = 2 });
-        await Realtime.BroadcastToUser(_workspaceId, "bob", EventName, new { seq = 100 });
+        await Realtime.BroadcastToUser(WorkspaceId, "alice", EventName, new { seq = 2 });
+        await Realtime.BroadcastToUser(WorkspaceId, "bob", EventName, new { seq = 100 });
         await BroadcastAsync(3);
-        await Realtime.BroadcastToUser(_workspaceId, "alice", EventName, new { seq = 4 });
+        await Realtime.BroadcastToUser(WorkspaceId, "alice", EventName, new { seq = 4 });
         await bob.Events.WaitForAsync(e => Seq(e) == 100, "bob's own broadcast, live");
 
         await using var back = await ConnectAsync("alice", edge: 1, recover: position);
-        await Realtime.BroadcastToUser(_workspaceId, "alice", EventName, new { seq = 5 });
+        await Realtime.BroadcastToUser(WorkspaceId, "alice", EventName, new { seq = 5 });
         await back.Events.WaitForAsync(e => Seq(e) == 5, "a live broadcast to her");
 
         var events = back.Events.Snapshot();
@@ -97,13 +82,13 @@ public sealed class ConnectionRecoveryTests : IAsyncLifetime
         await BroadcastAsync(1);
         var position = RecoveryPosition.TryParse(
             (await alice.Events.WaitForAsync(e => Seq(e) == 1, "broadcast 1")).Payload.GetProperty(RecoveryPosition.PropertyName).GetString(),
-            _workspaceId)!;
+            WorkspaceId)!;
         await alice.DisposeAsync();
         await BroadcastAsync(2);
 
         // A genuine position of another workspace the same user belongs to.
         var other = $"ws-{Guid.NewGuid():N}";
-        var elsewhere = await TestClient.ConnectAsync(_system.EdgeUrls[0], Token("alice", other), other, "/realtime", record: [EventName]);
+        var elsewhere = await TestClient.ConnectAsync(System.EdgeUrls[0], Token("alice", other), other, "/realtime", record: [EventName]);
         await elsewhere.Events.WaitForAsync(e => e.Name == "connected", "connected to the other workspace");
         await Realtime.BroadcastToWorkspace(other, EventName, new { seq = 1 });
         var foreign = (await elsewhere.Events.WaitForAsync(e => Seq(e) == 1, "the other workspace's broadcast")).Payload.GetProperty(RecoveryPosition.PropertyName).GetString()!;
@@ -131,26 +116,4 @@ public sealed class ConnectionRecoveryTests : IAsyncLifetime
             Assert.Equal([live], back.Events.Snapshot().Where(e => e.Name == EventName).Select(Seq));
         }
     }
-
-    private IWorkspaceGrain Workspace => Client.GetGrain<IWorkspaceGrain>(_workspaceId);
-
-    private string Token(string userId, params string[] workspaces) =>
-        _system.Tokens.Issue(userId, [_workspaceId, .. workspaces], ["member"], TimeSpan.FromMinutes(10));
-
-    private async Task<TestClient> ConnectAsync(string userId, int edge, string? recover = null)
-    {
-        var client = await TestClient.ConnectAsync(
-            _system.EdgeUrls[edge],
-            Token(userId),
-            _workspaceId,
-            "/realtime",
-            recover is null ? null : $"recover={Uri.EscapeDataString(recover)}",
-            record: [EventName]);
-        await client.Events.WaitForAsync(e => e.Name == "connected", $"{userId} connected");
-        return client;
-    }
-
-    private Task BroadcastAsync(int seq) => Realtime.BroadcastToWorkspace(_workspaceId, EventName, new { seq });
-
-    private static int Seq(ReceivedEvent e) => e.Name == EventName ? e.Payload.GetProperty("seq").GetInt32() : 0;
 }

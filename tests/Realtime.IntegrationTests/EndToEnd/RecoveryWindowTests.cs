@@ -1,6 +1,4 @@
-using Realtime.Grains.Broadcasting;
 using Realtime.Grains.Streaming;
-using Realtime.Grains.Workspaces;
 
 namespace Realtime.IntegrationTests.EndToEnd;
 
@@ -10,22 +8,9 @@ namespace Realtime.IntegrationTests.EndToEnd;
 /// away: a replay with a hole in it would look complete.
 /// </summary>
 [Trait("Kind", "Integration")]
-public sealed class RecoveryWindowTests : IAsyncLifetime
+public sealed class RecoveryWindowTests : WorkspaceRecoveryTest
 {
-    private const string EventName = "test:window";
-
-    private readonly string _workspaceId = $"ws-{Guid.NewGuid():N}";
-    private RealtimeSystem _system = null!;
-
-    private IClusterClient Client => _system.EdgeService<IClusterClient>();
-
-    private IWorkspaceGrain Workspace => Client.GetGrain<IWorkspaceGrain>(_workspaceId);
-
-    public async Task InitializeAsync() => _system = await RealtimeSystem.StartEmbeddedAsync(
-        siloSettings: new Dictionary<string, string?> { ["Recovery:Window"] = "00:00:02" },
-        edgeCount: 2);
-
-    public async Task DisposeAsync() => await _system.DisposeAsync();
+    protected override IReadOnlyDictionary<string, string?> SiloSettings { get; } = new Dictionary<string, string?> { ["Recovery:Window"] = "00:00:02" };
 
     [Fact]
     public async Task Back_after_the_window_it_is_told_so_gets_the_presence_now_and_nothing_from_while_it_was_away()
@@ -35,7 +20,7 @@ public sealed class RecoveryWindowTests : IAsyncLifetime
         await BroadcastAsync(1);
         var position = RecoveryPosition.TryParse(
             (await alice.Events.WaitForAsync(e => Seq(e) == 1, "broadcast 1")).Payload.GetProperty(RecoveryPosition.PropertyName).GetString(),
-            _workspaceId)!;
+            WorkspaceId)!;
         await alice.DisposeAsync();
         await Eventually.UntilAsync(() => Workspace.GetConnectedUserIds(), ids => !ids.Contains("alice"), "alice gone from the workspace");
         await BroadcastAsync(2);
@@ -51,21 +36,4 @@ public sealed class RecoveryWindowTests : IAsyncLifetime
         await back.Events.WaitForAsync(e => Seq(e) == 3, "a live broadcast");
         Assert.Equal([3], back.Events.Snapshot().Where(e => e.Name == EventName).Select(Seq));
     }
-
-    private async Task<TestClient> ConnectAsync(string userId, int edge, string? recover = null)
-    {
-        var client = await TestClient.ConnectAsync(
-            _system.EdgeUrls[edge],
-            _system.Tokens.Issue(userId, [_workspaceId], ["member"], TimeSpan.FromMinutes(10)),
-            _workspaceId,
-            "/realtime",
-            recover is null ? null : $"recover={Uri.EscapeDataString(recover)}",
-            record: [EventName]);
-        await client.Events.WaitForAsync(e => e.Name == "connected", $"{userId} connected");
-        return client;
-    }
-
-    private Task BroadcastAsync(int seq) => new RealtimeService(Client).BroadcastToWorkspace(_workspaceId, EventName, new { seq });
-
-    private static int Seq(ReceivedEvent e) => e.Name == EventName ? e.Payload.GetProperty("seq").GetInt32() : 0;
 }
