@@ -130,7 +130,7 @@ public abstract class WorkspaceHub(WorkspaceHubServices services) : Hub
             if (!held.Released)
             {
                 // Failed on the way: nothing is owed to it, and it is in none of the groups.
-                services.Recovering.Release(held, static (_, _) => { });
+                services.Recovering.Abandon(held);
             }
         }
     }

@@ -19,7 +19,7 @@ public sealed partial class RecoveringConnections(ILogger<RecoveringConnections>
 
     private readonly ConcurrentDictionary<(RealtimeHubs Hub, string WorkspaceId), HeldWorkspace> _workspaces = new();
 
-    /// <summary>Holds the live events of <paramref name="groups"/> (edge groups of the workspace) on the hub for the connection until <see cref="Release"/>.</summary>
+    /// <summary>Holds the live events of <paramref name="groups"/> (edge groups of the workspace) on the hub for the connection until <see cref="GoLiveAsync"/> (or <see cref="Abandon"/>).</summary>
     public HeldConnection Hold(RealtimeHubs hub, string workspaceId, IReadOnlySet<string> groups, string connectionId)
     {
         while (true)
@@ -91,37 +91,28 @@ public sealed partial class RecoveringConnections(ILogger<RecoveringConnections>
     public async Task<bool> GoLiveAsync(HeldConnection held, IGroupManager groups, IClientProxy client, Func<object, bool> send, CancellationToken cancellationToken = default)
     {
         var sends = new List<Task>();
-        var overflowed = false;
-        Release(held, (kept, overflow) =>
+        bool overflowed;
+        lock (held.Workspace)
         {
-            overflowed = overflow;
             sends.AddRange(held.Groups.Select(group => groups.AddToGroupAsync(held.ConnectionId, group, cancellationToken)));
-            sends.AddRange(kept.Where(e => send(e.Payload)).Select(e => client.SendAsync(e.EventName, e.Payload, cancellationToken)));
-        });
+            sends.AddRange(held.Kept.Where(e => send(e.Payload)).Select(e => client.SendAsync(e.EventName, e.Payload, cancellationToken)));
+            overflowed = held.Overflowed;
+
+            // In its groups before the workspace can leave the table: a send that then finds no held
+            // connections takes no lock and goes straight to the groups, which must have it by then.
+            Unhold(held);
+        }
+
         await Task.WhenAll(sends);
         return overflowed;
     }
 
-    /// <summary>
-    /// Ends the hold: <paramref name="goLive"/> runs under the workspace's lock with the events
-    /// kept meanwhile, in order; it joins the connection to the groups and starts their sends.
-    /// </summary>
-    public void Release(HeldConnection held, Action<IReadOnlyList<(string EventName, object Payload)>, bool> goLive)
+    /// <summary>Ends the hold of a connection that failed on its way: it joins no group and is sent nothing.</summary>
+    public void Abandon(HeldConnection held)
     {
-        var workspace = (HeldWorkspace)held.Workspace;
-        lock (workspace)
+        lock (held.Workspace)
         {
-            held.Released = true;
-            workspace.Connections.Remove(held);
-
-            // In its groups before the workspace can leave the table: a send that then finds no held
-            // connections takes no lock and goes straight to the groups, which must have it by then.
-            goLive(held.Kept, held.Overflowed);
-            if (workspace.Connections.Count == 0)
-            {
-                workspace.Dropped = true;
-                _workspaces.TryRemove(new KeyValuePair<(RealtimeHubs, string), HeldWorkspace>((held.Hub, held.WorkspaceId), workspace));
-            }
+            Unhold(held);
         }
     }
 
@@ -135,6 +126,19 @@ public sealed partial class RecoveringConnections(ILogger<RecoveringConnections>
     /// <summary>A connection waiting for <c>connected</c> was sent more of its group's events than are held: the first ones were kept.</summary>
     [LoggerMessage(2, LogLevel.Warning, "A joining connection of workspace {WorkspaceId} was sent more than {MaxHeldEvents} events before it was told connected; the later ones were not kept")]
     public partial void LogJoinOverflowed(string workspaceId, int maxHeldEvents);
+
+    /// <summary>Takes the connection out of its workspace's held ones, and the workspace out of the table once none is left; under the workspace's lock.</summary>
+    private void Unhold(HeldConnection held)
+    {
+        var workspace = (HeldWorkspace)held.Workspace;
+        held.Released = true;
+        workspace.Connections.Remove(held);
+        if (workspace.Connections.Count == 0)
+        {
+            workspace.Dropped = true;
+            _workspaces.TryRemove(new KeyValuePair<(RealtimeHubs, string), HeldWorkspace>((held.Hub, held.WorkspaceId), workspace));
+        }
+    }
 
     private static void KeepFor(HeldWorkspace workspace, EventAudience audience, string eventName, object payload)
     {

@@ -17,13 +17,7 @@ public sealed class ConnectionRecoveryTests : WorkspaceRecoveryTest
     public async Task A_client_back_on_another_edge_gets_what_it_missed_in_order_once_then_live(bool teammateStays)
     {
         await using var teammate = teammateStays ? await ConnectAsync("bob", edge: 0) : null;
-        var alice = await ConnectAsync("alice", edge: 0);
-        await BroadcastAsync(1);
-        var first = await alice.Events.WaitForAsync(e => Seq(e) == 1, "broadcast 1");
-        var position = first.Payload.GetProperty(RecoveryPosition.PropertyName).GetString()!;
-
-        await alice.DisposeAsync();
-        await Eventually.UntilAsync(() => Workspace.GetConnectedUserIds(), ids => !ids.Contains("alice"), "alice gone from the workspace");
+        var position = await LeaveAfterFirstBroadcastAsync(await ConnectAsync("alice", edge: 0), "alice");
         for (var seq = 2; seq <= 5; seq++)
         {
             await BroadcastAsync(seq);
@@ -52,11 +46,7 @@ public sealed class ConnectionRecoveryTests : WorkspaceRecoveryTest
     public async Task Broadcasts_to_the_user_are_recovered_with_the_workspace_s_in_order_and_another_user_s_never()
     {
         await using var bob = await ConnectAsync("bob", edge: 0);
-        var alice = await ConnectAsync("alice", edge: 0);
-        await BroadcastAsync(1);
-        var position = (await alice.Events.WaitForAsync(e => Seq(e) == 1, "broadcast 1")).Payload.GetProperty(RecoveryPosition.PropertyName).GetString()!;
-        await alice.DisposeAsync();
-        await Eventually.UntilAsync(() => Workspace.GetConnectedUserIds(), ids => !ids.Contains("alice"), "alice gone from the workspace");
+        var position = await LeaveAfterFirstBroadcastAsync(await ConnectAsync("alice", edge: 0), "alice");
 
         await Realtime.BroadcastToUser(WorkspaceId, "alice", EventName, new { seq = 2 });
         await Realtime.BroadcastToUser(WorkspaceId, "bob", EventName, new { seq = 100 });
@@ -78,12 +68,7 @@ public sealed class ConnectionRecoveryTests : WorkspaceRecoveryTest
     [Fact]
     public async Task A_position_that_is_not_the_workspace_s_recovers_nothing_and_says_so()
     {
-        var alice = await ConnectAsync("alice", edge: 0);
-        await BroadcastAsync(1);
-        var position = RecoveryPosition.TryParse(
-            (await alice.Events.WaitForAsync(e => Seq(e) == 1, "broadcast 1")).Payload.GetProperty(RecoveryPosition.PropertyName).GetString(),
-            WorkspaceId)!;
-        await alice.DisposeAsync();
+        var position = RecoveryPosition.TryParse(await LeaveAfterFirstBroadcastAsync(await ConnectAsync("alice", edge: 0), "alice"), WorkspaceId)!;
         await BroadcastAsync(2);
 
         // A genuine position of another workspace the same user belongs to.

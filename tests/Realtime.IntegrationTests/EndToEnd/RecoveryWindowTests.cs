@@ -16,13 +16,7 @@ public sealed class RecoveryWindowTests : WorkspaceRecoveryTest
     public async Task Back_after_the_window_it_is_told_so_gets_the_presence_now_and_nothing_from_while_it_was_away()
     {
         await using var bob = await ConnectAsync("bob", edge: 0);
-        var alice = await ConnectAsync("alice", edge: 0);
-        await BroadcastAsync(1);
-        var position = RecoveryPosition.TryParse(
-            (await alice.Events.WaitForAsync(e => Seq(e) == 1, "broadcast 1")).Payload.GetProperty(RecoveryPosition.PropertyName).GetString(),
-            WorkspaceId)!;
-        await alice.DisposeAsync();
-        await Eventually.UntilAsync(() => Workspace.GetConnectedUserIds(), ids => !ids.Contains("alice"), "alice gone from the workspace");
+        var position = RecoveryPosition.TryParse(await LeaveAfterFirstBroadcastAsync(await ConnectAsync("alice", edge: 0), "alice"), WorkspaceId)!;
         await BroadcastAsync(2);
         await bob.Events.WaitForAsync(e => Seq(e) == 2, "broadcast 2, to those still here");
 

@@ -1,4 +1,5 @@
 using Realtime.Grains.Broadcasting;
+using Realtime.Grains.Streaming;
 using Realtime.Grains.Workspaces;
 
 namespace Realtime.IntegrationTests.EndToEnd;
@@ -43,6 +44,19 @@ public abstract class WorkspaceRecoveryTest : IAsyncLifetime
             record: [EventName]);
         await client.Events.WaitForAsync(e => e.Name == "connected", $"{userId} connected");
         return client;
+    }
+
+    /// <summary>
+    /// Broadcasts 1, waits for it on <paramref name="client"/> (of <paramref name="userId"/>), closes
+    /// it and waits until the workspace no longer counts the user: returns the broadcast's position.
+    /// </summary>
+    protected async Task<string> LeaveAfterFirstBroadcastAsync(TestClient client, string userId)
+    {
+        await BroadcastAsync(1);
+        var first = await client.Events.WaitForAsync(e => Seq(e) == 1, "broadcast 1");
+        await client.DisposeAsync();
+        await Eventually.UntilAsync(() => Workspace.GetConnectedUserIds(), ids => !ids.Contains(userId), $"{userId} gone from the workspace");
+        return first.Payload.GetProperty(RecoveryPosition.PropertyName).GetString()!;
     }
 
     protected Task BroadcastAsync(int seq) => Realtime.BroadcastToWorkspace(WorkspaceId, EventName, new { seq });
